@@ -1,0 +1,31 @@
+"""The two routers: public (no sign-in) and authenticated (a caller is required)."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from ocop.audit.router import router as audit_router
+from ocop.auth import service as auth_service
+from ocop.auth.router import public_router as auth_public_router
+from ocop.auth.router import router as me_router
+from ocop.core.db import SessionDep
+from ocop.core.errors import Unauthorized
+from ocop.org.router import router as org_router
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def authenticate(request: Request, session: SessionDep, token: str | None = Depends(oauth2)) -> None:
+    """Resolve the caller once per request; routes read it with `CurrentCaller`."""
+    if not token:
+        raise Unauthorized("Sign in first: this needs a bearer token.", code="not_authenticated")
+    request.state.caller = auth_service.caller_from_token(session, token)
+
+
+public = APIRouter()
+public.include_router(auth_public_router)
+
+authenticated = APIRouter(dependencies=[Depends(authenticate)])
+authenticated.include_router(me_router)
+authenticated.include_router(org_router)
+authenticated.include_router(audit_router)

@@ -1,0 +1,100 @@
+"""The audit trail. Every service calls `record` inside its own transaction, before commit."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from ocop.core.caller import Caller
+from ocop.core.db import utcnow
+from ocop.core.logging import request_id_var
+from ocop.core.pagination import PageParams, keyset_page
+
+from . import policies
+from .models import AuditEvent
+from .schemas import AuditEventPage, AuditEventRead
+
+REDACTED_FIELDS = frozenset({"password", "password_hash", "secret", "secret_hash", "token_hash"})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(obj: Any, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The columns of a table object, as JSON-safe values, secrets left out."""
+    data = {c.key: getattr(obj, c.key) for c in sa.inspect(obj).mapper.column_attrs}
+    if extra:
+        data.update(extra)
+    return {k: _plain(v) for k, v in data.items() if k not in REDACTED_FIELDS}
+
+
+def record(
+    session: Session,
+    actor: Caller | None,
+    action: str,
+    entity_type: str,
+    entity_id: Any,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    event = AuditEvent(
+        occurred_at=utcnow(),
+        actor_type=actor.kind if actor else "system",
+        actor_id=actor.id if actor else None,
+        actor_name=actor.name if actor else "system",
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        before=_plain(before) if before is not None else None,
+        after=_plain(after) if after is not None else None,
+        request_id=request_id_var.get(),
+    )
+    session.add(event)
+    return event
+
+
+def list_events(
+    session: Session,
+    caller: Caller,
+    page: PageParams,
+    *,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+    actor_id: int | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> AuditEventPage:
+    policies.require_read(caller)
+    stmt = sa.select(AuditEvent)
+    if entity_type:
+        stmt = stmt.where(AuditEvent.entity_type == entity_type)  # type: ignore[arg-type]
+    if entity_id:
+        stmt = stmt.where(AuditEvent.entity_id == entity_id)  # type: ignore[arg-type]
+    if actor_id is not None:
+        stmt = stmt.where(AuditEvent.actor_id == actor_id)  # type: ignore[arg-type]
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)  # type: ignore[arg-type]
+    if since:
+        stmt = stmt.where(AuditEvent.occurred_at >= since)  # type: ignore[arg-type,operator]
+    if until:
+        stmt = stmt.where(AuditEvent.occurred_at < until)  # type: ignore[arg-type,operator]
+    rows, cursor = keyset_page(session, stmt, [AuditEvent.id], page, descending=True,  # type: ignore[list-item]
+                               key=lambda r: [r[0].id])
+    return AuditEventPage(items=[AuditEventRead.model_validate(r[0], from_attributes=True) for r in rows],
+                          next_cursor=cursor)

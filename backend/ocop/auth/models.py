@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from ocop.core.db import pk_column, ts_column
+
+
+class RefreshToken(SQLModel, table=True):
+    """One refresh token of a rotation family; only its SHA-256 digest is stored."""
+
+    __tablename__ = "refresh_token"
+
+    id: int | None = Field(default=None, sa_column=pk_column())
+    family_id: str = Field(sa_column=sa.Column(sa.String(32), nullable=False, index=True))
+    token_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    user_id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("app_user.id", ondelete="CASCADE"),
+                                             nullable=False, index=True))
+    issued_at: datetime = Field(sa_column=ts_column())
+    expires_at: datetime = Field(sa_column=ts_column(default=False))
+    used_at: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
+    revoked_at: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed sign-in; counted per username (lockout) and per address (throttling)."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        sa.Index("ix_login_failure_username_at", "username", "at"),
+        sa.Index("ix_login_failure_ip_at", "ip", "at"),
+    )
+
+    id: int | None = Field(default=None, sa_column=pk_column())
+    username: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    ip: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    at: datetime = Field(sa_column=ts_column())

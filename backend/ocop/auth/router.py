@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Cookie, Form, Request, Response, status
+
+from ocop.core.caller import CurrentCaller
+from ocop.core.config import get_settings
+from ocop.core.db import SessionDep
+from ocop.org import service as org_service
+from ocop.org.schemas import MeRead, PasswordChange
+
+from . import service
+from .schemas import RefreshRequest, TokenResponse
+
+public_router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(tags=["me"])
+COOKIE = "ocop_refresh"
+COOKIE_PATH = "/api/v1/auth"
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _with_cookie(response: Response, issued: service.IssuedTokens) -> TokenResponse:
+    settings = get_settings()
+    response.set_cookie(COOKIE, issued.refresh_token, max_age=settings.refresh_token_days * 86400,
+                        path=COOKIE_PATH, httponly=True, samesite="strict", secure=settings.secure_cookies)
+    response.headers["Cache-Control"] = "no-store"
+    return issued.response
+
+
+Field = Annotated[str | None, Form(max_length=512)]
+
+
+@public_router.post("/token", operation_id="auth-token", response_model=TokenResponse,
+                    response_model_exclude_none=True)
+def token(
+    request: Request, response: Response, session: SessionDep,
+    grant_type: Annotated[str, Form(max_length=50)],
+    username: Field = None, password: Field = None, client_id: Field = None, client_secret: Field = None,
+    scope: Field = None,
+) -> TokenResponse:
+    """OAuth2 token endpoint (form-encoded): `password` grant for people, `client_credentials` for systems."""
+    if grant_type == "password":
+        if not username or password is None:
+            raise service.OAuthError("invalid_request", "username and password are required.")
+        return _with_cookie(response, service.password_grant(session, username, password, _client_ip(request)))
+    if grant_type == "client_credentials":
+        raise service.unsupported_client_credentials()
+    raise service.OAuthError("unsupported_grant_type", f"grant_type {grant_type!r} is not supported.")
+
+
+@public_router.post("/refresh", operation_id="auth-refresh", response_model=TokenResponse,
+                    response_model_exclude_none=True)
+def refresh(
+    response: Response, session: SessionDep,
+    body: Annotated[RefreshRequest | None, Body()] = None,
+    cookie: Annotated[str | None, Cookie(alias=COOKIE)] = None,
+) -> TokenResponse:
+    """Rotate a refresh token (JSON body or the SPA's cookie). A reused token ends the whole family."""
+    token = (body.refresh_token if body else None) or cookie
+    return _with_cookie(response, service.refresh(session, token))
+
+
+@public_router.post("/logout", operation_id="auth-logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(
+    session: SessionDep,
+    body: Annotated[RefreshRequest | None, Body()] = None,
+    cookie: Annotated[str | None, Cookie(alias=COOKIE)] = None,
+) -> Response:
+    """End the session: revokes the refresh-token family and clears the cookie."""
+    service.logout(session, (body.refresh_token if body else None) or cookie)
+    out = Response(status_code=status.HTTP_204_NO_CONTENT)
+    out.delete_cookie(COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict")
+    return out
+
+
+@router.get("/me", operation_id="me-get", response_model=MeRead)
+def me(session: SessionDep, caller: CurrentCaller) -> MeRead:
+    """The caller: a user with agency, roles and scope unit, or an API client with its scopes."""
+    return org_service.me(session, caller)
+
+
+@router.post("/me/password", operation_id="me-change_password", status_code=status.HTTP_204_NO_CONTENT)
+def change_password(data: PasswordChange, session: SessionDep, caller: CurrentCaller) -> Response:
+    """Change your own password; your other sessions end."""
+    org_service.change_own_password(session, caller, data)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

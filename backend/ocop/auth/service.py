@@ -1,0 +1,167 @@
+"""Sign-in: password grant, refresh-token rotation with reuse detection, lockout and throttling."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from ocop.audit import service as audit
+from ocop.core.caller import Caller
+from ocop.core.config import get_settings
+from ocop.core.db import utcnow
+from ocop.core.errors import BadRequest, DomainError, TooManyRequests, Unauthorized
+from ocop.core.security import (
+    TokenError,
+    create_access_token,
+    decode_access_token,
+    hash_password,
+    needs_rehash,
+    new_opaque_token,
+    token_digest,
+    verify_password,
+)
+from ocop.org import service as org_service
+from ocop.org.models import User
+
+from . import policies
+from .models import LoginFailure, RefreshToken
+from .schemas import TokenResponse
+
+
+class OAuthError(DomainError):
+    """An OAuth2 token-endpoint error: problem+json that also carries `error`."""
+
+    def __init__(self, error: str, detail: str, status: int = 400, code: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail, code=code or error, status=status, headers=headers, error=error)
+
+
+@dataclass
+class IssuedTokens:
+    response: TokenResponse
+    refresh_token: str
+
+
+def _stamp(user: User) -> str:
+    return user.password_changed_at.isoformat() if user.password_changed_at else ""
+
+
+def _issue(session: Session, user: User, family_id: str | None = None) -> IssuedTokens:
+    settings = get_settings()
+    assert user.id is not None
+    access, ttl = create_access_token(f"user:{user.id}", {"pca": _stamp(user)})
+    refresh = new_opaque_token()
+    now = utcnow()
+    session.add(RefreshToken(
+        family_id=family_id or secrets.token_hex(16), token_hash=token_digest(refresh), user_id=user.id,
+        issued_at=now, expires_at=now + timedelta(days=settings.refresh_token_days),
+    ))
+    return IssuedTokens(TokenResponse(access_token=access, expires_in=ttl, refresh_token=refresh), refresh)
+
+
+def password_grant(session: Session, username: str, password: str, ip: str) -> IssuedTokens:
+    settings = get_settings()
+    username = username.strip().lower()[:64]
+    now = utcnow()
+    ip_window = now - timedelta(minutes=settings.ip_window_minutes)
+    ip_failures = session.scalar(sa.select(sa.func.count()).select_from(LoginFailure).where(
+        LoginFailure.ip == ip, LoginFailure.at >= ip_window))  # type: ignore[arg-type,operator]
+    if ip_failures and ip_failures >= settings.ip_max_failures:
+        raise TooManyRequests(
+            "Too many failed sign-ins from this address; try again later.", code="too_many_attempts",
+            headers={"Retry-After": str(settings.ip_window_minutes * 60)},
+        )
+    lock_window = now - timedelta(minutes=settings.login_lock_minutes)
+    recent = session.execute(sa.select(sa.func.count(), sa.func.max(LoginFailure.at)).where(
+        LoginFailure.username == username, LoginFailure.at >= lock_window)).one()  # type: ignore[arg-type,operator]
+    if recent[0] >= settings.login_max_failures:
+        last = recent[1]
+        last = last if last.tzinfo else last.replace(tzinfo=now.tzinfo)
+        retry = int((last + timedelta(minutes=settings.login_lock_minutes) - now).total_seconds()) + 1
+        raise OAuthError("invalid_grant", "This account is locked for a while after repeated failed sign-ins.",
+                         code="account_locked", headers={"Retry-After": str(max(retry, 1))})
+
+    user = org_service.get_user_by_username(session, username)
+    ok = verify_password(user.password_hash if user else None, password)  # same cost when user is unknown
+    if not ok or not policies.may_sign_in(user):
+        session.add(LoginFailure(username=username, ip=ip, at=now))
+        if user is not None and recent[0] + 1 == settings.login_max_failures:
+            audit.record(session, None, "user.locked", "user", user.id, None,
+                         {"until": now + timedelta(minutes=settings.login_lock_minutes), "ip": ip})
+        session.commit()
+        raise OAuthError("invalid_grant", "The username or password is not correct.", code="invalid_grant")
+    assert user is not None
+    session.execute(sa.delete(LoginFailure).where(LoginFailure.username == username))  # type: ignore[arg-type]
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    issued = _issue(session, user)
+    session.commit()
+    return issued
+
+
+def refresh(session: Session, token: str | None) -> IssuedTokens:
+    if not token:
+        raise Unauthorized("No refresh token was sent.", code="invalid_refresh_token")
+    now = utcnow()
+    row = session.scalars(sa.select(RefreshToken).where(RefreshToken.token_hash == token_digest(token))).first()  # type: ignore[arg-type]
+    if row is None:
+        raise Unauthorized("The refresh token is not valid.", code="invalid_refresh_token")
+    # Claim the token atomically: of two concurrent refreshes only one wins.
+    claimed = session.execute(
+        sa.update(RefreshToken)
+        .where(RefreshToken.id == row.id, RefreshToken.used_at.is_(None), RefreshToken.revoked_at.is_(None))  # type: ignore[union-attr,arg-type]
+        .values(used_at=now)
+    ).rowcount  # type: ignore[attr-defined]
+    if not claimed:
+        revoke_family(session, row.family_id)
+        audit.record(session, None, "auth.refresh_reused", "user", row.user_id, None, {"family": row.family_id})
+        session.commit()
+        raise Unauthorized("This refresh token was already used; every session of this sign-in has ended.",
+                           code="refresh_reused")
+    user = session.get(User, row.user_id)
+    if row.expires_at < now or not policies.may_sign_in(user) or (
+            user is not None and user.password_changed_at and user.password_changed_at > row.issued_at):
+        session.commit()
+        raise Unauthorized("The session has ended; sign in again.", code="invalid_refresh_token")
+    assert user is not None
+    issued = _issue(session, user, row.family_id)
+    session.commit()
+    return issued
+
+
+def revoke_family(session: Session, family_id: str) -> None:
+    session.execute(sa.update(RefreshToken).where(
+        RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))  # type: ignore[arg-type,union-attr]
+        .values(revoked_at=utcnow()))
+
+
+def logout(session: Session, token: str | None) -> None:
+    if token:
+        row = session.scalars(sa.select(RefreshToken).where(RefreshToken.token_hash == token_digest(token))).first()  # type: ignore[arg-type]
+        if row is not None:
+            revoke_family(session, row.family_id)
+            session.commit()
+
+
+def caller_from_token(session: Session, token: str) -> Caller:
+    try:
+        claims = decode_access_token(token)
+    except TokenError as exc:
+        raise Unauthorized("The access token is not valid or has expired.", code="invalid_token") from exc
+    kind, _, ident = str(claims.get("sub", "")).partition(":")
+    if kind != "user" or not ident.isdigit():
+        raise Unauthorized("The access token is not valid.", code="invalid_token")
+    user = session.get(User, int(ident))
+    if not policies.may_sign_in(user) or user is None or claims.get("pca") != _stamp(user):
+        raise Unauthorized("The session has ended; sign in again.", code="invalid_token")
+    assert user.id is not None
+    roles = org_service.roles_of(session, [user.id])[user.id]
+    return Caller(kind="user", id=user.id, name=user.username, roles=frozenset(roles),
+                  scope_unit_id=user.scope_unit_id, agency_id=user.agency_id)
+
+
+def unsupported_client_credentials() -> BadRequest:
+    return OAuthError("invalid_client", "Unknown API client or wrong secret.", status=401)

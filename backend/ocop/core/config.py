@@ -1,0 +1,79 @@
+"""Application settings: one pydantic-settings class, read from the environment and `.env`."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_SECRET = "dev-secret-change-me-0123456789abcdef"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    ocop_env: str = Field("development", alias="OCOP_ENV")
+    database_url: str = Field("", alias="DATABASE_URL")
+    secret_key: SecretStr = Field(SecretStr(DEFAULT_SECRET), alias="SECRET_KEY")
+    jwt_algorithm: str = Field("HS256", alias="OCOP_JWT_ALGORITHM")
+    access_token_minutes: int = Field(15, alias="OCOP_ACCESS_TOKEN_MINUTES")
+    refresh_token_days: int = Field(14, alias="OCOP_REFRESH_TOKEN_DAYS")
+    demo_password: SecretStr = Field(SecretStr("demo-password"), alias="OCOP_DEMO_PASSWORD")
+    upload_max_bytes: int = Field(20 * 1024 * 1024, alias="OCOP_UPLOAD_MAX_BYTES")
+    import_max_bytes: int = Field(10 * 1024 * 1024, alias="OCOP_IMPORT_MAX_BYTES")
+    webhook_allowed_targets: str = Field("", alias="OCOP_WEBHOOK_ALLOWED_TARGETS")
+    storage_dir: Path = Field(REPO_ROOT / "var" / "files", alias="OCOP_STORAGE_DIR")
+    cors_origins: str = Field("", alias="OCOP_CORS_ORIGINS")
+    spa_dir: Path = Field(REPO_ROOT / "frontend" / "dist", alias="OCOP_SPA_DIR")
+    # sign-in protection
+    login_max_failures: int = Field(5, alias="OCOP_LOGIN_MAX_FAILURES")
+    login_lock_minutes: int = Field(15, alias="OCOP_LOGIN_LOCK_MINUTES")
+    ip_max_failures: int = Field(30, alias="OCOP_IP_MAX_FAILURES")
+    ip_window_minutes: int = Field(15, alias="OCOP_IP_WINDOW_MINUTES")
+    secure_cookies: bool = Field(False, alias="OCOP_SECURE_COOKIES")
+    log_level: str = Field("INFO", alias="OCOP_LOG_LEVEL")
+    db_pool_size: int = Field(20, alias="OCOP_DB_POOL_SIZE")
+
+    @field_validator("jwt_algorithm")
+    @classmethod
+    def _known_algorithm(cls, v: str) -> str:
+        if v not in {"HS256", "HS384", "HS512"}:
+            raise ValueError("OCOP_JWT_ALGORITHM must be one of HS256, HS384, HS512")
+        return v
+
+    @property
+    def is_production(self) -> bool:
+        return self.ocop_env == "production"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://") or url.startswith("postgres://"):
+                url = "postgresql+psycopg://" + url.split("://", 1)[1]
+            return url
+        path = REPO_ROOT / "var" / "ocop.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    def check_production(self) -> None:
+        """Refuse to run in production with a default or weak secret."""
+        if not self.is_production:
+            return
+        secret = self.secret_key.get_secret_value()
+        if secret == DEFAULT_SECRET or len(secret) < 32:
+            raise RuntimeError(
+                "SECRET_KEY is the development default or shorter than 32 characters; "
+                "set a strong SECRET_KEY in production"
+            )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,89 @@
+"""One plain ASGI middleware: request id, security headers, metrics, access log, last-resort 500."""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import metrics
+from .logging import request_id_var
+
+log = logging.getLogger("ocop.access")
+_RID_OK = re.compile(r"^[A-Za-z0-9._\-]{1,128}$")
+
+SPA_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
+    "object-src 'none'"
+)
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; frame-ancestors 'none'"
+)
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        incoming = headers.get(b"x-request-id", b"").decode("latin-1")
+        rid = incoming if _RID_OK.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(rid)
+        scope.setdefault("state", {})["request_id"] = rid
+        path: str = scope["path"]
+        csp = API_CSP if path.startswith("/api/") else DOCS_CSP if path.startswith("/docs") else SPA_CSP
+        status_holder = {"status": 500, "started": False}
+        start = time.perf_counter()
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                status_holder["started"] = True
+                hdrs = list(message.get("headers", []))
+                names = {k.lower() for k, _ in hdrs}
+                extra = [
+                    (b"x-request-id", rid.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"content-security-policy", csp.encode()),
+                ]
+                hdrs.extend((k, v) for k, v in extra if k not in names)
+                message["headers"] = hdrs
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        except Exception:
+            log.exception("unhandled error")
+            if not status_holder["started"]:
+                body = json.dumps({
+                    "type": "/problems/internal_error", "title": "Internal Server Error", "status": 500,
+                    "detail": "An unexpected error occurred; it has been logged.", "instance": path,
+                    "code": "internal_error",
+                }).encode()
+                await send_wrapper({"type": "http.response.start", "status": 500, "headers": [
+                    (b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]})
+                await send_wrapper({"type": "http.response.body", "body": body})
+        finally:
+            elapsed = time.perf_counter() - start
+            route: Any = scope.get("route")
+            template = getattr(route, "path_format", None) or getattr(route, "path", None) or (
+                "/assets" if path.startswith("/assets/") else "unmatched")
+            status = status_holder["status"]
+            metrics.observe(scope["method"], template, status, elapsed)
+            if path not in ("/healthz", "/metrics"):
+                log.info("request", extra={"method": scope["method"], "path": path, "route": template,
+                                           "status": status, "ms": round(elapsed * 1000, 1)})
+            request_id_var.reset(token)

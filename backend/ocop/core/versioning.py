@@ -1,0 +1,30 @@
+"""Optimistic concurrency: `version` columns, ETags and `If-Match`."""
+from __future__ import annotations
+
+from fastapi import Response
+
+from .errors import PreconditionFailed, PreconditionRequired
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def set_etag(response: Response, version: int) -> None:
+    response.headers["ETag"] = etag(version)
+
+
+def check_if_match(if_match: str | None, current_version: int) -> None:
+    """428 without If-Match, 412 when it names another version than the stored one."""
+    if not if_match:
+        raise PreconditionRequired(
+            "This update needs an If-Match header with the ETag you last read.", code="precondition_required"
+        )
+    wanted = {t.strip().removeprefix("W/").strip('"') for t in if_match.split(",")}
+    if "*" in wanted:
+        return
+    if str(current_version) not in wanted:
+        raise PreconditionFailed(
+            "The record was changed by someone else since you read it; reload it and apply your change again.",
+            code="stale_version", current_version=current_version,
+        )

@@ -1,0 +1,123 @@
+"""create_app(): settings, logging, middleware, routers, error handlers, the SPA."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
+from starlette.routing import Match, Route
+from starlette.types import Scope
+
+from . import __version__
+from .api import authenticated, public
+from .core import metrics
+from .core.config import get_settings
+from .core.db import get_engine
+from .core.errors import install_error_handlers, problem_response
+from .core.logging import configure_logging
+from .core.middleware import RequestContextMiddleware
+
+API_PREFIX = "/api/v1"
+
+
+def _operation_id(route: APIRoute) -> str:
+    tag = route.tags[0] if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+class SPARoute(Route):
+    """Serves the single-page app for every GET outside /api (client-side routing)."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        path = scope.get("path", "")
+        if path == "/api" or path.startswith("/api/") or path in ("/docs", "/redoc"):
+            return Match.NONE, {}
+        return super().matches(scope)
+
+
+def _spa_endpoint(spa_dir: Path) -> Any:
+    index = spa_dir / "index.html"
+    root = spa_dir.resolve()
+
+    async def spa(request: Request) -> Response:
+        rel = request.path_params.get("path", "")
+        if rel:
+            candidate = (spa_dir / rel).resolve()
+            if candidate.is_file() and candidate.is_relative_to(root):
+                cache = "public, max-age=31536000, immutable" if rel.startswith("assets/") else "no-cache"
+                return FileResponse(candidate, headers={"Cache-Control": cache})
+            if rel.startswith("assets/"):
+                return problem_response(request, 404, "not_found", "No such file.")
+        if index.is_file():
+            return FileResponse(index, headers={"Cache-Control": "no-cache"})
+        return HTMLResponse(
+            "<!doctype html><meta charset=utf-8><title>OCOP Inspect</title>"
+            "<p>Giao diện chưa được build. Chạy <code>make run</code>. "
+            "(The SPA is not built; run <code>make run</code>.) API: <a href=/docs>/docs</a></p>"
+        )
+
+    return spa
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    settings.check_production()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        get_engine().dispose()
+
+    app = FastAPI(
+        title="OCOP Inspect API",
+        version=__version__,
+        description="Inspections of the OCOP programme (mỗi xã một sản phẩm): plans, teams, visits, findings, "
+                    "corrective actions and the compliance status of certified products.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    install_error_handlers(app)
+    if settings.cors_origin_list:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_credentials=True,
+                           allow_methods=["*"], allow_headers=["*"], expose_headers=["ETag", "Location",
+                                                                                     "X-Request-ID"])
+    app.add_middleware(RequestContextMiddleware)
+
+    app.include_router(public, prefix=API_PREFIX)
+    app.include_router(authenticated, prefix=API_PREFIX)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> Response:
+        def ping() -> None:
+            with get_engine().connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+
+        try:
+            await run_in_threadpool(ping)
+        except Exception:
+            return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "up"})
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics_endpoint() -> Response:
+        body, content_type = metrics.render()
+        return Response(body, media_type=content_type)
+
+    app.router.routes.append(SPARoute("/{path:path}", _spa_endpoint(settings.spa_dir), methods=["GET", "HEAD"],
+                                      include_in_schema=False))
+    return app
