@@ -44,3 +44,4 @@ def configure_logging(level: str = "INFO") -> None:
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True  # our middleware writes the access log
+    logging.getLogger("httpx").setLevel(logging.WARNING)

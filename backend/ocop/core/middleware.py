@@ -14,6 +14,7 @@ from . import metrics
 from .logging import request_id_var
 
 log = logging.getLogger("ocop.access")
+API_PREFIX = "/api/v1"
 _RID_OK = re.compile(r"^[A-Za-z0-9._\-]{1,128}$")
 
 SPA_CSP = (
@@ -81,6 +82,8 @@ class RequestContextMiddleware:
             route: Any = scope.get("route")
             template = getattr(route, "path_format", None) or getattr(route, "path", None) or (
                 "/assets" if path.startswith("/assets/") else "unmatched")
+            if template.startswith("/") and path.startswith(API_PREFIX) and not template.startswith(API_PREFIX):
+                template = API_PREFIX + template  # routes included under the API prefix
             status = status_holder["status"]
             metrics.observe(scope["method"], template, status, elapsed)
             if path not in ("/healthz", "/metrics"):
