@@ -1,0 +1,13 @@
+# The API and the worker (one image). Build: docker build -t ocop-inspect-api .
+FROM python:3.11-slim AS api
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 OCOP_ALEMBIC_INI=/app/alembic.ini
+WORKDIR /app
+COPY pyproject.toml README.md alembic.ini ./
+COPY backend ./backend
+COPY alembic ./alembic
+RUN pip install --disable-pip-version-check . && useradd --system --uid 10001 ocop \
+    && mkdir -p /app/var/files && chown -R ocop /app/var
+USER ocop
+EXPOSE 8000
+HEALTHCHECK --interval=15s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
+CMD ["sh", "-c", "ocop db upgrade && ocop serve --host 0.0.0.0 --port 8000 --workers 0"]

@@ -1,0 +1,76 @@
+# OCOP Inspect. The two commands: `make run` and `make test` (each does its own set-up).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NODE_STAMP := frontend/node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-backend test-frontend e2e lint client check-client spa venv node worker clean help
+
+help:
+	@echo "make run     - set up, migrate, seed the demo data, build the SPA, serve on http://$(HOST):$(PORT)"
+	@echo "make test    - the whole test suite (SQLite; PostgreSQL when TEST_DATABASE_URL is set)"
+	@echo "make e2e     - browser tests only (Debian chromium)"
+	@echo "make lint    - ruff, mypy, TypeScript"
+	@echo "make client  - regenerate the SPA's typed API client from the OpenAPI document"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+venv: $(STAMP)
+
+$(NODE_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node: $(NODE_STAMP)
+
+spa: $(NODE_STAMP)
+	cd frontend && npm run build --silent
+
+run: venv spa
+	mkdir -p var
+	$(BIN)/ocop db upgrade
+	$(BIN)/ocop seed-demo
+	@echo "OCOP Inspect: http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs)"
+	$(BIN)/ocop serve --host $(HOST) --port $(PORT)
+
+worker: venv
+	$(BIN)/ocop worker
+
+test: test-backend test-frontend e2e
+
+test-backend: venv
+	$(BIN)/pytest
+
+test-frontend: venv node check-client
+	cd frontend && npm run test:unit --silent
+
+e2e: venv spa
+	bash scripts/e2e.sh
+
+lint: venv node
+	$(BIN)/ruff check backend tests alembic scripts
+	$(BIN)/mypy
+	cd frontend && npm run lint --silent
+
+client: venv node
+	$(BIN)/python scripts/export_openapi.py frontend/openapi.json
+	cd frontend && npm run gen:client --silent
+
+# Fails when the committed OpenAPI document or the generated client is stale.
+check-client: venv node
+	$(BIN)/python scripts/export_openapi.py $(VENV)/openapi.json >/dev/null
+	@diff -q $(VENV)/openapi.json frontend/openapi.json >/dev/null || { \
+	  echo "frontend/openapi.json is stale: run 'make client' and commit the result"; exit 1; }
+	cd frontend && npm run check:client --silent
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist var
