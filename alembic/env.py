@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from logging.config import fileConfig
 
+from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
-from alembic import context
 from ocop import models  # noqa: F401  (registers every table)
 from ocop.core.config import get_settings
 

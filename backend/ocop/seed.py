@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ocop.audit import service as audit
 from ocop.core.db import utcnow
@@ -90,7 +90,7 @@ def seed_reference(session: Session) -> dict[str, int]:
                      "UBND", "peoples_committee", "UBND-T", d.code, d.valid_from, d.valid_to or DISTRICTS_END, None,
                      "District level abolished from 2025-07-01."))
     communes = session.scalars(sa.select(AdminUnit).where(
-        AdminUnit.level.in_(("commune", "ward")), AdminUnit.valid_from == COMMUNES_START)).all()  # type: ignore[attr-defined]
+        col(AdminUnit.level).in_(("commune", "ward")), col(AdminUnit.valid_from) == COMMUNES_START)).all()
     for c in communes:
         rows.append((f"UBND-X-{c.code}", f"Ủy ban nhân dân {c.name[0].lower()}{c.name[1:]}", f"UBND {c.name}",
                      "UBND", "peoples_committee", "UBND-T", c.code, c.valid_from, c.valid_to, None, None))

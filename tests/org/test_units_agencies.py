@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from tests.conftest import count
-
 from ocop.audit.models import AuditEvent
 from ocop.org.models import Agency
+from tests.conftest import count
 
 
 def walk(client, headers, url, limit, **params):

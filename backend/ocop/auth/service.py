@@ -12,7 +12,7 @@ from ocop.audit import service as audit
 from ocop.core.caller import Caller
 from ocop.core.config import get_settings
 from ocop.core.db import utcnow
-from ocop.core.errors import BadRequest, DomainError, TooManyRequests, Unauthorized
+from ocop.core.errors import DomainError, TooManyRequests, Unauthorized
 from ocop.core.security import (
     TokenError,
     create_access_token,
@@ -163,5 +163,5 @@ def caller_from_token(session: Session, token: str) -> Caller:
                   scope_unit_id=user.scope_unit_id, agency_id=user.agency_id)
 
 
-def unsupported_client_credentials() -> BadRequest:
+def unsupported_client_credentials() -> OAuthError:
     return OAuthError("invalid_client", "Unknown API client or wrong secret.", status=401)

@@ -4,16 +4,17 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from ocop.core.caller import Caller
 from ocop.core.errors import Forbidden
 
-from .models import Agency, AdminUnitScope, User
+from .models import AdminUnitScope, Agency, User
 
 
 def units_within(unit_id: int) -> sa.Select[Any]:
     """Ids of the units whose records a unit covers, across the 2025 reorganisation."""
-    return sa.select(AdminUnitScope.descendant_id).where(AdminUnitScope.ancestor_id == unit_id)  # type: ignore[arg-type]
+    return sa.select(col(AdminUnitScope.descendant_id)).where(col(AdminUnitScope.ancestor_id) == unit_id)
 
 
 def scope_filter(caller: Caller, unit_column: Any) -> sa.ColumnElement[bool]:
@@ -28,11 +29,11 @@ def scope_filter(caller: Caller, unit_column: Any) -> sa.ColumnElement[bool]:
 def visible_users(caller: Caller) -> sa.ColumnElement[bool]:
     if caller.kind == "user" and caller.has("admin", "coordinator", "leader"):
         return sa.true()
-    own = User.id == caller.id if caller.kind == "user" else sa.false()  # type: ignore[comparison-overlap]
+    own = col(User.id) == caller.id if caller.kind == "user" else sa.false()
     if caller.kind == "user" and caller.has("local_officer") and caller.scope_unit_id is not None:
         within = units_within(caller.scope_unit_id)
         agency_in_scope = User.agency_id.in_(  # type: ignore[union-attr]
-            sa.select(Agency.id).where(Agency.admin_unit_id.in_(within))  # type: ignore[union-attr]
+            sa.select(col(Agency.id)).where(col(Agency.admin_unit_id).in_(within))
         )
         return sa.or_(own, User.scope_unit_id.in_(within), agency_in_scope)  # type: ignore[union-attr]
     return sa.and_(own)  # type: ignore[arg-type]

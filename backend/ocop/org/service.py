@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ocop.audit import service as audit
 from ocop.core.caller import Caller
@@ -68,9 +68,9 @@ def _unit_reads(session: Session, units: list[AdminUnit]) -> list[AdminUnitRead]
     ids = [u.id for u in units]
     if ids:
         for unit_id, pred_id in session.execute(
-            sa.select(AdminUnitLink.unit_id, AdminUnitLink.predecessor_id)
+            sa.select(col(AdminUnitLink.unit_id), col(AdminUnitLink.predecessor_id))
             .where(AdminUnitLink.unit_id.in_(ids))  # type: ignore[attr-defined]
-            .order_by(AdminUnitLink.predecessor_id)
+            .order_by(col(AdminUnitLink.predecessor_id))
         ):
             preds[unit_id].append(pred_id)
     return [AdminUnitRead.model_validate({**u.model_dump(), "predecessor_ids": preds[u.id or 0]}) for u in units]
@@ -82,7 +82,7 @@ def list_units(session: Session, caller: Caller, page: PageParams, *, q: str | N
     stmt = sa.select(AdminUnit)
     if q:
         stmt = stmt.where(sa.or_(AdminUnit.search_name.like(like_pattern(q), escape="\\"),  # type: ignore[attr-defined]
-                                 AdminUnit.code == q.strip()))
+                                 col(AdminUnit.code) == q.strip()))
     if level:
         stmt = stmt.where(AdminUnit.level == level)  # type: ignore[arg-type]
     if active_on:
@@ -110,9 +110,8 @@ def read_unit(session: Session, unit_id: int) -> AdminUnitRead:
 
 def _check_unit_refs(session: Session, parent_id: int | None, predecessor_ids: list[int] | None,
                      self_id: int | None = None) -> None:
-    if parent_id is not None:
-        if parent_id == self_id or session.get(AdminUnit, parent_id) is None:
-            raise _field_error("parent_id", f"Parent unit {parent_id} does not exist or is the unit itself.")
+    if parent_id is not None and (parent_id == self_id or session.get(AdminUnit, parent_id) is None):
+        raise _field_error("parent_id", f"Parent unit {parent_id} does not exist or is the unit itself.")
     for pid in predecessor_ids or []:
         if pid == self_id or session.get(AdminUnit, pid) is None:
             raise _field_error("predecessor_ids", f"Predecessor unit {pid} does not exist or is the unit itself.")
@@ -171,9 +170,11 @@ def update_unit(session: Session, caller: Caller, unit_id: int, data: AdminUnitU
 
 
 def _assert_acyclic(session: Session) -> None:
-    parents = dict(session.execute(sa.select(AdminUnit.id, AdminUnit.parent_id)).all())  # type: ignore[call-overload]
+    parents: dict[int, int | None] = {
+        uid: pid for uid, pid in session.execute(sa.select(col(AdminUnit.id), col(AdminUnit.parent_id)))}
     for start in parents:
-        seen, node = set(), start
+        seen: set[int] = set()
+        node: int | None = start
         while node is not None:
             if node in seen:
                 raise _field_error("parent_id", "This change would make a unit its own ancestor.")
@@ -183,13 +184,13 @@ def _assert_acyclic(session: Session) -> None:
 
 def rebuild_scope(session: Session) -> int:
     """Recompute the history-aware closure (see AdminUnitScope). Returns the number of rows."""
-    parent_rows = session.execute(sa.select(AdminUnit.id, AdminUnit.parent_id)).all()  # type: ignore[call-overload]
+    parent_rows = session.execute(sa.select(col(AdminUnit.id), col(AdminUnit.parent_id))).all()
     children: dict[int, set[int]] = defaultdict(set)
     for uid, pid in parent_rows:
         if pid is not None:
             children[pid].add(uid)
     successors: dict[int, set[int]] = defaultdict(set)
-    for uid, pred in session.execute(sa.select(AdminUnitLink.unit_id, AdminUnitLink.predecessor_id)).all():
+    for uid, pred in session.execute(sa.select(col(AdminUnitLink.unit_id), col(AdminUnitLink.predecessor_id))).all():
         successors[pred].add(uid)
     rows: list[dict[str, int]] = []
     for uid, _ in parent_rows:
@@ -243,7 +244,7 @@ def import_admin_units(session: Session, csv_path: Path, actor: Caller | None = 
         }
         unit = by_key.get((code, level))
         if unit is None:
-            unit = AdminUnit(code=code, level=level, created_at=now, updated_at=now, **fields)
+            unit = AdminUnit(code=code, level=level, created_at=now, updated_at=now, **fields)  # type: ignore[arg-type]
             session.add(unit)
             created += 1
         elif any(getattr(unit, k) != v for k, v in fields.items()):
@@ -271,7 +272,7 @@ def import_admin_units(session: Session, csv_path: Path, actor: Caller | None = 
             if pred is not None and pred.id is not None:
                 merged[pred.id].append(parts)
         for pid, parts_list in merged.items():
-            session.add(AdminUnitLink(unit_id=unit.id, predecessor_id=pid, parts="; ".join(parts_list)))
+            session.add(AdminUnitLink(unit_id=unit.id or 0, predecessor_id=pid, parts="; ".join(parts_list)))
             links += 1
     session.flush()
     scope_rows = rebuild_scope(session)
@@ -325,7 +326,7 @@ def create_agency(session: Session, caller: Caller, data: AgencyCreate) -> Agenc
     policies.require_admin(caller, "change agencies")
     values = data.model_dump()
     _check_agency_refs(session, values)
-    if session.scalar(sa.select(Agency.id).where(Agency.code == data.code)):  # type: ignore[arg-type]
+    if session.scalar(sa.select(col(Agency.id)).where(col(Agency.code) == data.code)):
         raise Conflict(f"An agency with code {data.code} already exists.", code="duplicate_code")
     now = utcnow()
     agency = Agency(**values, search_name=fold(f"{data.name} {data.short_name or ''}"), created_at=now,
@@ -358,7 +359,7 @@ def roles_of(session: Session, user_ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = defaultdict(list)
     if user_ids:
         for uid, role in session.execute(
-            sa.select(UserRole.user_id, UserRole.role).where(UserRole.user_id.in_(user_ids))  # type: ignore[attr-defined]
+            sa.select(col(UserRole.user_id), col(UserRole.role)).where(col(UserRole.user_id).in_(user_ids))
             .order_by(UserRole.role)
         ):
             out[uid].append(role)
@@ -380,7 +381,7 @@ def list_users(session: Session, caller: Caller, page: PageParams, *, q: str | N
         stmt = stmt.where(sa.or_(User.search_name.like(pat, escape="\\"),  # type: ignore[attr-defined]
                                  User.username.like(pat, escape="\\")))  # type: ignore[attr-defined]
     if role:
-        stmt = stmt.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))  # type: ignore[union-attr,arg-type]
+        stmt = stmt.where(col(User.id).in_(sa.select(col(UserRole.user_id)).where(col(UserRole.role) == role)))
     if active is not None:
         stmt = stmt.where(User.active == active)  # type: ignore[arg-type]
     if agency_id is not None:
@@ -423,7 +424,7 @@ def create_user(session: Session, caller: Caller, data: UserCreate) -> UserRead:
     values = data.model_dump(exclude={"password", "roles"})
     _check_user_refs(session, values)
     _check_role_scope(list(data.roles), data.scope_unit_id)
-    if session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == data.username)):
+    if session.scalar(sa.select(col(User.id)).where(sa.func.lower(User.username) == data.username)):
         raise Conflict(f"The username {data.username} is taken.", code="duplicate_username")
     now = utcnow()
     user = User(**values, search_name=fold(data.full_name), password_hash=hash_password(data.password),
@@ -454,7 +455,7 @@ def update_user(session: Session, caller: Caller, user_id: int, data: UserUpdate
     if user_id == caller.id and (changes.get("active") is False or (roles is not None and "admin" not in roles)):
         raise Conflict("You cannot deactivate your own account or remove your own administrator role.",
                        code="self_lockout")
-    _check_role_scope(roles if roles is not None else before.roles,
+    _check_role_scope(list(roles if roles is not None else before.roles),
                       changes.get("scope_unit_id", user.scope_unit_id))
     if "full_name" in changes:
         changes["search_name"] = fold(changes["full_name"])
