@@ -86,7 +86,7 @@ def create_admin(
     with Session(get_engine()) as session:
         user, created = ensure_user(session, username.strip().lower(), full_name, ["admin"], password)
         session.commit()
-    typer.echo(f"{'created' if created else 'exists'}: {user.username} (id {user.id})")
+        typer.echo(f"{'created' if created else 'exists'}: {user.username} (id {user.id})")
 
 
 @app.command("serve")
