@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
-from ocop import models  # noqa: F401  (registers every table)
+from ocop import models  # registers every table
 from ocop.core.config import get_settings
 
 config = context.config
@@ -39,7 +39,7 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(connection=connection, target_metadata=target_metadata, compare_type=True,
-                      render_as_batch=connection.dialect.name == "sqlite")
+                      render_as_batch=connection.dialect.name == "sqlite", include_object=models.include_object)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -69,6 +69,7 @@ def session_factory(template: str, tmp_path: Path) -> Iterator[SessionFactory]:
             return Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
 
         core_db.set_engine(engine)
+        core_db.set_session_factory(make)
         yield make
         outer.rollback()
         conn.close()
@@ -82,9 +83,11 @@ def session_factory(template: str, tmp_path: Path) -> Iterator[SessionFactory]:
             return Session(engine, expire_on_commit=False)
 
         core_db.set_engine(engine)
+        core_db.set_session_factory(make)
         yield make
         engine.dispose()
     core_db.set_engine(None)
+    core_db.set_session_factory(None)
 
 
 @pytest.fixture
@@ -95,14 +98,7 @@ def session(session_factory: SessionFactory) -> Iterator[Session]:
 
 @pytest.fixture
 def app(session_factory: SessionFactory):  # type: ignore[no-untyped-def]
-    application = create_app()
-
-    def override() -> Iterator[Session]:
-        with session_factory() as s:
-            yield s
-
-    application.dependency_overrides[core_db.get_session] = override
-    return application
+    return create_app()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from ocop import models  # noqa: F401
+from ocop import models
 from tests.conftest import PG_URL, alembic_config, pg_url
 
 
@@ -34,7 +34,7 @@ def scratch_url(tmp_path) -> Iterator[str]:
 def drift(url: str) -> list:
     engine = sa.create_engine(url)
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": models.include_object})
         diff = compare_metadata(ctx, SQLModel.metadata)
     engine.dispose()
     return diff

@@ -11,6 +11,8 @@ from ocop.auth.router import router as me_router
 from ocop.core.db import SessionDep
 from ocop.core.errors import Unauthorized
 from ocop.org.router import router as org_router
+from ocop.registry.router import public_router as registry_public_router
+from ocop.registry.router import router as registry_router
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -24,8 +26,10 @@ def authenticate(request: Request, session: SessionDep, token: str | None = Depe
 
 public = APIRouter()
 public.include_router(auth_public_router)
+public.include_router(registry_public_router)
 
 authenticated = APIRouter(dependencies=[Depends(authenticate)])
 authenticated.include_router(me_router)
 authenticated.include_router(org_router)
+authenticated.include_router(registry_router)
 authenticated.include_router(audit_router)

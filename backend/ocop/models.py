@@ -2,6 +2,23 @@
 from ocop.audit.models import AuditEvent
 from ocop.auth.models import LoginFailure, RefreshToken
 from ocop.org.models import AdminUnit, AdminUnitLink, AdminUnitScope, Agency, User, UserRole
+from ocop.registry.models import (
+    Certificate,
+    CriteriaVersion,
+    ImportJob,
+    Producer,
+    ProducerMember,
+    Product,
+    ProductGroup,
+    ProductSet,
+    StampIssue,
+)
 
-__all__ = ["AdminUnit", "AdminUnitLink", "AdminUnitScope", "Agency", "AuditEvent", "LoginFailure",
-           "RefreshToken", "User", "UserRole"]
+__all__ = ["AdminUnit", "AdminUnitLink", "AdminUnitScope", "Agency", "AuditEvent", "Certificate",
+           "CriteriaVersion", "ImportJob", "LoginFailure", "Producer", "ProducerMember", "Product", "ProductGroup",
+           "ProductSet", "RefreshToken", "StampIssue", "User", "UserRole"]
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """For Alembic: PostgreSQL-only trigram indexes live in migrations, not in the metadata."""
+    return not (type_ == "index" and name is not None and name.endswith("_trgm"))

@@ -1,7 +1,7 @@
 """Reference data (administrative units, agencies) and the demo accounts. Idempotent."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +79,7 @@ def _upsert_agency(session: Session, row: tuple[Any, ...], ids: dict[str, int], 
 def seed_reference(session: Session) -> dict[str, int]:
     """Administrative units from the CSV, the agencies the 2024 plan names, and their successors."""
     stats = org_service.import_admin_units(session, ADMIN_UNITS_CSV)
+    stats["product_sets_created"] = seed_taxonomy(session)
     units = {u.code: u.id for u in session.scalars(sa.select(AdminUnit)) if u.id is not None}
     ids: dict[str, int] = {}
     created = 0
@@ -157,5 +158,146 @@ def seed_demo(session: Session, password: str) -> dict[str, int]:
                              scope_unit_id=units.get(unit) if unit else None, title=title, email=email,
                              phone=phone)
         created += new
+    session.flush()
+    registry_stats = seed_registry(session)
     session.commit()
-    return {**stats, "users_created": created}
+    return {**stats, "users_created": created, **registry_stats}
+
+
+# ---- OCOP registry --------------------------------------------------------------------------
+
+GROUPS = ["Thực phẩm", "Đồ uống", "Dược liệu và sản phẩm từ dược liệu", "Hàng thủ công mỹ nghệ", "Sinh vật cảnh",
+          "Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch"]
+# (set name, group number); sets 1–7 confirmed against the decision's annex, 8–26 from a secondary source
+SETS = [
+    ("Rau, củ, quả, hạt tươi", 1), ("Thịt, thủy sản, trứng, sữa tươi", 1), ("Gạo, ngũ cốc, hạt sơ chế khác", 1),
+    ("Mật ong, mật khác và nông sản thực phẩm khác", 1), ("Đồ ăn nhanh", 1), ("Chế biến từ gạo, ngũ cốc", 1),
+    ("Chế biến từ rau, củ, quả, hạt", 1), ("Chế biến từ thịt, thủy sản, trứng, sữa", 1),
+    ("Tương, nước mắm, gia vị dạng lỏng khác", 1), ("Gia vị khác", 1), ("Chè tươi, chè chế biến", 1),
+    ("Sản phẩm trà từ thực vật khác", 1), ("Cà phê, cacao", 1), ("Rượu trắng", 2), ("Đồ uống có cồn khác", 2),
+    ("Nước khoáng thiên nhiên, nước uống đóng chai", 2), ("Đồ uống không cồn khác", 2),
+    ("Thực phẩm chức năng, thuốc dược liệu, thuốc cổ truyền", 3), ("Mỹ phẩm có thành phần từ dược liệu", 3),
+    ("Tinh dầu và dược liệu khác", 3), ("Thủ công mỹ nghệ (gia dụng, trang trí)", 4), ("Vải, may mặc", 4),
+    ("Hoa", 5), ("Cây cảnh", 5), ("Động vật cảnh", 5),
+    ("Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch", 6),
+]
+
+
+def seed_taxonomy(session: Session) -> int:
+    from ocop.registry.models import CriteriaVersion, ProductGroup, ProductSet
+
+    if session.scalar(sa.select(CriteriaVersion.id).where(CriteriaVersion.code == "148/2023")):  # type: ignore[arg-type]
+        return 0
+    old = CriteriaVersion(code="1048/2019", decision_number="1048/QĐ-TTg", decision_date=date(2019, 8, 21),
+                          valid_from=date(2019, 8, 21), valid_to=date(2023, 2, 23),
+                          note="Bộ tiêu chí OCOP trước năm 2023; danh mục nhóm/bộ sản phẩm chưa được nhập.")
+    new = CriteriaVersion(code="148/2023", decision_number="148/QĐ-TTg", decision_date=date(2023, 2, 24),
+                          valid_from=date(2023, 2, 24), amended_by="1489/QĐ-TTg ngày 06/07/2025",
+                          note="6 nhóm, 26 bộ sản phẩm. Bộ 8–26 lấy từ nguồn thứ cấp, chưa đối chiếu phụ lục.")
+    session.add_all([old, new])
+    session.flush()
+    group_ids = {}
+    for i, name in enumerate(GROUPS, start=1):
+        g = ProductGroup(criteria_version_id=new.id, number=i, name=name)  # type: ignore[arg-type]
+        session.add(g)
+        session.flush()
+        group_ids[i] = g.id
+    for n, (name, group) in enumerate(SETS, start=1):
+        session.add(ProductSet(criteria_version_id=new.id, group_id=group_ids[group], number=n, name=name,  # type: ignore[arg-type]
+                               search_name=fold(name), confirmed=n <= 7))
+    session.flush()
+    return len(SETS)
+
+
+SAMPLE_CSV = DATA_DIR / "lang-son-ocop-sample.csv"
+SET_HINTS = [("na ", 1), ("quyt", 1), ("rau", 1), ("cai kale", 1), ("hat de", 1), ("ngong hoa cai", 1),
+             ("mat ong", 4), ("mac ca", 7), ("hoa hoi", 20), ("tinh dau", 20), ("ruou", 14), ("che ", 11),
+             ("tra ", 12), ("vit quay", 8), ("khau nhuc", 8), ("khâu nhục", 8), ("nem", 8), ("pho ", 6),
+             ("bun", 6), ("banh chung", 6), ("thach", 7), ("dau vung", 7)]
+
+
+def _sample_set(name: str, sets: dict[int, int]) -> int | None:
+    key = fold(name) + " "
+    for hint, number in SET_HINTS:
+        if key.startswith(hint) or f" {hint}" in key:
+            return sets.get(number)
+    return None
+
+
+def seed_registry(session: Session) -> dict[str, int]:
+    """Every row of the OCOP sample, with generated certificates (marked as sample data) spread so that some
+    are valid, some expire within 90 days, some have expired and one is revoked."""
+    import csv
+
+    from ocop.core.caller import Caller
+    from ocop.core.dates import add_months, today
+    from ocop.registry import service as registry
+    from ocop.registry.models import Certificate, Producer, Product, ProductSet
+    from ocop.registry.schemas import CertificateCreate, Revocation
+
+    if session.scalar(sa.select(sa.func.count()).select_from(Producer)):
+        return {"producers_created": 0}
+    system = Caller(kind="user", id=0, name="seed", roles=frozenset({"admin"}))
+    units = {u.name: u.id for u in session.scalars(sa.select(AdminUnit))}
+    sets = {s.number: s.id for s in session.scalars(sa.select(ProductSet))}
+    agency = session.scalar(sa.select(Agency.id).where(Agency.code == "UBND-T"))  # type: ignore[arg-type]
+    now, day = utcnow(), today()
+    producers: dict[str, Producer] = {}
+    created = {"producers": 0, "products": 0, "certificates": 0}
+    with SAMPLE_CSV.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for i, row in enumerate(rows):
+        district = row["district_before_2025"].strip()
+        name = row["producer_name"].strip() or f"Chủ thể chưa xác định — {district}"
+        unit_id = units.get(row["commune_after_2025"].strip()) or units.get(district)
+        producer = producers.get(name)
+        if producer is None:
+            producer = Producer(
+                kind=row["producer_type"].strip() or "household_business", name=name, search_name=fold(name),
+                admin_unit_id=unit_id, is_sample=True, created_at=now, updated_at=now,
+                note=None if row["producer_name"].strip() else
+                "Dữ liệu mẫu: nguồn công khai không nêu chủ thể của sản phẩm này.",
+            )
+            session.add(producer)
+            session.flush()
+            producers[name] = producer
+            created["producers"] += 1
+        product = Product(producer_id=producer.id, name=row["product_name"].strip(),  # type: ignore[arg-type]
+                          search_name=fold(row["product_name"]), product_set_id=_sample_set(row["product_name"], sets),
+                          is_sample=True, created_at=now, updated_at=now,
+                          description=row["source_note"].strip() or None)
+        session.add(product)
+        session.flush()
+        created["products"] += 1
+        if not row["stars"].strip():
+            continue  # an applicant's product: no certificate
+        stars = int(row["stars"])
+        score = float(row["score"]) if row["score"].strip() else None
+        if row["decision_date"].strip():
+            plan = [(date.fromisoformat(row["decision_date"]), stars, row["decision"].strip() or None)]
+        elif row["product_name"].strip() == "Na Chi Lăng":
+            plan = [(date(2021, 12, 20), 3, None), (date(2022, 12, 7), 4, None),
+                    (add_months(day, -10), 4, None)]
+        else:
+            pattern = i % 4
+            decided = {0: add_months(day, -8), 1: add_months(day, -36) + timedelta(days=45),
+                       2: date(2021, 12, 15) + timedelta(days=i), 3: date(2024, 6, 20) + timedelta(days=i)}[pattern]
+            plan = [(decided, stars, None)]
+        for decided, st, number in plan:
+            cert = registry.create_certificate(session, system, CertificateCreate(
+                product_id=product.id, decision_number=number, decision_date=decided,  # type: ignore[arg-type]
+                certifying_agency_id=agency, stars=st, score=score if st == stars else None), is_sample=True,
+                commit=False)
+            created["certificates"] += 1
+        if row["product_name"].strip() == "Rượu men lá A Múi":
+            session.flush()
+            registry.revoke_certificate(session, system, cert.id or 0, Revocation(
+                decision_number="(mẫu) 123/QĐ-UBND", decision_date=max(cert.decision_date, add_months(day, -2)),
+                reason="Dữ liệu mẫu: không duy trì sản xuất theo quy trình đã công bố."), f'"{cert.version}"')
+    dongbanh = producers.get("HTX Dịch vụ và Sản xuất nông nghiệp Đồng Bành")
+    user = session.scalar(sa.select(User.id).where(User.username == "producer_dongbanh"))  # type: ignore[arg-type]
+    if dongbanh is not None and user is not None:
+        registry.add_member(session, dongbanh.id or 0, user)
+    session.flush()
+    _ = Certificate
+    return {f"{k}_created": v for k, v in created.items()}

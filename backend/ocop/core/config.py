@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(False, alias="OCOP_SECURE_COOKIES")
     log_level: str = Field("INFO", alias="OCOP_LOG_LEVEL")
     db_pool_size: int = Field(20, alias="OCOP_DB_POOL_SIZE")
+    utc_offset_hours: int = Field(7, alias="OCOP_UTC_OFFSET_HOURS")
+    expiring_days: int = Field(90, alias="OCOP_EXPIRING_DAYS")
+    certificate_months: int = Field(36, alias="OCOP_CERTIFICATE_MONTHS")
+    public_rate_limit: int = Field(60, alias="OCOP_PUBLIC_RATE_LIMIT")
+    public_rate_window_seconds: int = Field(60, alias="OCOP_PUBLIC_RATE_WINDOW")
 
     @field_validator("jwt_algorithm")
     @classmethod

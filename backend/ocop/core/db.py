@@ -1,7 +1,7 @@
 """Engine, sessions and the column types every domain shares."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -94,8 +94,23 @@ def set_engine(engine: Engine | None) -> None:
     _engine = engine
 
 
+_session_factory: Callable[[], Session] | None = None
+
+
+def new_session() -> Session:
+    """A session for a request or a background job (tests may install their own factory)."""
+    if _session_factory is not None:
+        return _session_factory()
+    return Session(get_engine(), expire_on_commit=False)
+
+
+def set_session_factory(factory: Callable[[], Session] | None) -> None:
+    global _session_factory
+    _session_factory = factory
+
+
 def get_session() -> Iterator[Session]:
-    with Session(get_engine(), expire_on_commit=False) as session:
+    with new_session() as session:
         yield session
 
 

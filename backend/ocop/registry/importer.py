@@ -1,0 +1,417 @@
+"""Reading the province's published OCOP lists (XLSX or CSV) and planning each row's outcome.
+
+A plan is made against the database as it is; committing re-plans and applies every row in one
+transaction, or none when any row has an error. Importing the same file twice changes nothing.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from ocop.core.dates import parse_date
+from ocop.core.errors import Unprocessable, UnsupportedMediaType
+from ocop.core.text import fold
+from ocop.org.models import AdminUnit
+
+from .models import Certificate, Producer, Product, ProductSet
+from .schemas import stars_for_score
+
+# canonical column -> accepted headers (folded; punctuation ignored)
+ALIASES: dict[str, tuple[str, ...]] = {
+    "no": ("stt", "no", "so tt", "so thu tu"),
+    "product_name": ("ten san pham", "san pham", "product", "product name", "ten san pham ocop"),
+    "producer_name": ("chu the", "ten chu the", "producer", "producer name", "chu the ocop", "ten chu the ocop",
+                      "don vi san xuat"),
+    "producer_kind": ("loai hinh", "loai hinh chu the", "producer type", "producer kind", "loai hinh to chuc"),
+    "address": ("dia chi", "dia chi xa", "xa phuong", "xa", "address", "commune", "commune after 2025",
+                "xa phuong sau 2025"),
+    "district": ("huyen", "huyen thanh pho", "district", "district before 2025", "huyen truoc 2025"),
+    "stars": ("hang sao", "so sao", "sao", "stars", "xep hang"),
+    "score": ("diem", "score", "diem danh gia", "tong diem"),
+    "decision_number": ("so quyet dinh", "quyet dinh", "decision", "decision number", "so qd"),
+    "decision_date": ("ngay quyet dinh", "decision date", "ngay qd", "ngay cong nhan"),
+    "product_set": ("bo san pham", "product set", "bo sp"),
+}
+REQUIRED = ("product_name", "producer_name", "stars")
+LABELS = {
+    "product_name": "Tên sản phẩm", "producer_name": "Chủ thể", "producer_kind": "Loại hình chủ thể",
+    "address": "Địa chỉ / xã", "district": "Huyện", "stars": "Hạng sao", "score": "Điểm",
+    "decision_number": "Số quyết định", "decision_date": "Ngày quyết định", "product_set": "Bộ sản phẩm",
+}
+KINDS = {
+    "enterprise": "enterprise", "doanh nghiep": "enterprise", "cong ty": "enterprise", "dn": "enterprise",
+    "cooperative": "cooperative", "hop tac xa": "cooperative", "htx": "cooperative",
+    "cooperative group": "cooperative_group", "cooperative_group": "cooperative_group",
+    "to hop tac": "cooperative_group", "tht": "cooperative_group",
+    "household business": "household_business", "household_business": "household_business",
+    "ho kinh doanh": "household_business", "ho san xuat kinh doanh": "household_business",
+    "ho san xuat": "household_business", "ho gia dinh": "household_business", "co so": "household_business",
+}
+MAX_ROWS = 50_000
+
+
+def _norm_header(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+
+
+_HEADER_MAP = {alias: canon for canon, aliases in ALIASES.items() for alias in aliases}
+_HEADER_MAP.update({c.replace("_", " "): c for c in ALIASES})
+
+
+@dataclass
+class ParsedFile:
+    columns: dict[str, int]
+    rows: list[tuple[int, dict[str, Any]]]
+
+
+def read_table(path: Path, filename: str) -> ParsedFile:
+    """Rows of an XLSX or CSV file as dicts keyed by canonical column; 4xx for what is not a list."""
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"PK\x03\x04"):
+        raw = _read_xlsx(path)
+    else:
+        raw = _read_csv(path)
+    raw = [r for r in raw if any(v not in (None, "") for v in r)]
+    if not raw:
+        raise Unprocessable("The file is empty: it has no header row and no data rows.", code="import_empty")
+    header, *data = raw
+    columns: dict[str, int] = {}
+    for i, name in enumerate(header):
+        canon = _HEADER_MAP.get(_norm_header(str(name or "")))
+        if canon and canon not in columns:
+            columns[canon] = i
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise Unprocessable(
+            "Thiếu cột bắt buộc: " + ", ".join(LABELS[c] for c in missing)
+            + ". The file must have the columns of the province's published list.",
+            code="import_missing_columns", missing_columns=missing)
+    if not data:
+        raise Unprocessable("The file has a header but no data rows.", code="import_empty")
+    if len(data) > MAX_ROWS:
+        raise Unprocessable(f"The file has {len(data)} rows; at most {MAX_ROWS} are accepted at once.",
+                            code="import_too_many_rows")
+    rows = []
+    for n, values in enumerate(data, start=2):
+        rows.append((n, {c: _clean(values[i]) if i < len(values) else None for c, i in columns.items()}))
+    return ParsedFile(columns=columns, rows=rows)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _read_xlsx(path: Path) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if "[Content_Types].xml" not in zf.namelist() or not any(n.startswith("xl/") for n in zf.namelist()):
+                raise UnsupportedMediaType("The file is a ZIP archive but not an Excel workbook (.xlsx).",
+                                           code="import_not_spreadsheet")
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except zipfile.BadZipFile as exc:
+        raise UnsupportedMediaType("The file is not a readable Excel workbook.", code="import_not_spreadsheet") from exc
+    except UnsupportedMediaType:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        raise UnsupportedMediaType("The Excel workbook could not be read.", code="import_not_spreadsheet") from exc
+    try:
+        ws = wb.worksheets[0]
+        return [list(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def _read_csv(path: Path) -> list[list[Any]]:
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise UnsupportedMediaType("The file is neither an Excel workbook (.xlsx) nor a CSV text file.",
+                                   code="import_not_spreadsheet")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnsupportedMediaType("The CSV file is not UTF-8 text; save it as 'CSV UTF-8' and try again.",
+                                   code="import_not_spreadsheet") from exc
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    rows = list(csv.reader(io.StringIO(text), dialect))
+    if rows and len(rows[0]) < 2:
+        raise UnsupportedMediaType("The file does not look like a table (one column only).",
+                                   code="import_not_spreadsheet")
+    return rows
+
+
+# ---- planning -------------------------------------------------------------------------------
+
+@dataclass
+class RowPlan:
+    row: int
+    outcome: str = "unchanged"
+    product: str | None = None
+    producer: str | None = None
+    errors: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # resolved values
+    producer_id: int | None = None
+    producer_kind: str | None = None
+    producer_update: dict[str, Any] = field(default_factory=dict)
+    unit_id: int | None = None
+    product_id: int | None = None
+    product_set_id: int | None = None
+    product_update: dict[str, Any] = field(default_factory=dict)
+    stars: int | None = None
+    score: float | None = None
+    decision_number: str | None = None
+    decision_date: date | None = None
+    certificate_action: str | None = None  # create / update
+    certificate_id: int | None = None
+    certificate_update: dict[str, Any] = field(default_factory=dict)
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append({"column": LABELS.get(column, column), "message": message})
+
+    def result(self) -> dict[str, Any]:
+        return {"row": self.row, "outcome": "error" if self.errors else self.outcome, "product": self.product,
+                "producer": self.producer, "errors": self.errors, "warnings": self.warnings}
+
+
+def _kind(value: Any, producer_name: str) -> tuple[str | None, str | None]:
+    if value:
+        kind = KINDS.get(_norm_header(str(value)))
+        if kind:
+            return kind, None
+        return None, f"Loại hình chủ thể '{value}' không hợp lệ (doanh nghiệp, hợp tác xã, tổ hợp tác, hộ kinh doanh)."
+    name = fold(producer_name)
+    for prefix, kind in (("htx", "cooperative"), ("hop tac xa", "cooperative"), ("cong ty", "enterprise"),
+                         ("ctcp", "enterprise"), ("cty", "enterprise"), ("doanh nghiep", "enterprise"),
+                         ("chi nhanh", "enterprise"), ("to hop tac", "cooperative_group"),
+                         ("ho kinh doanh", "household_business"), ("co so", "household_business"),
+                         ("ho ", "household_business")):
+        if name.startswith(prefix):
+            return kind, None
+    return "household_business", "inferred"
+
+
+class Planner:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        units = session.execute(sa.select(col(AdminUnit.id), col(AdminUnit.search_name), col(AdminUnit.valid_to)))
+        self.units: dict[str, list[tuple[int, date | None]]] = {}
+        for uid, name, valid_to in units:
+            self.units.setdefault(name, []).append((uid, valid_to))
+        sets = session.execute(sa.select(col(ProductSet.id), col(ProductSet.number), col(ProductSet.search_name)))
+        self.sets_by_number: dict[int, int] = {}
+        self.sets_by_name: dict[str, int] = {}
+        for sid, number, name in sets:
+            self.sets_by_number.setdefault(number, sid)
+            self.sets_by_name.setdefault(name, sid)
+
+    def _unit(self, text: Any) -> int | None:
+        if not text:
+            return None
+        key = fold(str(text))
+        matches = self.units.get(key)
+        if not matches:
+            for prefix in ("xa ", "phuong ", "huyen ", "thanh pho ", "thi tran "):
+                if key.startswith(prefix):
+                    break
+            else:
+                for prefix in ("xa ", "phuong ", "huyen ", "thanh pho "):
+                    matches = self.units.get(prefix + key)
+                    if matches:
+                        break
+        if not matches:
+            for name, found in self.units.items():  # "Thôn A, xã B" style addresses
+                if len(name) > 6 and re.search(rf"(^|[ ,]){re.escape(name)}($|[ ,])", key):
+                    matches = found
+                    break
+        if not matches:
+            return None
+        current = [u for u, valid_to in matches if valid_to is None]
+        return (current or [matches[0][0]])[0]
+
+    def plan(self, rows: list[tuple[int, dict[str, Any]]], progress: Any = None) -> list[RowPlan]:
+        plans: list[RowPlan] = []
+        seen: dict[tuple[str, str], int] = {}
+        parsed = [self._parse(n, values) for n, values in rows]
+        self._resolve(parsed)
+        for i, p in enumerate(parsed):
+            if not p.errors and p.product and p.producer:
+                key = (fold(p.producer), fold(p.product))
+                if key in seen:
+                    p.error("product_name", f"Trùng với dòng {seen[key]} (cùng sản phẩm và chủ thể).")
+                else:
+                    seen[key] = p.row
+            plans.append(p)
+            if progress and (i + 1) % 500 == 0:
+                progress(i + 1)
+        return plans
+
+    def _parse(self, n: int, v: dict[str, Any]) -> RowPlan:
+        p = RowPlan(row=n, product=_text(v.get("product_name")), producer=_text(v.get("producer_name")))
+        if not p.product:
+            p.error("product_name", "Thiếu tên sản phẩm.")
+        if not p.producer:
+            p.error("producer_name", "Thiếu tên chủ thể (doanh nghiệp, hợp tác xã, hộ kinh doanh...) của sản phẩm.")
+        else:
+            kind, note = _kind(v.get("producer_kind"), p.producer)
+            if kind is None:
+                p.error("producer_kind", note or "")
+            elif note == "inferred":
+                p.warnings.append("Không ghi loại hình chủ thể; tạm xác định là hộ kinh doanh.")
+            p.producer_kind = kind
+        p.unit_id = self._unit(v.get("address")) or self._unit(v.get("district"))
+        if p.unit_id is None:
+            where = v.get("address") or v.get("district")
+            p.error("address", f"Không tìm thấy đơn vị hành chính '{where}'." if where
+                    else "Thiếu địa chỉ hoặc xã/huyện của chủ thể.")
+        stars = v.get("stars")
+        if stars not in (None, ""):
+            try:
+                p.stars = int(float(str(stars).replace(",", ".").replace("★", "").replace("sao", "").strip()))
+            except ValueError:
+                p.error("stars", f"Hạng sao '{stars}' không phải là số.")
+            else:
+                if not 3 <= p.stars <= 5:
+                    p.error("stars", f"Hạng sao phải từ 3 đến 5 (sản phẩm dưới 3 sao không được công nhận), "
+                                     f"không phải {p.stars}.")
+        score = v.get("score")
+        if score not in (None, ""):
+            try:
+                p.score = float(str(score).replace(",", "."))
+            except ValueError:
+                p.error("score", f"Điểm '{score}' không phải là số.")
+            else:
+                if not 0 <= p.score <= 100:
+                    p.error("score", "Điểm phải từ 0 đến 100.")
+                elif p.stars and stars_for_score(p.score) != p.stars:
+                    band = stars_for_score(p.score)
+                    p.error("stars", f"Hạng sao {p.stars} không khớp với điểm {p.score:g} "
+                                     f"(tương ứng {band} sao)." if band else
+                            f"Điểm {p.score:g} dưới 50 không đủ để công nhận {p.stars} sao.")
+        p.decision_number = _text(v.get("decision_number"))
+        try:
+            p.decision_date = parse_date(v.get("decision_date"))
+        except ValueError:
+            p.error("decision_date", f"Ngày quyết định '{v.get('decision_date')}' không đúng định dạng "
+                                     "(ngày/tháng/năm, ví dụ 31/12/2025).")
+        if p.decision_date and not p.stars:
+            p.error("stars", "Có quyết định công nhận nhưng thiếu hạng sao.")
+        if p.stars and not p.decision_date and not p.errors:
+            p.warnings.append("Chưa có ngày quyết định công nhận nên chưa ghi giấy chứng nhận.")
+        if p.stars is None and not p.errors:
+            p.warnings.append("Không có hạng sao: chỉ ghi chủ thể và sản phẩm.")
+        ps = v.get("product_set")
+        if ps not in (None, ""):
+            sid = None
+            try:
+                sid = self.sets_by_number.get(int(float(str(ps))))
+            except ValueError:
+                sid = self.sets_by_name.get(fold(str(ps)))
+            if sid is None:
+                p.error("product_set", f"Bộ sản phẩm '{ps}' không có trong danh mục (số 1–26 hoặc tên bộ).")
+            p.product_set_id = sid
+        return p
+
+    def _resolve(self, plans: list[RowPlan]) -> None:
+        """Match producers, products and certificates in the database (in batches, no query per row)."""
+        names = {fold(p.producer) for p in plans if p.producer}
+        producers: dict[str, list[tuple[int, str, int | None]]] = {}
+        for chunk in _chunks(sorted(names), 500):
+            for pid, sname, kind, unit in self.session.execute(
+                    sa.select(col(Producer.id), col(Producer.search_name), col(Producer.kind),
+                              col(Producer.admin_unit_id)).where(col(Producer.search_name).in_(chunk))):
+                producers.setdefault(sname, []).append((pid, kind, unit))
+        for p in plans:
+            if p.producer and p.producer_kind:
+                found = producers.get(fold(p.producer), [])
+                same_unit = [f for f in found if f[2] == p.unit_id]
+                match = (same_unit or found or [None])[0]
+                if match:
+                    p.producer_id = match[0]
+                    if match[1] != p.producer_kind and not any("tạm xác định" in w for w in p.warnings):
+                        p.producer_update["kind"] = p.producer_kind
+        ids = sorted({p.producer_id for p in plans if p.producer_id})
+        products: dict[tuple[int, str], tuple[int, int | None]] = {}
+        for chunk in _chunks(ids, 500):
+            for pid, producer_id, sname, set_id in self.session.execute(
+                    sa.select(col(Product.id), col(Product.producer_id), col(Product.search_name),
+                              col(Product.product_set_id)).where(col(Product.producer_id).in_(chunk))):
+                products[(producer_id, sname)] = (pid, set_id)
+        for p in plans:
+            if p.producer_id and p.product:
+                found_product = products.get((p.producer_id, fold(p.product)))
+                if found_product:
+                    p.product_id = found_product[0]
+                    if p.product_set_id and p.product_set_id != found_product[1]:
+                        p.product_update["product_set_id"] = p.product_set_id
+        pids = sorted({p.product_id for p in plans if p.product_id})
+        certs: dict[int, list[tuple[int, date, int, float | None, str | None]]] = {}
+        for chunk in _chunks(pids, 500):
+            for cid, product_id, ddate, stars, score, number in self.session.execute(
+                    sa.select(col(Certificate.id), col(Certificate.product_id), col(Certificate.decision_date),
+                              col(Certificate.stars), col(Certificate.score), col(Certificate.decision_number))
+                    .where(col(Certificate.product_id).in_(chunk))):
+                certs.setdefault(product_id, []).append((cid, ddate, stars, score, number))
+        for p in plans:
+            if p.errors:
+                continue
+            if p.decision_date and p.stars:
+                existing = certs.get(p.product_id or -1, [])
+                same = [c for c in existing if c[1] == p.decision_date]
+                if same:
+                    cid, _, stars, score, number = same[0]
+                    changes = {}
+                    if stars != p.stars:
+                        changes["stars"] = p.stars
+                    if p.score is not None and (score is None or abs(float(score) - p.score) > 1e-6):
+                        changes["score"] = p.score
+                    if p.decision_number and p.decision_number != number:
+                        changes["decision_number"] = p.decision_number
+                    if changes:
+                        p.certificate_action, p.certificate_id, p.certificate_update = "update", cid, changes
+                elif existing and max(c[1] for c in existing) > p.decision_date:
+                    p.warnings.append("Sản phẩm đã có giấy chứng nhận mới hơn; bỏ qua quyết định cũ này.")
+                else:
+                    p.certificate_action = "create"
+            if p.producer_id is None or p.product_id is None or p.certificate_action == "create":
+                p.outcome = "create"
+            elif p.producer_update or p.product_update or p.certificate_action == "update":
+                p.outcome = "update"
+            else:
+                p.outcome = "unchanged"
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = re.sub(r"\s+", " ", str(value)).strip()
+    return text or None
+
+
+def _chunks(items: list[Any], n: int) -> list[list[Any]]:
+    return [items[i:i + n] for i in range(0, len(items), n)]
+
+
+def summary(plans: list[RowPlan]) -> dict[str, int]:
+    out = {"total": len(plans), "create": 0, "update": 0, "unchanged": 0, "error": 0}
+    for p in plans:
+        out["error" if p.errors else p.outcome] += 1
+    return out
+

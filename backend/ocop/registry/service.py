@@ -1,0 +1,796 @@
+"""The OCOP registry: taxonomy, producers, products, certificates, stamps, public verification."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any, BinaryIO
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from ocop.audit import service as audit
+from ocop.core.caller import Caller
+from ocop.core import storage
+from ocop.core.config import get_settings
+from ocop.core.dates import add_months, today
+from ocop.core.db import new_session, utcnow
+from ocop.core.errors import Conflict, NotFound, PayloadTooLarge, Unprocessable
+from ocop.core.pagination import PageParams, keyset_page
+from ocop.core.text import fold, like_pattern
+from ocop.core.versioning import check_if_match
+from ocop.org import policies as org_policies
+from ocop.org.models import AdminUnit, Agency
+
+from . import importer, policies
+from .models import (
+    Certificate,
+    ImportJob,
+    CriteriaVersion,
+    Producer,
+    ProducerMember,
+    Product,
+    ProductGroup,
+    ProductSet,
+    StampIssue,
+)
+from .schemas import (
+    CertificateBrief,
+    CertificateCreate,
+    CertificatePage,
+    CertificateRead,
+    CriteriaVersionRead,
+    ImportJobPage,
+    ImportJobRead,
+    ProducerCreate,
+    ProducerPage,
+    ProducerRead,
+    ProducerUpdate,
+    ProductCreate,
+    ProductGroupRead,
+    ProductPage,
+    ProductRead,
+    ProductSetRead,
+    ProductUpdate,
+    PublicCertificate,
+    Revocation,
+    StampIssueCreate,
+    StampIssuePage,
+    StampIssueRead,
+    TaxonomyRead,
+)
+
+
+def field_error(field: str, msg: str) -> Unprocessable:
+    return Unprocessable(msg, errors=[{"loc": ["body", field], "msg": msg, "type": "value_error"}])
+
+
+def _apply(obj: Any, changes: dict[str, Any]) -> None:
+    for k, v in changes.items():
+        setattr(obj, k, v)
+    obj.version += 1
+    obj.updated_at = utcnow()
+
+
+# ---- certificate status ---------------------------------------------------------------------
+
+def default_valid_to(decision_date: date) -> date:
+    """Valid for 36 months from the decision's date: the last valid day is the day before the anniversary."""
+    return add_months(decision_date, get_settings().certificate_months) - timedelta(days=1)
+
+
+def status_of(cert: Certificate, day: date | None = None) -> str:
+    day = day or today()
+    if cert.revocation_date is not None and cert.revocation_date <= day:
+        return "revoked"
+    if cert.superseded_on is not None and cert.superseded_on <= day:
+        return "superseded"
+    if cert.valid_to < day:
+        return "expired"
+    if cert.valid_to <= day + timedelta(days=get_settings().expiring_days):
+        return "expiring"
+    return "valid"
+
+
+def status_expr(day: date) -> sa.ColumnElement[str]:
+    """The same derivation in SQL, for filters."""
+    soon = day + timedelta(days=get_settings().expiring_days)
+    return sa.case(
+        (sa.and_(col(Certificate.revocation_date).is_not(None), col(Certificate.revocation_date) <= day), "revoked"),
+        (sa.and_(col(Certificate.superseded_on).is_not(None), col(Certificate.superseded_on) <= day), "superseded"),
+        (col(Certificate.valid_to) < day, "expired"),
+        (col(Certificate.valid_to) <= soon, "expiring"),
+        else_="valid",
+    )
+
+
+# ---- taxonomy -------------------------------------------------------------------------------
+
+def current_criteria(session: Session, day: date | None = None) -> CriteriaVersion:
+    day = day or today()
+    version = session.scalars(
+        sa.select(CriteriaVersion).where(col(CriteriaVersion.valid_from) <= day,
+                                         sa.or_(col(CriteriaVersion.valid_to).is_(None),
+                                                col(CriteriaVersion.valid_to) >= day))
+        .order_by(col(CriteriaVersion.valid_from).desc())).first()
+    if version is None:
+        raise NotFound("No OCOP criteria version is in force on that day.", code="criteria_not_found")
+    return version
+
+
+def taxonomy(session: Session, day: date | None = None) -> TaxonomyRead:
+    version = current_criteria(session, day)
+    groups = session.scalars(sa.select(ProductGroup).where(col(ProductGroup.criteria_version_id) == version.id)
+                             .order_by(col(ProductGroup.number))).all()
+    sets = session.scalars(sa.select(ProductSet).where(col(ProductSet.criteria_version_id) == version.id)
+                           .order_by(col(ProductSet.number))).all()
+    return TaxonomyRead(
+        criteria_version=CriteriaVersionRead.model_validate(version, from_attributes=True),
+        groups=[ProductGroupRead.model_validate(g, from_attributes=True) for g in groups],
+        sets=[ProductSetRead.model_validate(s, from_attributes=True) for s in sets],
+    )
+
+
+# ---- producers ------------------------------------------------------------------------------
+
+def _producer_query(caller: Caller) -> sa.Select[Any]:
+    counts = (sa.select(sa.func.count()).where(col(Product.producer_id) == col(Producer.id))
+              .correlate(Producer).scalar_subquery())
+    return (sa.select(Producer, AdminUnit.name, counts)
+            .outerjoin(AdminUnit, col(AdminUnit.id) == col(Producer.admin_unit_id))
+            .where(policies.visible_producers(caller)))
+
+
+def _producer_read(row: Any) -> ProducerRead:
+    producer, unit_name, product_count = row
+    return ProducerRead.model_validate({**producer.model_dump(), "admin_unit_name": unit_name,
+                                        "product_count": product_count or 0})
+
+
+def _producer_filters(stmt: sa.Select[Any], q: str | None, unit_id: int | None, kind: str | None,
+                      status: str | None, is_sample: bool | None) -> sa.Select[Any]:
+    if q:
+        pat = like_pattern(q)
+        stmt = stmt.where(sa.or_(col(Producer.search_name).like(pat, escape="\\"), col(Producer.tax_code) == q.strip()))
+    if unit_id is not None:
+        stmt = stmt.where(col(Producer.admin_unit_id).in_(org_policies.units_within(unit_id)))
+    if kind:
+        stmt = stmt.where(col(Producer.kind) == kind)
+    if status:
+        stmt = stmt.where(col(Producer.status) == status)
+    if is_sample is not None:
+        stmt = stmt.where(col(Producer.is_sample) == is_sample)
+    return stmt
+
+
+def list_producers(session: Session, caller: Caller, page: PageParams, q: str | None = None,
+                   unit_id: int | None = None, kind: str | None = None, status: str | None = None,
+                   is_sample: bool | None = None) -> ProducerPage:
+    stmt = _producer_filters(_producer_query(caller), q, unit_id, kind, status, is_sample)
+    rows, cursor = keyset_page(session, stmt, [col(Producer.id)], page, key=lambda r: [r[0].id])
+    return ProducerPage(items=[_producer_read(r) for r in rows], next_cursor=cursor)
+
+
+PRODUCER_COLUMNS = [
+    ("id", "ID"), ("name", "Tên chủ thể"), ("kind", "Loại hình"), ("tax_code", "Mã số thuế"),
+    ("business_reg_no", "Số ĐKKD"), ("representative", "Người đại diện"), ("phone", "Điện thoại"),
+    ("email", "Email"), ("address", "Địa chỉ"), ("admin_unit_name", "Đơn vị hành chính"),
+    ("status", "Trạng thái"), ("product_count", "Số sản phẩm"), ("is_sample", "Dữ liệu mẫu"),
+]
+
+
+def iter_producers(caller: Caller, **filters: Any) -> Iterator[dict[str, Any]]:
+    """Every producer the filters select, in batches, with a session of its own (for exports)."""
+    yield from _iterate(lambda s, p: list_producers(s, caller, p, **filters))
+
+
+def _iterate(fetch: Any) -> Iterator[dict[str, Any]]:
+    with new_session() as session:
+        cursor = None
+        while True:
+            page = fetch(session, PageParams(limit=500, cursor=cursor))
+            for item in page.items:
+                yield item.model_dump()
+            cursor = page.next_cursor
+            if cursor is None:
+                return
+
+
+def get_producer(session: Session, caller: Caller, producer_id: int) -> ProducerRead:
+    row = session.execute(_producer_query(caller).where(col(Producer.id) == producer_id)).first()
+    if row is None:
+        raise NotFound(f"Producer {producer_id} does not exist.", code="producer_not_found")
+    return _producer_read(row)
+
+
+def _check_unit_for(session: Session, caller: Caller, unit_id: int | None) -> None:
+    if unit_id is None:
+        return
+    if session.get(AdminUnit, unit_id) is None:
+        raise field_error("admin_unit_id", f"Administrative unit {unit_id} does not exist.")
+    if not policies.can_edit(caller):
+        allowed = session.scalar(sa.select(sa.literal(1)).where(
+            org_policies.scope_filter(caller, sa.literal(unit_id))))
+        if not allowed:
+            raise field_error("admin_unit_id", "You may register producers only in your own administrative unit.")
+
+
+def _check_tax_code_free(session: Session, tax_code: str | None, self_id: int | None = None) -> None:
+    if not tax_code:
+        return
+    other = session.scalar(sa.select(col(Producer.id)).where(col(Producer.tax_code) == tax_code))
+    if other is not None and other != self_id:
+        raise Conflict(f"Another producer already has the tax code {tax_code}.", code="duplicate_tax_code")
+
+
+def create_producer(session: Session, caller: Caller, data: ProducerCreate) -> ProducerRead:
+    policies.require_register(caller)
+    _check_unit_for(session, caller, data.admin_unit_id)
+    _check_tax_code_free(session, data.tax_code)
+    now = utcnow()
+    producer = Producer(**data.model_dump(), search_name=fold(data.name), created_at=now, updated_at=now)
+    session.add(producer)
+    session.flush()
+    audit.record(session, caller, "producer.create", "producer", producer.id, None, audit.snapshot(producer))
+    session.commit()
+    return get_producer(session, caller, producer.id or 0)
+
+
+def update_producer(session: Session, caller: Caller, producer_id: int, data: ProducerUpdate,
+                    if_match: str | None) -> ProducerRead:
+    get_producer(session, caller, producer_id)  # 404 when not visible
+    policies.require_edit(caller)
+    producer = session.get(Producer, producer_id)
+    assert producer is not None
+    check_if_match(if_match, producer.version)
+    changes = data.model_dump(exclude_unset=True)
+    for field in ("kind", "name", "status", "admin_unit_id"):
+        if field in changes and changes[field] is None:
+            raise field_error(field, f"{field} cannot be empty.")
+    _check_unit_for(session, caller, changes.get("admin_unit_id"))
+    _check_tax_code_free(session, changes.get("tax_code"), producer_id)
+    before = audit.snapshot(producer)
+    if "name" in changes:
+        changes["search_name"] = fold(changes["name"])
+    _apply(producer, changes)
+    audit.record(session, caller, "producer.update", "producer", producer_id, before, audit.snapshot(producer))
+    session.commit()
+    return get_producer(session, caller, producer_id)
+
+
+def add_member(session: Session, producer_id: int, user_id: int) -> None:
+    if session.get(ProducerMember, (producer_id, user_id)) is None:
+        session.add(ProducerMember(producer_id=producer_id, user_id=user_id))
+
+
+# ---- products -------------------------------------------------------------------------------
+
+def _latest_certificate() -> Any:
+    return (sa.select(col(Certificate.product_id).label("product_id"), sa.func.max(Certificate.id).label("cid"))
+            .group_by(col(Certificate.product_id)).subquery("latest"))
+
+
+def _product_query(caller: Caller) -> tuple[sa.Select[Any], Any]:
+    latest = _latest_certificate()
+    stmt = (
+        sa.select(Product, Producer.name, Producer.admin_unit_id, ProductSet.number, ProductGroup.number,
+                  Certificate)
+        .join(Producer, col(Producer.id) == col(Product.producer_id))
+        .outerjoin(ProductSet, col(ProductSet.id) == col(Product.product_set_id))
+        .outerjoin(ProductGroup, col(ProductGroup.id) == col(ProductSet.group_id))
+        .outerjoin(latest, latest.c.product_id == col(Product.id))
+        .outerjoin(Certificate, col(Certificate.id) == latest.c.cid)
+        .where(policies.visible_producers(caller))
+    )
+    return stmt, latest
+
+
+def _brief(cert: Certificate | None, day: date) -> CertificateBrief | None:
+    if cert is None:
+        return None
+    return CertificateBrief(id=cert.id or 0, certificate_number=cert.certificate_number, stars=cert.stars,
+                            valid_from=cert.valid_from, valid_to=cert.valid_to, status=status_of(cert, day))
+
+
+def _product_read(row: Any, day: date) -> ProductRead:
+    product, producer_name, unit_id, set_number, group_number, cert = row
+    return ProductRead.model_validate({
+        **product.model_dump(), "producer_name": producer_name, "admin_unit_id": unit_id,
+        "product_set_number": set_number, "group_number": group_number, "certificate": _brief(cert, day),
+    })
+
+
+def list_products(session: Session, caller: Caller, page: PageParams, q: str | None = None,
+                  producer_id: int | None = None, unit_id: int | None = None, stars: int | None = None,
+                  group: int | None = None, product_set: int | None = None, status: str | None = None,
+                  certificate_status: str | None = None, expiring_before: date | None = None,
+                  is_sample: bool | None = None) -> ProductPage:
+    day = today()
+    stmt, _ = _product_query(caller)
+    if q:
+        pat = like_pattern(q)
+        stmt = stmt.where(sa.or_(col(Product.search_name).like(pat, escape="\\"),
+                                 col(Producer.search_name).like(pat, escape="\\")))
+    if producer_id is not None:
+        stmt = stmt.where(col(Product.producer_id) == producer_id)
+    if unit_id is not None:
+        stmt = stmt.where(col(Producer.admin_unit_id).in_(org_policies.units_within(unit_id)))
+    if stars is not None:
+        stmt = stmt.where(col(Certificate.stars) == stars)
+    if group is not None:
+        stmt = stmt.where(col(ProductGroup.number) == group)
+    if product_set is not None:
+        stmt = stmt.where(col(ProductSet.number) == product_set)
+    if status:
+        stmt = stmt.where(col(Product.status) == status)
+    if certificate_status == "none":
+        stmt = stmt.where(col(Certificate.id).is_(None))
+    elif certificate_status:
+        stmt = stmt.where(col(Certificate.id).is_not(None), status_expr(day) == certificate_status)
+    if expiring_before is not None:
+        stmt = stmt.where(col(Certificate.valid_to) < expiring_before,
+                          col(Certificate.revocation_date).is_(None))
+    if is_sample is not None:
+        stmt = stmt.where(col(Product.is_sample) == is_sample)
+    rows, cursor = keyset_page(session, stmt, [col(Product.id)], page, key=lambda r: [r[0].id])
+    return ProductPage(items=[_product_read(r, day) for r in rows], next_cursor=cursor)
+
+
+PRODUCT_COLUMNS = [
+    ("id", "ID"), ("name", "Tên sản phẩm"), ("producer_name", "Chủ thể"), ("group_number", "Nhóm"),
+    ("product_set_number", "Bộ sản phẩm"), ("status", "Trạng thái"), ("certificate_number", "Số giấy chứng nhận"),
+    ("stars", "Hạng sao"), ("valid_from", "Hiệu lực từ"), ("valid_to", "Hiệu lực đến"),
+    ("certificate_status", "Tình trạng chứng nhận"), ("is_sample", "Dữ liệu mẫu"),
+]
+
+
+def iter_products(caller: Caller, **filters: Any) -> Iterator[dict[str, Any]]:
+    for item in _iterate(lambda s, p: list_products(s, caller, p, **filters)):
+        cert = item.pop("certificate") or {}
+        yield {**item, "certificate_number": cert.get("certificate_number"), "stars": cert.get("stars"),
+               "valid_from": cert.get("valid_from"), "valid_to": cert.get("valid_to"),
+               "certificate_status": cert.get("status")}
+
+
+def get_product(session: Session, caller: Caller, product_id: int) -> ProductRead:
+    stmt, _ = _product_query(caller)
+    row = session.execute(stmt.where(col(Product.id) == product_id)).first()
+    if row is None:
+        raise NotFound(f"Product {product_id} does not exist.", code="product_not_found")
+    return _product_read(row, today())
+
+
+def _check_set(session: Session, set_id: int | None) -> None:
+    if set_id is not None and session.get(ProductSet, set_id) is None:
+        raise field_error("product_set_id", f"Product set {set_id} does not exist.")
+
+
+def create_product(session: Session, caller: Caller, data: ProductCreate) -> ProductRead:
+    producer = get_producer(session, caller, data.producer_id)  # 404 when not visible
+    if not policies.can_edit(caller):
+        policies.require_register(caller)
+        _check_unit_for(session, caller, producer.admin_unit_id)
+    _check_set(session, data.product_set_id)
+    search = fold(data.name)
+    if session.scalar(sa.select(col(Product.id)).where(col(Product.producer_id) == data.producer_id,
+                                                       col(Product.search_name) == search)):
+        raise Conflict(f"{producer.name} already has a product named {data.name}.", code="duplicate_product")
+    now = utcnow()
+    product = Product(**data.model_dump(), search_name=search, created_at=now, updated_at=now)
+    session.add(product)
+    session.flush()
+    audit.record(session, caller, "product.create", "product", product.id, None, audit.snapshot(product))
+    session.commit()
+    return get_product(session, caller, product.id or 0)
+
+
+def update_product(session: Session, caller: Caller, product_id: int, data: ProductUpdate,
+                   if_match: str | None) -> ProductRead:
+    get_product(session, caller, product_id)
+    policies.require_edit(caller)
+    product = session.get(Product, product_id)
+    assert product is not None
+    check_if_match(if_match, product.version)
+    changes = data.model_dump(exclude_unset=True)
+    for field in ("name", "status"):
+        if field in changes and changes[field] is None:
+            raise field_error(field, f"{field} cannot be empty.")
+    _check_set(session, changes.get("product_set_id"))
+    before = audit.snapshot(product)
+    if "name" in changes:
+        changes["search_name"] = fold(changes["name"])
+        clash = session.scalar(sa.select(col(Product.id)).where(
+            col(Product.producer_id) == product.producer_id, col(Product.search_name) == changes["search_name"],
+            col(Product.id) != product_id))
+        if clash:
+            raise Conflict("The producer already has a product with that name.", code="duplicate_product")
+    _apply(product, changes)
+    audit.record(session, caller, "product.update", "product", product_id, before, audit.snapshot(product))
+    session.commit()
+    return get_product(session, caller, product_id)
+
+
+# ---- certificates ---------------------------------------------------------------------------
+
+def _certificate_query(caller: Caller) -> sa.Select[Any]:
+    return (sa.select(Certificate, Product.name, Producer.id, Producer.name)
+            .join(Product, col(Product.id) == col(Certificate.product_id))
+            .join(Producer, col(Producer.id) == col(Product.producer_id))
+            .where(policies.visible_producers(caller)))
+
+
+def _certificate_read(row: Any, day: date) -> CertificateRead:
+    cert, product_name, producer_id, producer_name = row
+    return CertificateRead.model_validate({**cert.model_dump(), "product_name": product_name,
+                                           "producer_id": producer_id, "producer_name": producer_name,
+                                           "status": status_of(cert, day)})
+
+
+def list_certificates(session: Session, caller: Caller, page: PageParams, product_id: int | None = None,
+                      producer_id: int | None = None, unit_id: int | None = None, status: str | None = None,
+                      stars: int | None = None, expiring_before: date | None = None,
+                      q: str | None = None) -> CertificatePage:
+    day = today()
+    stmt = _certificate_query(caller)
+    if product_id is not None:
+        stmt = stmt.where(col(Certificate.product_id) == product_id)
+    if producer_id is not None:
+        stmt = stmt.where(col(Producer.id) == producer_id)
+    if unit_id is not None:
+        stmt = stmt.where(col(Producer.admin_unit_id).in_(org_policies.units_within(unit_id)))
+    if status:
+        stmt = stmt.where(status_expr(day) == status)
+    if stars is not None:
+        stmt = stmt.where(col(Certificate.stars) == stars)
+    if expiring_before is not None:
+        stmt = stmt.where(col(Certificate.valid_to) < expiring_before)
+    if q:
+        pat = like_pattern(q)
+        stmt = stmt.where(sa.or_(col(Product.search_name).like(pat, escape="\\"),
+                                 col(Certificate.certificate_number) == q.strip()))
+    rows, cursor = keyset_page(session, stmt, [col(Certificate.id)], page, key=lambda r: [r[0].id])
+    return CertificatePage(items=[_certificate_read(r, day) for r in rows], next_cursor=cursor)
+
+
+CERTIFICATE_COLUMNS = [
+    ("certificate_number", "Số giấy chứng nhận"), ("product_name", "Sản phẩm"), ("producer_name", "Chủ thể"),
+    ("decision_number", "Số quyết định"), ("decision_date", "Ngày quyết định"), ("certifying_level", "Cấp công nhận"),
+    ("score", "Điểm"), ("stars", "Hạng sao"), ("valid_from", "Hiệu lực từ"), ("valid_to", "Hiệu lực đến"),
+    ("status", "Tình trạng"), ("revocation_decision", "Quyết định thu hồi"), ("revocation_date", "Ngày thu hồi"),
+    ("is_sample", "Dữ liệu mẫu"),
+]
+
+
+def iter_certificates(caller: Caller, **filters: Any) -> Iterator[dict[str, Any]]:
+    yield from _iterate(lambda s, p: list_certificates(s, caller, p, **filters))
+
+
+def get_certificate(session: Session, caller: Caller, certificate_id: int) -> CertificateRead:
+    row = session.execute(_certificate_query(caller).where(col(Certificate.id) == certificate_id)).first()
+    if row is None:
+        raise NotFound(f"Certificate {certificate_id} does not exist.", code="certificate_not_found")
+    return _certificate_read(row, today())
+
+
+def _next_number(session: Session, product_id: int, decision_date: date) -> str:
+    base = f"OCOP-{decision_date.year}-{product_id:06d}"
+    n = session.scalar(sa.select(sa.func.count()).select_from(Certificate).where(
+        col(Certificate.certificate_number).like(base + "%"))) or 0
+    return base if n == 0 else f"{base}-{n + 1}"
+
+
+def create_certificate(session: Session, caller: Caller, data: CertificateCreate, *, is_sample: bool = False,
+                       commit: bool = True) -> Certificate:
+    """Record a recognition decision. A later decision for the same product supersedes the current one."""
+    get_product(session, caller, data.product_id)
+    policies.require_edit(caller, "record certificates")
+    if data.certifying_agency_id is not None and session.get(Agency, data.certifying_agency_id) is None:
+        raise field_error("certifying_agency_id", f"Agency {data.certifying_agency_id} does not exist.")
+    criteria_id = data.criteria_version_id
+    if criteria_id is None:
+        try:
+            criteria_id = current_criteria(session, data.decision_date).id
+        except NotFound:
+            criteria_id = None
+    elif session.get(CriteriaVersion, criteria_id) is None:
+        raise field_error("criteria_version_id", f"Criteria version {criteria_id} does not exist.")
+    current = session.scalars(sa.select(Certificate).where(col(Certificate.product_id) == data.product_id)
+                              .order_by(col(Certificate.id).desc())).first()
+    if current is not None and current.decision_date >= data.decision_date:
+        raise Conflict("The product already has a certificate from this date or later; a re-recognition must "
+                       "come after the current certificate.", code="certificate_not_newer")
+    number = data.certificate_number or _next_number(session, data.product_id, data.decision_date)
+    if session.scalar(sa.select(col(Certificate.id)).where(col(Certificate.certificate_number) == number)):
+        raise Conflict(f"The certificate number {number} is already used.", code="duplicate_certificate_number")
+    now = utcnow()
+    cert = Certificate(
+        product_id=data.product_id, certificate_number=number, decision_number=data.decision_number,
+        decision_date=data.decision_date, certifying_agency_id=data.certifying_agency_id,
+        certifying_level=data.certifying_level, criteria_version_id=criteria_id, score=data.score,
+        stars=data.stars, valid_from=data.decision_date,
+        valid_to=data.valid_to or default_valid_to(data.decision_date), is_sample=is_sample,
+        created_at=now, updated_at=now,
+    )
+    session.add(cert)
+    session.flush()
+    if current is not None and current.revocation_date is None:
+        before = audit.snapshot(current)
+        _apply(current, {"superseded_by_id": cert.id, "superseded_on": data.decision_date})
+        audit.record(session, caller, "certificate.supersede", "certificate", current.id, before,
+                     audit.snapshot(current))
+    audit.record(session, caller, "certificate.create", "certificate", cert.id, None, audit.snapshot(cert))
+    if commit:
+        session.commit()
+    return cert
+
+
+def revoke_certificate(session: Session, caller: Caller, certificate_id: int, data: Revocation,
+                       if_match: str | None) -> CertificateRead:
+    get_certificate(session, caller, certificate_id)
+    policies.require_edit(caller, "revoke certificates")
+    cert = session.get(Certificate, certificate_id)
+    assert cert is not None
+    check_if_match(if_match, cert.version)
+    if cert.revocation_date is not None:
+        raise Conflict("This certificate is already revoked.", code="already_revoked")
+    if data.decision_date < cert.decision_date:
+        raise field_error("decision_date", "A revocation cannot come before the recognition decision.")
+    before = audit.snapshot(cert)
+    _apply(cert, {"revocation_decision": data.decision_number, "revocation_date": data.decision_date,
+                  "revocation_reason": data.reason})
+    audit.record(session, caller, "certificate.revoke", "certificate", certificate_id, before, audit.snapshot(cert))
+    session.commit()
+    return get_certificate(session, caller, certificate_id)
+
+
+def public_certificate(session: Session, number: str) -> PublicCertificate:
+    row = session.execute(
+        sa.select(Certificate, Product.name, Producer.name)
+        .join(Product, col(Product.id) == col(Certificate.product_id))
+        .join(Producer, col(Producer.id) == col(Product.producer_id))
+        .where(col(Certificate.certificate_number) == number.strip())).first()
+    if row is None:
+        raise NotFound("No OCOP certificate has this number.", code="certificate_not_found")
+    cert, product_name, producer_name = row
+    day = today()
+    return PublicCertificate(certificate_number=cert.certificate_number, product_name=product_name,
+                             producer_name=producer_name, stars=cert.stars, valid_from=cert.valid_from,
+                             valid_to=cert.valid_to, status=status_of(cert, day), as_of=day)  # type: ignore[arg-type]
+
+
+# ---- stamps ---------------------------------------------------------------------------------
+
+def list_stamp_issues(session: Session, caller: Caller, product_id: int, page: PageParams) -> StampIssuePage:
+    get_product(session, caller, product_id)
+    stmt = sa.select(StampIssue).where(col(StampIssue.product_id) == product_id)
+    rows, cursor = keyset_page(session, stmt, [col(StampIssue.id)], page, key=lambda r: [r[0].id])
+    return StampIssuePage(items=[StampIssueRead.model_validate(r[0], from_attributes=True) for r in rows],
+                          next_cursor=cursor)
+
+
+def issue_stamps(session: Session, caller: Caller, product_id: int, data: StampIssueCreate) -> StampIssueRead:
+    product = get_product(session, caller, product_id)
+    policies.require_edit(caller, "issue OCOP stamps")
+    cert = session.scalars(sa.select(Certificate).where(col(Certificate.product_id) == product_id)
+                           .order_by(col(Certificate.id).desc())).first()
+    if cert is None or status_of(cert, data.issued_on) not in ("valid", "expiring"):
+        raise Conflict(f"{product.name} has no valid OCOP certificate on {data.issued_on:%d/%m/%Y}; stamps may be "
+                       "issued only for a product whose certificate is valid.", code="certificate_not_valid")
+    if data.stars != cert.stars:
+        raise field_error("stars", f"The certificate is for {cert.stars} stars, not {data.stars}.")
+    issue = StampIssue(product_id=product_id, certificate_id=cert.id, created_at=utcnow(), **data.model_dump())
+    session.add(issue)
+    session.flush()
+    audit.record(session, caller, "stamp_issue.create", "stamp_issue", issue.id, None, audit.snapshot(issue))
+    session.commit()
+    return StampIssueRead.model_validate(issue, from_attributes=True)
+
+
+# ---- imports --------------------------------------------------------------------------------
+
+def _job_read(job: ImportJob, with_rows: bool = True) -> ImportJobRead:
+    data = {**job.model_dump(exclude={"rows"}), "rows": job.rows if with_rows else None}
+    return ImportJobRead.model_validate(data)
+
+
+def start_import(session: Session, caller: Caller, upload: BinaryIO, filename: str, declared_size: int | None
+                 ) -> ImportJob:
+    """Store the file and check that it is a list of the expected shape (4xx and nothing kept otherwise).
+
+    The rows are checked against the database afterwards, in the background (`validate_import`)."""
+    policies.require_edit(caller, "import the registry")
+    limit = get_settings().import_max_bytes
+    too_large = f"The file is larger than the import limit of {limit // (1024 * 1024)} MB."
+    if declared_size is not None and declared_size > limit:
+        raise PayloadTooLarge(too_large, max_bytes=limit)
+    key, size, digest = storage.save_stream(upload, limit, too_large)
+    try:
+        if size == 0:
+            raise Unprocessable("The file is empty.", code="import_empty")
+        parsed = importer.read_table(storage.path_of(key), filename)
+    except Exception:
+        storage.delete(key)
+        raise
+    job = ImportJob(kind="products", filename=filename[:255] or "import", sha256=digest, size=size,
+                    storage_key=key, status="queued", total_rows=len(parsed.rows), created_by=caller.id,
+                    created_at=utcnow())
+    session.add(job)
+    session.flush()
+    audit.record(session, caller, "import.upload", "import_job", job.id, None,
+                 {"filename": job.filename, "size": size, "sha256": digest, "rows": job.total_rows})
+    session.commit()
+    return job
+
+
+def _progress(job_id: int) -> Any:
+    def report(done: int) -> None:
+        with new_session() as s:
+            s.execute(sa.update(ImportJob).where(col(ImportJob.id) == job_id).values(processed_rows=done))
+            s.commit()
+    return report
+
+
+def _plan_file(session: Session, job: ImportJob) -> list[importer.RowPlan]:
+    parsed = importer.read_table(storage.path_of(job.storage_key), job.filename)
+    return importer.Planner(session).plan(parsed.rows, _progress(job.id or 0))
+
+
+def validate_import(job_id: int) -> None:
+    """Background: the dry run. Every row gets its outcome; nothing but the job changes."""
+    with new_session() as session:
+        job = session.get(ImportJob, job_id)
+        if job is None or job.status != "queued":
+            return
+        job.status = "validating"
+        session.commit()
+        try:
+            plans = _plan_file(session, job)
+        except Exception as exc:  # the file was checked on upload; this is unexpected
+            session.rollback()
+            job.status, job.error, job.finished_at = "failed", f"The file could not be checked: {exc}", utcnow()
+            session.commit()
+            return
+        job.rows = [p.result() for p in plans]
+        job.summary = importer.summary(plans)
+        job.processed_rows = len(plans)
+        job.status = "invalid" if job.summary["error"] else "ready"
+        job.finished_at = utcnow()
+        session.commit()
+
+
+def get_import(session: Session, caller: Caller, job_id: int, with_rows: bool = True) -> ImportJobRead:
+    policies.require_edit(caller, "see registry imports")
+    job = session.get(ImportJob, job_id)
+    if job is None:
+        raise NotFound(f"Import {job_id} does not exist.", code="import_not_found")
+    return _job_read(job, with_rows)
+
+
+def list_imports(session: Session, caller: Caller, page: PageParams) -> ImportJobPage:
+    policies.require_edit(caller, "see registry imports")
+    rows, cursor = keyset_page(session, sa.select(ImportJob), [col(ImportJob.id)], page, descending=True,
+                               key=lambda r: [r[0].id])
+    return ImportJobPage(items=[_job_read(r[0], with_rows=False) for r in rows], next_cursor=cursor)
+
+
+def request_commit(session: Session, caller: Caller, job_id: int) -> ImportJobRead:
+    policies.require_edit(caller, "import the registry")
+    job = session.get(ImportJob, job_id)
+    if job is None:
+        raise NotFound(f"Import {job_id} does not exist.", code="import_not_found")
+    claimed = session.execute(sa.update(ImportJob).where(col(ImportJob.id) == job_id, col(ImportJob.status) == "ready")
+                              .values(status="committing", processed_rows=0)).rowcount  # type: ignore[attr-defined]
+    if not claimed:
+        session.rollback()
+        reasons = {"invalid": "Some rows have errors: fix the file and upload it again.",
+                   "committed": "This import was already committed.",
+                   "committing": "This import is being committed.",
+                   "queued": "The rows are still being checked.", "validating": "The rows are still being checked.",
+                   "failed": "The check of this file failed; upload it again."}
+        raise Conflict(reasons.get(job.status, "This import cannot be committed."), code="import_not_ready",
+                       import_status=job.status)
+    session.commit()
+    session.refresh(job)
+    return _job_read(job, with_rows=False)
+
+
+def commit_import(job_id: int, caller: Caller) -> None:
+    """Background: re-check every row against the database as it is now, then apply all or none."""
+    with new_session() as session:
+        job = session.get(ImportJob, job_id)
+        if job is None or job.status != "committing":
+            return
+        try:
+            plans = _plan_file(session, job)
+            errors = [p for p in plans if p.errors]
+            if errors:
+                session.rollback()
+                job = session.get(ImportJob, job_id)
+                assert job is not None
+                job.rows, job.summary = [p.result() for p in plans], importer.summary(plans)
+                job.status, job.finished_at = "invalid", utcnow()
+                job.error = "The database changed since the dry run and some rows now have errors; nothing was written."
+                session.commit()
+                return
+            counts = _apply_plans(session, caller, plans)
+            job.rows, job.summary = [p.result() for p in plans], {**importer.summary(plans), "applied": counts}
+            job.status, job.processed_rows, job.committed_at = "committed", len(plans), utcnow()
+            job.finished_at = job.committed_at
+            audit.record(session, caller, "import.commit", "import_job", job_id, None,
+                         {"filename": job.filename, **counts})
+            session.commit()
+        except Exception as exc:
+            session.rollback()
+            job = session.get(ImportJob, job_id)
+            if job is not None:
+                job.status, job.error, job.finished_at = "failed", f"Nothing was written: {exc}", utcnow()
+                session.commit()
+            raise
+
+
+def _apply_plans(session: Session, caller: Caller, plans: list[importer.RowPlan]) -> dict[str, int]:
+    now = utcnow()
+    counts = {"producers_created": 0, "producers_updated": 0, "products_created": 0, "products_updated": 0,
+              "certificates_created": 0, "certificates_updated": 0}
+    new_producers: dict[tuple[str, int | None], Producer] = {}
+    new_products: dict[tuple[int, str], Product] = {}
+    for p in plans:
+        if p.outcome == "unchanged":
+            continue
+        assert p.producer and p.product and p.producer_kind
+        producer_id = p.producer_id
+        if producer_id is None:
+            key = (fold(p.producer), p.unit_id)
+            producer = new_producers.get(key)
+            if producer is None:
+                producer = Producer(kind=p.producer_kind, name=p.producer, search_name=fold(p.producer),
+                                    admin_unit_id=p.unit_id, created_at=now, updated_at=now)
+                session.add(producer)
+                session.flush()
+                new_producers[key] = producer
+                audit.record(session, caller, "producer.create", "producer", producer.id, None,
+                             audit.snapshot(producer))
+                counts["producers_created"] += 1
+            producer_id = producer.id
+        elif p.producer_update:
+            producer = session.get(Producer, producer_id)
+            assert producer is not None
+            before = audit.snapshot(producer)
+            _apply(producer, p.producer_update)
+            audit.record(session, caller, "producer.update", "producer", producer_id, before, audit.snapshot(producer))
+            counts["producers_updated"] += 1
+        assert producer_id is not None
+        product_id = p.product_id
+        if product_id is None:
+            pkey = (producer_id, fold(p.product))
+            product = new_products.get(pkey)
+            if product is None:
+                product = Product(producer_id=producer_id, name=p.product, search_name=fold(p.product),
+                                  product_set_id=p.product_set_id, created_at=now, updated_at=now)
+                session.add(product)
+                session.flush()
+                new_products[pkey] = product
+                audit.record(session, caller, "product.create", "product", product.id, None, audit.snapshot(product))
+                counts["products_created"] += 1
+            product_id = product.id
+        elif p.product_update:
+            product = session.get(Product, product_id)
+            assert product is not None
+            before = audit.snapshot(product)
+            _apply(product, p.product_update)
+            audit.record(session, caller, "product.update", "product", product_id, before, audit.snapshot(product))
+            counts["products_updated"] += 1
+        assert product_id is not None
+        if p.certificate_action == "create":
+            assert p.decision_date and p.stars
+            create_certificate(session, caller, CertificateCreate(
+                product_id=product_id, decision_number=p.decision_number, decision_date=p.decision_date,
+                stars=p.stars, score=p.score), commit=False)
+            counts["certificates_created"] += 1
+        elif p.certificate_action == "update" and p.certificate_id:
+            cert = session.get(Certificate, p.certificate_id)
+            assert cert is not None
+            before = audit.snapshot(cert)
+            _apply(cert, p.certificate_update)
+            audit.record(session, caller, "certificate.update", "certificate", cert.id, before, audit.snapshot(cert))
+            counts["certificates_updated"] += 1
+    return counts
