@@ -1,0 +1,73 @@
+import { lazy, Suspense } from 'react';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { RequireAuth, RequireMenu, FullScreenLoader, LOGIN_PATH } from './auth/guards';
+import AppLayout from './layout/AppLayout';
+import { ErrorBoundary } from './components/ErrorBoundary';
+
+// Every page is a separate chunk, loaded on first visit.
+const LoginPage = lazy(() => import('./pages/LoginPage'));
+const HomePage = lazy(() => import('./pages/HomePage'));
+const AccountPage = lazy(() => import('./pages/AccountPage'));
+const UsersPage = lazy(() => import('./pages/users/UsersPage'));
+const AgenciesPage = lazy(() => import('./pages/AgenciesPage'));
+const AdminUnitsPage = lazy(() => import('./pages/AdminUnitsPage'));
+const AuditPage = lazy(() => import('./pages/AuditPage'));
+const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+
+export default function App() {
+  return (
+    <BrowserRouter>
+      <ErrorBoundary>
+        <Suspense fallback={<FullScreenLoader />}>
+          <Routes>
+            <Route path={LOGIN_PATH} element={<LoginPage />} />
+            <Route path="/login" element={<LoginPage />} />
+            <Route
+              element={
+                <RequireAuth>
+                  <AppLayout />
+                </RequireAuth>
+              }
+            >
+              <Route index element={<HomePage />} />
+              <Route path="tai-khoan" element={<AccountPage />} />
+              <Route
+                path="nguoi-dung"
+                element={
+                  <RequireMenu item="users">
+                    <UsersPage />
+                  </RequireMenu>
+                }
+              />
+              <Route
+                path="co-quan"
+                element={
+                  <RequireMenu item="agencies">
+                    <AgenciesPage />
+                  </RequireMenu>
+                }
+              />
+              <Route
+                path="don-vi-hanh-chinh"
+                element={
+                  <RequireMenu item="adminUnits">
+                    <AdminUnitsPage />
+                  </RequireMenu>
+                }
+              />
+              <Route
+                path="nhat-ky"
+                element={
+                  <RequireMenu item="audit">
+                    <AuditPage />
+                  </RequireMenu>
+                }
+              />
+              <Route path="*" element={<NotFoundPage />} />
+            </Route>
+          </Routes>
+        </Suspense>
+      </ErrorBoundary>
+    </BrowserRouter>
+  );
+}

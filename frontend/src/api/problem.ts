@@ -1,0 +1,179 @@
+// RFC 9457 problem+json handling and mapping of errors to translatable messages.
+
+export interface ValidationIssue {
+  loc: (string | number)[];
+  msg: string;
+  type?: string;
+}
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string | null;
+  instance?: string | null;
+  code?: string | null;
+  error?: string | null;
+  errors?: ValidationIssue[];
+  [key: string]: unknown;
+}
+
+/** Error thrown for any non-2xx API response. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem | null;
+  readonly retryAfter: number | null;
+
+  constructor(status: number, problem: Problem | null, retryAfter: number | null = null) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem;
+    this.retryAfter = retryAfter;
+  }
+
+  get code(): string | null {
+    return this.problem?.code ?? null;
+  }
+}
+
+export function isProblem(value: unknown): value is Problem {
+  return typeof value === 'object' && value !== null && ('status' in value || 'title' in value || 'code' in value);
+}
+
+function parseRetryAfter(response: Response | undefined): number | null {
+  const raw = response?.headers.get('Retry-After');
+  if (!raw) return null;
+  const n = Number(raw);
+  if (Number.isFinite(n)) return n;
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? null : Math.max(0, Math.round((date - Date.now()) / 1000));
+}
+
+export function toApiError(error: unknown, response: Response | undefined): ApiError {
+  const status = response?.status ?? (isProblem(error) && typeof error.status === 'number' ? error.status : 0);
+  let problem: Problem | null = null;
+  if (isProblem(error)) problem = error;
+  else if (typeof error === 'string' && error.trim()) problem = { detail: error, status };
+  return new ApiError(status, problem, parseRetryAfter(response));
+}
+
+/** Result shape of an openapi-fetch call. */
+interface FetchResult<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** Returns `data` for a successful openapi-fetch result, otherwise throws ApiError. */
+export function unwrap<T>(result: FetchResult<T>): T {
+  if (result.response.ok && result.error === undefined) return result.data as T;
+  throw toApiError(result.error, result.response);
+}
+
+/** Like unwrap, for responses without a body (204). */
+export function ensureOk(result: FetchResult<unknown>): void {
+  if (!result.response.ok) throw toApiError(result.error, result.response);
+}
+
+/** True when the browser could not reach the server at all (fetch rejected). */
+export function isNetworkError(error: unknown): boolean {
+  if (error instanceof ApiError) return error.status === 0;
+  if (error instanceof TypeError) return true; // fetch() rejects with TypeError on network failure
+  return error instanceof Error && error.name === 'NetworkError';
+}
+
+/** Error codes that have their own translated message (errors.<code>). */
+export const KNOWN_CODES = [
+  'invalid_grant',
+  'account_locked',
+  'too_many_attempts',
+  'wrong_password',
+  'stale_version',
+  'precondition_required',
+  'duplicate_username',
+  'duplicate_code',
+  'self_lockout',
+  'forbidden',
+  'forbidden_role',
+  'not_authenticated',
+  'user_not_found',
+  'agency_not_found',
+  'admin_unit_not_found',
+] as const;
+
+/** Codes meaning "the session is over"; shown as such on the sign-in page. */
+export const SESSION_CODES = ['invalid_token', 'invalid_refresh_token', 'refresh_reused'] as const;
+
+export interface ErrorMessage {
+  /** i18n key to translate (always set). */
+  key: string;
+  /** Interpolation values for the key. */
+  values?: Record<string, string | number>;
+  /** Server-provided text to show verbatim instead of the key (unknown codes). */
+  text?: string;
+}
+
+const STATUS_KEYS: Record<number, string> = {
+  401: 'errors.not_authenticated',
+  403: 'errors.forbidden',
+  404: 'errors.not_found',
+  409: 'errors.conflict',
+  412: 'errors.stale_version',
+  428: 'errors.precondition_required',
+  429: 'errors.too_many_attempts',
+};
+
+/**
+ * Maps any thrown error to a message descriptor. Known problem `code`s map to
+ * their own translation key, unknown codes show the server's `detail`, network
+ * failures map to `errors.network`.
+ */
+export function describeError(error: unknown): ErrorMessage {
+  if (isNetworkError(error)) return { key: 'errors.network' };
+  if (error instanceof ApiError) {
+    const code = error.code;
+    if (code && (KNOWN_CODES as readonly string[]).includes(code)) {
+      return { key: `errors.${code}` };
+    }
+    if (code && (SESSION_CODES as readonly string[]).includes(code)) {
+      return { key: 'auth.sessionExpired' };
+    }
+    const detail = error.problem?.detail?.trim();
+    if (detail) return { key: 'errors.unknown', text: detail };
+    if (STATUS_KEYS[error.status]) return { key: STATUS_KEYS[error.status] };
+    if (error.status >= 500) return { key: 'errors.server', values: { status: error.status } };
+    const title = error.problem?.title?.trim();
+    if (title) return { key: 'errors.unknown', text: title };
+    return { key: 'errors.unknown' };
+  }
+  return { key: 'errors.unknown' };
+}
+
+export interface SplitValidation {
+  /** Messages keyed by form field name. */
+  fields: Record<string, string>;
+  /** Messages that could not be attached to a field. */
+  general: string[];
+}
+
+/**
+ * Splits 422 `errors[]` into per-field messages (when the last string part of
+ * `loc` is one of `fieldNames`) and general messages.
+ */
+export function splitValidationErrors(error: unknown, fieldNames: readonly string[]): SplitValidation {
+  const result: SplitValidation = { fields: {}, general: [] };
+  if (!(error instanceof ApiError)) return result;
+  const issues = Array.isArray(error.problem?.errors) ? error.problem!.errors! : [];
+  for (const issue of issues) {
+    const loc = Array.isArray(issue.loc) ? issue.loc : [];
+    const field = [...loc].reverse().find((p): p is string => typeof p === 'string' && fieldNames.includes(p));
+    if (field) {
+      result.fields[field] = result.fields[field] ? `${result.fields[field]}; ${issue.msg}` : issue.msg;
+    } else {
+      const where = loc.filter((p) => p !== 'body').join('.');
+      result.general.push(where ? `${where}: ${issue.msg}` : issue.msg);
+    }
+  }
+  return result;
+}

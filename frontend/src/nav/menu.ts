@@ -1,0 +1,50 @@
+// Role-based navigation. Pure functions, unit-tested in menu.test.ts.
+
+export type MenuKey = 'home' | 'users' | 'agencies' | 'adminUnits' | 'audit' | 'account';
+
+export interface MenuItem {
+  key: MenuKey;
+  path: string;
+  /** i18n key of the label. */
+  labelKey: string;
+}
+
+export const MENU_ITEMS: Record<MenuKey, MenuItem> = {
+  home: { key: 'home', path: '/', labelKey: 'nav.home' },
+  users: { key: 'users', path: '/nguoi-dung', labelKey: 'nav.users' },
+  agencies: { key: 'agencies', path: '/co-quan', labelKey: 'nav.agencies' },
+  adminUnits: { key: 'adminUnits', path: '/don-vi-hanh-chinh', labelKey: 'nav.adminUnits' },
+  audit: { key: 'audit', path: '/nhat-ky', labelKey: 'nav.audit' },
+  account: { key: 'account', path: '/tai-khoan', labelKey: 'nav.account' },
+};
+
+/** Display order of the menu. */
+const ORDER: MenuKey[] = ['home', 'users', 'agencies', 'adminUnits', 'audit', 'account'];
+
+/** Which menu entries each role unlocks (in addition to home and account, which everyone gets). */
+const ROLE_ITEMS: Record<string, MenuKey[]> = {
+  admin: ['users', 'agencies', 'adminUnits', 'audit'],
+  leader: ['agencies', 'adminUnits', 'audit'],
+  coordinator: ['agencies', 'adminUnits'],
+  inspector: ['agencies', 'adminUnits'],
+  viewer: ['agencies', 'adminUnits'],
+  local_officer: [],
+  producer: [],
+};
+
+/** The set of menu keys available to a user holding `roles` (union over roles). */
+export function allowedKeys(roles: readonly string[] | null | undefined): Set<MenuKey> {
+  const keys = new Set<MenuKey>(['home', 'account']);
+  for (const role of roles ?? []) for (const k of ROLE_ITEMS[role] ?? []) keys.add(k);
+  return keys;
+}
+
+/** The navigation menu for a user holding `roles`, in display order. */
+export function menuFor(roles: readonly string[] | null | undefined): MenuItem[] {
+  const keys = allowedKeys(roles);
+  return ORDER.filter((k) => keys.has(k)).map((k) => MENU_ITEMS[k]);
+}
+
+export function canAccess(roles: readonly string[] | null | undefined, key: MenuKey): boolean {
+  return allowedKeys(roles).has(key);
+}

@@ -1,0 +1,133 @@
+import { useState } from 'react';
+import { Badge, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client';
+import { unwrap } from '../api/problem';
+import { AGENCY_KINDS, type AgenciesQuery, type Agency } from '../api/types';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { ListFilters } from '../components/ListFilters';
+import { EmptyRows, LoadMore, PageLoader } from '../components/States';
+import { formatDate, inForce } from '../lib/format';
+import { PAGE_SIZE, useCursorList } from '../lib/useCursorList';
+
+export function agencyKindLabel(t: (k: string) => string, kind: string): string {
+  const key = `agencies.kinds.${kind}`;
+  const label = t(key);
+  return label === key ? kind : label;
+}
+
+export default function AgenciesPage() {
+  const { t } = useTranslation();
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search.trim(), 300);
+  const [kind, setKind] = useState<string | null>(null);
+  const [activeOn, setActiveOn] = useState('');
+
+  const filters = { q: q || undefined, kind: kind ?? undefined, active_on: activeOn || undefined };
+  const list = useCursorList<Agency>(['agencies', filters], async (cursor) => {
+    const query = { limit: PAGE_SIZE, cursor, ...filters } as AgenciesQuery;
+    return unwrap(await api.GET('/api/v1/agencies', { params: { query } }));
+  });
+  const filtered = Boolean(q || kind || activeOn);
+
+  return (
+    <Stack gap="md">
+      <Title order={2}>{t('agencies.title')}</Title>
+      <ListFilters
+        search={search}
+        onSearch={setSearch}
+        placeholder={t('agencies.searchPlaceholder')}
+        onClear={
+          filtered
+            ? () => {
+                setSearch('');
+                setKind(null);
+                setActiveOn('');
+              }
+            : undefined
+        }
+      >
+        <Select
+          label={t('agencies.kind')}
+          placeholder={t('common.all')}
+          data={AGENCY_KINDS.map((k) => ({ value: k, label: agencyKindLabel(t, k) }))}
+          value={kind}
+          onChange={setKind}
+          clearable
+          w={{ base: '100%', xs: 200 }}
+          data-testid="filter-kind"
+        />
+        <TextInput
+          type="date"
+          label={t('common.inForceOn')}
+          value={activeOn}
+          onChange={(e) => setActiveOn(e.currentTarget.value)}
+          w={{ base: '100%', xs: 180 }}
+          data-testid="filter-active-on"
+        />
+      </ListFilters>
+
+      <Paper withBorder radius="md" p="sm">
+        {list.isPending ? (
+          <PageLoader />
+        ) : list.isError ? (
+          <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
+        ) : list.items.length === 0 ? (
+          <EmptyRows filtered={filtered} />
+        ) : (
+          <>
+            <Table.ScrollContainer minWidth={760}>
+              <Table striped highlightOnHover verticalSpacing="xs" data-testid="agencies-table">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('common.code')}</Table.Th>
+                    <Table.Th>{t('common.name')}</Table.Th>
+                    <Table.Th>{t('agencies.shortName')}</Table.Th>
+                    <Table.Th>{t('agencies.kind')}</Table.Th>
+                    <Table.Th>{t('common.validFrom')}</Table.Th>
+                    <Table.Th>{t('common.validTo')}</Table.Th>
+                    <Table.Th>{t('common.status')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {list.items.map((a) => (
+                    <Table.Tr key={a.id}>
+                      <Table.Td>
+                        <Text size="sm" ff="monospace">
+                          {a.code}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>{a.name}</Table.Td>
+                      <Table.Td>{a.short_name || t('common.none')}</Table.Td>
+                      <Table.Td>{agencyKindLabel(t, a.kind)}</Table.Td>
+                      <Table.Td>{formatDate(a.valid_from)}</Table.Td>
+                      <Table.Td>{formatDate(a.valid_to)}</Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                        {inForce(a.valid_from, a.valid_to) ? (
+                          <Badge color="green" variant="light" tt="none">
+                            {t('common.inForce')}
+                          </Badge>
+                        ) : (
+                          <Badge color="gray" variant="light" tt="none">
+                            {t('common.expired')}
+                          </Badge>
+                        )}
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+            <LoadMore
+              count={list.items.length}
+              hasMore={Boolean(list.hasNextPage)}
+              loading={list.isFetchingNextPage}
+              onLoadMore={() => void list.fetchNextPage()}
+            />
+          </>
+        )}
+      </Paper>
+    </Stack>
+  );
+}

@@ -1,0 +1,250 @@
+import { useState } from 'react';
+import { Badge, Button, Group, Menu, Modal, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { unwrap } from '../../api/problem';
+import { ROLES, type User } from '../../api/types';
+import { ErrorAlert, useErrorMessage } from '../../components/ErrorAlert';
+import { ListFilters } from '../../components/ListFilters';
+import { RoleBadges, roleLabel } from '../../components/RoleBadges';
+import { EmptyRows, LoadMore, PageLoader } from '../../components/States';
+import { formatDateTime } from '../../lib/format';
+import { PAGE_SIZE, useCursorList } from '../../lib/useCursorList';
+import { ResetPasswordModal } from './ResetPasswordModal';
+import { UserFormModal } from './UserFormModal';
+import { listUsers, updateUser, type UserFilters } from './usersApi';
+
+/** Agency names for the table (one request; the province has few agencies). */
+function useAgencyNames() {
+  return useQuery({
+    queryKey: ['agency-names'],
+    queryFn: async () => {
+      const page = unwrap(await api.GET('/api/v1/agencies', { params: { query: { limit: 200 } } }));
+      return new Map(page.items.map((a) => [a.id, a.short_name || a.name]));
+    },
+    staleTime: 5 * 60_000,
+  });
+}
+
+export default function UsersPage() {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const errorMessage = useErrorMessage();
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search.trim(), 300);
+  const [role, setRole] = useState<string | null>(null);
+  const [active, setActive] = useState<string | null>(null);
+  const [formOpen, setFormOpen] = useState(false);
+  const [editingId, setEditingId] = useState<User['id'] | null>(null);
+  const [resetting, setResetting] = useState<User | null>(null);
+  const [deactivating, setDeactivating] = useState<User | null>(null);
+
+  const filters: UserFilters = {
+    q: q || undefined,
+    role: role ?? undefined,
+    active: active === null ? undefined : active === 'true',
+  };
+  const list = useCursorList<User>(['users', filters], (cursor) => listUsers(filters, cursor, PAGE_SIZE));
+  const agencies = useAgencyNames();
+  const filtered = Boolean(q || role || active);
+  // Always edit the freshest copy from the list (its version changes after a reload).
+  const editing = editingId != null ? (list.items.find((u) => u.id === editingId) ?? null) : null;
+
+  const toggleActive = useMutation({
+    mutationFn: (user: User) => updateUser(user, { active: !user.active }),
+    onSuccess: (saved) => {
+      void queryClient.invalidateQueries({ queryKey: ['users'] });
+      notifications.show({
+        color: 'green',
+        message: t(saved.active ? 'users.activated' : 'users.deactivated', { username: saved.username }),
+      });
+      setDeactivating(null);
+    },
+    onError: (err) => {
+      void queryClient.invalidateQueries({ queryKey: ['users'] });
+      notifications.show({ color: 'red', message: errorMessage(err) });
+      setDeactivating(null);
+    },
+  });
+
+  const openCreate = () => {
+    setEditingId(null);
+    setFormOpen(true);
+  };
+  const openEdit = (u: User) => {
+    setEditingId(u.id);
+    setFormOpen(true);
+  };
+
+  return (
+    <Stack gap="md">
+      <Title order={2}>{t('users.title')}</Title>
+      <ListFilters
+        search={search}
+        onSearch={setSearch}
+        placeholder={t('users.searchPlaceholder')}
+        onClear={
+          filtered
+            ? () => {
+                setSearch('');
+                setRole(null);
+                setActive(null);
+              }
+            : undefined
+        }
+        actions={
+          <Button color="green" onClick={openCreate} data-testid="user-create">
+            {t('users.create')}
+          </Button>
+        }
+      >
+        <Select
+          label={t('users.role')}
+          placeholder={t('common.all')}
+          data={ROLES.map((r) => ({ value: r, label: roleLabel(t, r) }))}
+          value={role}
+          onChange={setRole}
+          clearable
+          w={{ base: '100%', xs: 220 }}
+        />
+        <Select
+          label={t('users.activeFilter')}
+          placeholder={t('common.all')}
+          data={[
+            { value: 'true', label: t('users.active') },
+            { value: 'false', label: t('users.inactive') },
+          ]}
+          value={active}
+          onChange={setActive}
+          clearable
+          w={{ base: '100%', xs: 170 }}
+        />
+      </ListFilters>
+
+      <Paper withBorder radius="md" p="sm">
+        {list.isPending ? (
+          <PageLoader />
+        ) : list.isError ? (
+          <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
+        ) : list.items.length === 0 ? (
+          <EmptyRows filtered={filtered} />
+        ) : (
+          <>
+            <Table.ScrollContainer minWidth={980}>
+              <Table striped highlightOnHover verticalSpacing="xs" data-testid="users-table">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('users.username')}</Table.Th>
+                    <Table.Th>{t('users.fullName')}</Table.Th>
+                    <Table.Th>{t('users.roles')}</Table.Th>
+                    <Table.Th>{t('users.agency')}</Table.Th>
+                    <Table.Th>{t('common.status')}</Table.Th>
+                    <Table.Th>{t('users.updatedAt')}</Table.Th>
+                    <Table.Th aria-label={t('common.actions')} />
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {list.items.map((u) => (
+                    <Table.Tr key={u.id} data-testid={`user-row-${u.username}`}>
+                      <Table.Td>
+                        <Text size="sm" ff="monospace">
+                          {u.username}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm">{u.full_name}</Text>
+                        {u.title && (
+                          <Text size="xs" c="dimmed">
+                            {u.title}
+                          </Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td miw={150}>
+                        <RoleBadges roles={u.roles} size="xs" />
+                      </Table.Td>
+                      <Table.Td>
+                        {u.agency_id != null ? (agencies.data?.get(u.agency_id) ?? `#${u.agency_id}`) : t('common.none')}
+                      </Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                        <Badge color={u.active ? 'green' : 'gray'} variant="light" tt="none">
+                          {u.active ? t('users.active') : t('users.inactive')}
+                        </Badge>
+                      </Table.Td>
+                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(u.updated_at)}</Table.Td>
+                      <Table.Td>
+                        <Group gap={4} wrap="nowrap" justify="flex-end">
+                          <Button size="compact-sm" variant="light" onClick={() => openEdit(u)}>
+                            {t('common.edit')}
+                          </Button>
+                          <Menu position="bottom-end" withinPortal>
+                            <Menu.Target>
+                              <Button size="compact-sm" variant="subtle" aria-label={t('common.actions')}>
+                                ⋯
+                              </Button>
+                            </Menu.Target>
+                            <Menu.Dropdown>
+                              <Menu.Item onClick={() => setResetting(u)}>{t('users.resetPassword')}</Menu.Item>
+                              {u.active ? (
+                                <Menu.Item color="red" onClick={() => setDeactivating(u)}>
+                                  {t('users.deactivate')}
+                                </Menu.Item>
+                              ) : (
+                                <Menu.Item onClick={() => toggleActive.mutate(u)}>{t('users.activate')}</Menu.Item>
+                              )}
+                            </Menu.Dropdown>
+                          </Menu>
+                        </Group>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+            <LoadMore
+              count={list.items.length}
+              hasMore={Boolean(list.hasNextPage)}
+              loading={list.isFetchingNextPage}
+              onLoadMore={() => void list.fetchNextPage()}
+            />
+          </>
+        )}
+      </Paper>
+
+      <UserFormModal
+        opened={formOpen && (editingId === null || editing !== null)}
+        user={editing}
+        onClose={() => {
+          setFormOpen(false);
+          setEditingId(null);
+        }}
+      />
+      <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} />
+      <Modal
+        opened={deactivating !== null}
+        onClose={() => setDeactivating(null)}
+        title={t('users.deactivate')}
+        centered
+      >
+        <Stack>
+          <Text>{deactivating ? t('users.confirmDeactivate', { username: deactivating.username }) : ''}</Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setDeactivating(null)}>
+              {t('common.cancel')}
+            </Button>
+            <Button
+              color="red"
+              loading={toggleActive.isPending}
+              onClick={() => deactivating && toggleActive.mutate(deactivating)}
+              data-testid="confirm-deactivate"
+            >
+              {t('users.deactivate')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}
