@@ -112,6 +112,14 @@ def settings():  # type: ignore[no-untyped-def]
     return get_settings()
 
 
+@pytest.fixture(autouse=True)
+def storage_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Uploaded files of a test land in its own folder."""
+    folder = tmp_path / "files"
+    monkeypatch.setattr(get_settings(), "storage_dir", folder)
+    return folder
+
+
 def sign_in(client: TestClient, username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
     r = client.post("/api/v1/auth/token", data={"grant_type": "password", "username": username,
                                                 "password": password})

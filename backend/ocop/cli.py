@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlmodel import Session
 
 from ocop.core.config import REPO_ROOT, get_settings
-from ocop.core.db import get_engine
+from ocop.core.db import new_session
 from ocop.core.logging import configure_logging
 
 app = typer.Typer(help="OCOP Inspect: inspections of the OCOP programme.", no_args_is_help=True)
@@ -55,7 +54,7 @@ def seed_demo() -> None:
     """Load reference data and the demo accounts (idempotent)."""
     from ocop.seed import seed_demo as run
 
-    with Session(get_engine()) as session:
+    with new_session() as session:
         stats = run(session, get_settings().demo_password.get_secret_value())
     typer.echo(" ".join(f"{k}={v}" for k, v in stats.items()))
 
@@ -65,7 +64,7 @@ def seed_reference() -> None:
     """Load administrative units and agencies only (no demo accounts)."""
     from ocop.seed import seed_reference as run
 
-    with Session(get_engine()) as session:
+    with new_session() as session:
         stats = run(session)
         session.commit()
     typer.echo(" ".join(f"{k}={v}" for k, v in stats.items()))
@@ -83,7 +82,7 @@ def create_admin(
 
     if len(password) < 10:
         raise typer.BadParameter("the password needs at least 10 characters")
-    with Session(get_engine()) as session:
+    with new_session() as session:
         user, created = ensure_user(session, username.strip().lower(), full_name, ["admin"], password)
         session.commit()
         typer.echo(f"{'created' if created else 'exists'}: {user.username} (id {user.id})")

@@ -186,7 +186,7 @@ SETS = [
 def seed_taxonomy(session: Session) -> int:
     from ocop.registry.models import CriteriaVersion, ProductGroup, ProductSet
 
-    if session.scalar(sa.select(CriteriaVersion.id).where(CriteriaVersion.code == "148/2023")):  # type: ignore[arg-type]
+    if session.scalar(sa.select(col(CriteriaVersion.id)).where(col(CriteriaVersion.code) == "148/2023")):
         return 0
     old = CriteriaVersion(code="1048/2019", decision_number="1048/QĐ-TTg", decision_date=date(2019, 8, 21),
                           valid_from=date(2019, 8, 21), valid_to=date(2023, 2, 23),
@@ -239,8 +239,8 @@ def seed_registry(session: Session) -> dict[str, int]:
         return {"producers_created": 0}
     system = Caller(kind="user", id=0, name="seed", roles=frozenset({"admin"}))
     units = {u.name: u.id for u in session.scalars(sa.select(AdminUnit))}
-    sets = {s.number: s.id for s in session.scalars(sa.select(ProductSet))}
-    agency = session.scalar(sa.select(Agency.id).where(Agency.code == "UBND-T"))  # type: ignore[arg-type]
+    sets = {s.number: s.id or 0 for s in session.scalars(sa.select(ProductSet))}
+    agency = session.scalar(sa.select(col(Agency.id)).where(col(Agency.code) == "UBND-T"))
     now, day = utcnow(), today()
     producers: dict[str, Producer] = {}
     created = {"producers": 0, "products": 0, "certificates": 0}
@@ -295,7 +295,7 @@ def seed_registry(session: Session) -> dict[str, int]:
                 decision_number="(mẫu) 123/QĐ-UBND", decision_date=max(cert.decision_date, add_months(day, -2)),
                 reason="Dữ liệu mẫu: không duy trì sản xuất theo quy trình đã công bố."), f'"{cert.version}"')
     dongbanh = producers.get("HTX Dịch vụ và Sản xuất nông nghiệp Đồng Bành")
-    user = session.scalar(sa.select(User.id).where(User.username == "producer_dongbanh"))  # type: ignore[arg-type]
+    user = session.scalar(sa.select(col(User.id)).where(col(User.username) == "producer_dongbanh"))
     if dongbanh is not None and user is not None:
         registry.add_member(session, dongbanh.id or 0, user)
     session.flush()

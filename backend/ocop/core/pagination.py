@@ -61,7 +61,7 @@ def decode_cursor(cursor: str, n: int) -> list[Any]:
 def keyset_page(
     session: Session,
     stmt: sa.Select[Any],
-    order: Sequence[sa.ColumnElement[Any]],
+    order: Sequence[Any],
     params: PageParams,
     *,
     descending: bool = False,

@@ -77,10 +77,7 @@ def read_table(path: Path, filename: str) -> ParsedFile:
     """Rows of an XLSX or CSV file as dicts keyed by canonical column; 4xx for what is not a list."""
     with path.open("rb") as fh:
         head = fh.read(8)
-    if head.startswith(b"PK\x03\x04"):
-        raw = _read_xlsx(path)
-    else:
-        raw = _read_csv(path)
+    raw = _read_xlsx(path) if head.startswith(b"PK\x03\x04") else _read_csv(path)
     raw = [r for r in raw if any(v not in (None, "") for v in r)]
     if not raw:
         raise Unprocessable("The file is empty: it has no header row and no data rows.", code="import_empty")
@@ -122,7 +119,8 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
             if "[Content_Types].xml" not in zf.namelist() or not any(n.startswith("xl/") for n in zf.namelist()):
                 raise UnsupportedMediaType("The file is a ZIP archive but not an Excel workbook (.xlsx).",
                                            code="import_not_spreadsheet")
-        wb = load_workbook(path, read_only=True, data_only=True)
+        # from memory: openpyxl refuses a path without the .xlsx suffix (files are at most the import limit)
+        wb = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
     except zipfile.BadZipFile as exc:
         raise UnsupportedMediaType("The file is not a readable Excel workbook.", code="import_not_spreadsheet") from exc
     except UnsupportedMediaType:
@@ -319,7 +317,7 @@ class Planner:
             p.warnings.append("Không có hạng sao: chỉ ghi chủ thể và sản phẩm.")
         ps = v.get("product_set")
         if ps not in (None, ""):
-            sid = None
+            sid: int | None
             try:
                 sid = self.sets_by_number.get(int(float(str(ps))))
             except ValueError:
@@ -342,7 +340,7 @@ class Planner:
             if p.producer and p.producer_kind:
                 found = producers.get(fold(p.producer), [])
                 same_unit = [f for f in found if f[2] == p.unit_id]
-                match = (same_unit or found or [None])[0]
+                match = (same_unit or found)[0] if (same_unit or found) else None
                 if match:
                     p.producer_id = match[0]
                     if match[1] != p.producer_kind and not any("tạm xác định" in w for w in p.warnings):
@@ -377,7 +375,7 @@ class Planner:
                 same = [c for c in existing if c[1] == p.decision_date]
                 if same:
                     cid, _, stars, score, number = same[0]
-                    changes = {}
+                    changes: dict[str, Any] = {}
                     if stars != p.stars:
                         changes["stars"] = p.stars
                     if p.score is not None and (score is None or abs(float(score) - p.score) > 1e-6):

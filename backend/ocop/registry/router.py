@@ -64,7 +64,7 @@ def get_taxonomy(session: SessionDep, caller: CurrentCaller, on: date | None = N
 def list_producers(session: SessionDep, caller: CurrentCaller, page: PageDep, q: Q = None, unit_id: Unit = None,
                    kind: ProducerKind | None = None, status: ProducerStatus | None = None,
                    is_sample: bool | None = None, format: Format = "json") -> Any:
-    filters = {"q": q, "unit_id": unit_id, "kind": kind, "status": status, "is_sample": is_sample}
+    filters: dict[str, Any] = {"q": q, "unit_id": unit_id, "kind": kind, "status": status, "is_sample": is_sample}
     if format != "json":
         return export_response(format, "chu-the-ocop", service.PRODUCER_COLUMNS,
                                 service.iter_producers(caller, **filters), "Chủ thể OCOP")
@@ -111,7 +111,7 @@ def list_products(
     expiring_before: Annotated[date | None, Query(description="Current certificate ends before this day")] = None,
     is_sample: bool | None = None, format: Format = "json",
 ) -> Any:
-    filters = {"q": q, "producer_id": producer_id, "unit_id": unit_id, "stars": stars, "group": group,
+    filters: dict[str, Any] = {"q": q, "producer_id": producer_id, "unit_id": unit_id, "stars": stars, "group": group,
                "product_set": product_set, "status": status, "certificate_status": certificate_status,
                "expiring_before": expiring_before, "is_sample": is_sample}
     if format != "json":
@@ -170,7 +170,7 @@ def list_certificates(
     stars: Annotated[int | None, Query(ge=3, le=5)] = None, expiring_before: date | None = None, q: Q = None,
     format: Format = "json",
 ) -> Any:
-    filters = {"product_id": product_id, "producer_id": producer_id, "unit_id": unit_id, "status": status,
+    filters: dict[str, Any] = {"product_id": product_id, "producer_id": producer_id, "unit_id": unit_id, "status": status,
                "stars": stars, "expiring_before": expiring_before, "q": q}
     if format != "json":
         return export_response(format, "giay-chung-nhan-ocop", service.CERTIFICATE_COLUMNS,
@@ -220,9 +220,8 @@ def create_import(file: UploadFile, request: Request, background: BackgroundTask
     declared = request.headers.get("content-length")
     job = service.start_import(session, caller, file.file, file.filename or "import",
                                int(declared) if declared and declared.isdigit() else None)
-    background.add_task(service.validate_import, job.id or 0)
-    body = service.get_import(session, caller, job.id or 0).model_dump(mode="json")
-    return JSONResponse(body, status_code=202, headers={"Location": f"/api/v1/imports/{job.id}"})
+    background.add_task(service.validate_import, job.id)
+    return JSONResponse(job.model_dump(mode="json"), status_code=202, headers={"Location": f"/api/v1/imports/{job.id}"})
 
 
 @router.get("/imports", tags=["imports"], operation_id="imports-list", response_model=ImportJobPage)

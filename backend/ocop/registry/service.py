@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from ocop.audit import service as audit
-from ocop.core.caller import Caller
 from ocop.core import storage
+from ocop.core.caller import Caller
 from ocop.core.config import get_settings
 from ocop.core.dates import add_months, today
 from ocop.core.db import new_session, utcnow
@@ -24,8 +24,8 @@ from ocop.org.models import AdminUnit, Agency
 from . import importer, policies
 from .models import (
     Certificate,
-    ImportJob,
     CriteriaVersion,
+    ImportJob,
     Producer,
     ProducerMember,
     Product,
@@ -135,7 +135,7 @@ def taxonomy(session: Session, day: date | None = None) -> TaxonomyRead:
 def _producer_query(caller: Caller) -> sa.Select[Any]:
     counts = (sa.select(sa.func.count()).where(col(Product.producer_id) == col(Producer.id))
               .correlate(Producer).scalar_subquery())
-    return (sa.select(Producer, AdminUnit.name, counts)
+    return (sa.select(Producer, col(AdminUnit.name), counts)
             .outerjoin(AdminUnit, col(AdminUnit.id) == col(Producer.admin_unit_id))
             .where(policies.visible_producers(caller)))
 
@@ -269,11 +269,11 @@ def _latest_certificate() -> Any:
             .group_by(col(Certificate.product_id)).subquery("latest"))
 
 
-def _product_query(caller: Caller) -> tuple[sa.Select[Any], Any]:
+def _product_query(caller: Caller) -> tuple[Any, Any]:
     latest = _latest_certificate()
     stmt = (
-        sa.select(Product, Producer.name, Producer.admin_unit_id, ProductSet.number, ProductGroup.number,
-                  Certificate)
+        sa.select(Product, col(Producer.name), col(Producer.admin_unit_id), col(ProductSet.number),
+                  col(ProductGroup.number), Certificate)
         .join(Producer, col(Producer.id) == col(Product.producer_id))
         .outerjoin(ProductSet, col(ProductSet.id) == col(Product.product_set_id))
         .outerjoin(ProductGroup, col(ProductGroup.id) == col(ProductSet.group_id))
@@ -411,8 +411,8 @@ def update_product(session: Session, caller: Caller, product_id: int, data: Prod
 
 # ---- certificates ---------------------------------------------------------------------------
 
-def _certificate_query(caller: Caller) -> sa.Select[Any]:
-    return (sa.select(Certificate, Product.name, Producer.id, Producer.name)
+def _certificate_query(caller: Caller) -> Any:
+    return (sa.select(Certificate, col(Product.name), col(Producer.id), col(Producer.name))
             .join(Product, col(Product.id) == col(Certificate.product_id))
             .join(Producer, col(Producer.id) == col(Product.producer_id))
             .where(policies.visible_producers(caller)))
@@ -544,7 +544,7 @@ def revoke_certificate(session: Session, caller: Caller, certificate_id: int, da
 
 def public_certificate(session: Session, number: str) -> PublicCertificate:
     row = session.execute(
-        sa.select(Certificate, Product.name, Producer.name)
+        sa.select(Certificate, col(Product.name), col(Producer.name))
         .join(Product, col(Product.id) == col(Certificate.product_id))
         .join(Producer, col(Producer.id) == col(Product.producer_id))
         .where(col(Certificate.certificate_number) == number.strip())).first()
@@ -593,7 +593,7 @@ def _job_read(job: ImportJob, with_rows: bool = True) -> ImportJobRead:
 
 
 def start_import(session: Session, caller: Caller, upload: BinaryIO, filename: str, declared_size: int | None
-                 ) -> ImportJob:
+                 ) -> ImportJobRead:
     """Store the file and check that it is a list of the expected shape (4xx and nothing kept otherwise).
 
     The rows are checked against the database afterwards, in the background (`validate_import`)."""
@@ -618,7 +618,9 @@ def start_import(session: Session, caller: Caller, upload: BinaryIO, filename: s
     audit.record(session, caller, "import.upload", "import_job", job.id, None,
                  {"filename": job.filename, "size": size, "sha256": digest, "rows": job.total_rows})
     session.commit()
-    return job
+    read = _job_read(job)
+    session.close()  # the background check runs next: hold no connection or snapshot meanwhile
+    return read
 
 
 def _progress(job_id: int) -> Any:
@@ -690,7 +692,9 @@ def request_commit(session: Session, caller: Caller, job_id: int) -> ImportJobRe
                        import_status=job.status)
     session.commit()
     session.refresh(job)
-    return _job_read(job, with_rows=False)
+    read = _job_read(job, with_rows=False)
+    session.close()  # the background commit runs next: hold no connection or snapshot meanwhile
+    return read
 
 
 def commit_import(job_id: int, caller: Caller) -> None:
