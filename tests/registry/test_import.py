@@ -106,7 +106,8 @@ def test_a_changed_score_is_an_update(client, as_user, session):
     body = job(client, h, upload(client, h, xlsx(changed)).json()["id"])
     assert [r["outcome"] for r in body["rows"]] == ["update", "unchanged"]
     client.post(f"{API}/imports/{body['id']}/commit", headers=h)
-    score = session.scalar(sa.select(Certificate.score).join(Product).where(Product.name == "Miến dong Bình Gia"))
+    score = session.scalar(sa.select(Certificate.score).join(Product, Product.id == Certificate.product_id)
+                          .where(Product.name == "Miến dong Bình Gia"))
     assert score == 88.0
 
 

@@ -108,6 +108,9 @@ class Product(SQLModel, table=True):
     description: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
     status: str = Field(default="active", sa_column=sa.Column(sa.String(20), nullable=False))
     is_sample: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.text("false")))
+    # the newest recognition decision, kept at write time so that lists need no aggregate per request
+    current_certificate_id: int | None = Field(default=None, sa_column=sa.Column(
+        sa.BigInteger, sa.ForeignKey("certificate.id", use_alter=True), nullable=True, index=True))
     created_at: datetime = Field(sa_column=ts_column())
     updated_at: datetime = Field(sa_column=ts_column())
     version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False, server_default="1"))

@@ -264,24 +264,16 @@ def add_member(session: Session, producer_id: int, user_id: int) -> None:
 
 # ---- products -------------------------------------------------------------------------------
 
-def _latest_certificate() -> Any:
-    return (sa.select(col(Certificate.product_id).label("product_id"), sa.func.max(Certificate.id).label("cid"))
-            .group_by(col(Certificate.product_id)).subquery("latest"))
-
-
-def _product_query(caller: Caller) -> tuple[Any, Any]:
-    latest = _latest_certificate()
-    stmt = (
+def _product_query(caller: Caller) -> Any:
+    return (
         sa.select(Product, col(Producer.name), col(Producer.admin_unit_id), col(ProductSet.number),
                   col(ProductGroup.number), Certificate)
         .join(Producer, col(Producer.id) == col(Product.producer_id))
         .outerjoin(ProductSet, col(ProductSet.id) == col(Product.product_set_id))
         .outerjoin(ProductGroup, col(ProductGroup.id) == col(ProductSet.group_id))
-        .outerjoin(latest, latest.c.product_id == col(Product.id))
-        .outerjoin(Certificate, col(Certificate.id) == latest.c.cid)
+        .outerjoin(Certificate, col(Certificate.id) == col(Product.current_certificate_id))
         .where(policies.visible_producers(caller))
     )
-    return stmt, latest
 
 
 def _brief(cert: Certificate | None, day: date) -> CertificateBrief | None:
@@ -305,7 +297,7 @@ def list_products(session: Session, caller: Caller, page: PageParams, q: str | N
                   certificate_status: str | None = None, expiring_before: date | None = None,
                   is_sample: bool | None = None) -> ProductPage:
     day = today()
-    stmt, _ = _product_query(caller)
+    stmt = _product_query(caller)
     if q:
         pat = like_pattern(q)
         stmt = stmt.where(sa.or_(col(Product.search_name).like(pat, escape="\\"),
@@ -352,7 +344,7 @@ def iter_products(caller: Caller, **filters: Any) -> Iterator[dict[str, Any]]:
 
 
 def get_product(session: Session, caller: Caller, product_id: int) -> ProductRead:
-    stmt, _ = _product_query(caller)
+    stmt = _product_query(caller)
     row = session.execute(stmt.where(col(Product.id) == product_id)).first()
     if row is None:
         raise NotFound(f"Product {product_id} does not exist.", code="product_not_found")
@@ -493,8 +485,9 @@ def create_certificate(session: Session, caller: Caller, data: CertificateCreate
             criteria_id = None
     elif session.get(CriteriaVersion, criteria_id) is None:
         raise field_error("criteria_version_id", f"Criteria version {criteria_id} does not exist.")
-    current = session.scalars(sa.select(Certificate).where(col(Certificate.product_id) == data.product_id)
-                              .order_by(col(Certificate.id).desc())).first()
+    product = session.get(Product, data.product_id)
+    assert product is not None
+    current = session.get(Certificate, product.current_certificate_id) if product.current_certificate_id else None
     if current is not None and current.decision_date >= data.decision_date:
         raise Conflict("The product already has a certificate from this date or later; a re-recognition must "
                        "come after the current certificate.", code="certificate_not_newer")
@@ -512,6 +505,7 @@ def create_certificate(session: Session, caller: Caller, data: CertificateCreate
     )
     session.add(cert)
     session.flush()
+    product.current_certificate_id = cert.id
     if current is not None and current.revocation_date is None:
         before = audit.snapshot(current)
         _apply(current, {"superseded_by_id": cert.id, "superseded_on": data.decision_date})
@@ -570,8 +564,8 @@ def list_stamp_issues(session: Session, caller: Caller, product_id: int, page: P
 def issue_stamps(session: Session, caller: Caller, product_id: int, data: StampIssueCreate) -> StampIssueRead:
     product = get_product(session, caller, product_id)
     policies.require_edit(caller, "issue OCOP stamps")
-    cert = session.scalars(sa.select(Certificate).where(col(Certificate.product_id) == product_id)
-                           .order_by(col(Certificate.id).desc())).first()
+    current_id = session.scalar(sa.select(col(Product.current_certificate_id)).where(col(Product.id) == product_id))
+    cert = session.get(Certificate, current_id) if current_id else None
     if cert is None or status_of(cert, data.issued_on) not in ("valid", "expiring"):
         raise Conflict(f"{product.name} has no valid OCOP certificate on {data.issued_on:%d/%m/%Y}; stamps may be "
                        "issued only for a product whose certificate is valid.", code="certificate_not_valid")
