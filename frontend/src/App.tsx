@@ -8,6 +8,9 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const HomePage = lazy(() => import('./pages/HomePage'));
 const AccountPage = lazy(() => import('./pages/AccountPage'));
+const ProductsPage = lazy(() => import('./pages/registry/ProductsPage'));
+const ProducersPage = lazy(() => import('./pages/registry/ProducersPage'));
+const ImportPage = lazy(() => import('./pages/registry/ImportPage'));
 const UsersPage = lazy(() => import('./pages/users/UsersPage'));
 const AgenciesPage = lazy(() => import('./pages/AgenciesPage'));
 const AdminUnitsPage = lazy(() => import('./pages/AdminUnitsPage'));
@@ -31,6 +34,30 @@ export default function App() {
             >
               <Route index element={<HomePage />} />
               <Route path="tai-khoan" element={<AccountPage />} />
+              <Route
+                path="san-pham"
+                element={
+                  <RequireMenu item="products">
+                    <ProductsPage />
+                  </RequireMenu>
+                }
+              />
+              <Route
+                path="chu-the"
+                element={
+                  <RequireMenu item="producers">
+                    <ProducersPage />
+                  </RequireMenu>
+                }
+              />
+              <Route
+                path="nhap-du-lieu"
+                element={
+                  <RequireMenu item="imports">
+                    <ImportPage />
+                  </RequireMenu>
+                }
+              />
               <Route
                 path="nguoi-dung"
                 element={

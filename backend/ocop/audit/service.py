@@ -68,6 +68,19 @@ def record(
     return event
 
 
+def record_many(session: Session, actor: Caller | None, action: str, entity_type: str,
+                items: list[tuple[Any, dict[str, Any]]]) -> None:
+    """One event per created entity, inserted in bulk (imports): (entity id, after) pairs."""
+    if not items:
+        return
+    now, rid = utcnow(), request_id_var.get()
+    session.execute(sa.insert(AuditEvent), [{
+        "occurred_at": now, "actor_type": actor.kind if actor else "system", "actor_id": actor.id if actor else None,
+        "actor_name": actor.name if actor else "system", "action": action, "entity_type": entity_type,
+        "entity_id": str(entity_id), "before": None, "after": _plain(after), "request_id": rid,
+    } for entity_id, after in items])
+
+
 def list_events(
     session: Session,
     caller: Caller,

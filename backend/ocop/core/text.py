@@ -5,15 +5,15 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# combining diacritical marks (U+0300–U+036F hold every Vietnamese tone and vowel mark) are dropped
+_STRIP_MARKS = {cp: None for cp in range(0x0300, 0x0370)} | {ord("đ"): "d", ord("Đ"): "D"}
 
 
 def fold(text: str | None) -> str:
     """'Na Chi Lăng' → 'na chi lang'; 'Đồng Bành' → 'dong banh'."""
     if not text:
         return ""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    stripped = unicodedata.normalize("NFD", text).translate(_STRIP_MARKS)
     return _SPACES.sub(" ", stripped).strip().lower()
 
 

@@ -463,11 +463,18 @@ def get_certificate(session: Session, caller: Caller, certificate_id: int) -> Ce
     return _certificate_read(row, today())
 
 
+def _number_taken(session: Session, number: str) -> bool:
+    return session.scalar(sa.select(col(Certificate.id)).where(col(Certificate.certificate_number) == number)) is not None
+
+
 def _next_number(session: Session, product_id: int, decision_date: date) -> str:
+    """OCOP-<year>-<product id>, with -2, -3 … when a product has several decisions in a year (indexed lookups)."""
     base = f"OCOP-{decision_date.year}-{product_id:06d}"
-    n = session.scalar(sa.select(sa.func.count()).select_from(Certificate).where(
-        col(Certificate.certificate_number).like(base + "%"))) or 0
-    return base if n == 0 else f"{base}-{n + 1}"
+    number, n = base, 1
+    while _number_taken(session, number):
+        n += 1
+        number = f"{base}-{n}"
+    return number
 
 
 def create_certificate(session: Session, caller: Caller, data: CertificateCreate, *, is_sample: bool = False,
@@ -475,6 +482,12 @@ def create_certificate(session: Session, caller: Caller, data: CertificateCreate
     """Record a recognition decision. A later decision for the same product supersedes the current one."""
     get_product(session, caller, data.product_id)
     policies.require_edit(caller, "record certificates")
+    return record_certificate(session, caller, data, is_sample=is_sample, commit=commit)
+
+
+def record_certificate(session: Session, caller: Caller, data: CertificateCreate, *, is_sample: bool = False,
+                       commit: bool = True) -> Certificate:
+    """The rules of `create_certificate` once the caller's right to the product is established (imports)."""
     if data.certifying_agency_id is not None and session.get(Agency, data.certifying_agency_id) is None:
         raise field_error("certifying_agency_id", f"Agency {data.certifying_agency_id} does not exist.")
     criteria_id = data.criteria_version_id
@@ -492,7 +505,7 @@ def create_certificate(session: Session, caller: Caller, data: CertificateCreate
         raise Conflict("The product already has a certificate from this date or later; a re-recognition must "
                        "come after the current certificate.", code="certificate_not_newer")
     number = data.certificate_number or _next_number(session, data.product_id, data.decision_date)
-    if session.scalar(sa.select(col(Certificate.id)).where(col(Certificate.certificate_number) == number)):
+    if data.certificate_number and _number_taken(session, number):
         raise Conflict(f"The certificate number {number} is already used.", code="duplicate_certificate_number")
     now = utcnow()
     cert = Certificate(
@@ -726,64 +739,96 @@ def commit_import(job_id: int, caller: Caller) -> None:
 
 
 def _apply_plans(session: Session, caller: Caller, plans: list[importer.RowPlan]) -> dict[str, int]:
+    """Apply the planned rows in bulk (one statement per kind of change, not per row), with an audit event
+    for every record created or changed."""
     now = utcnow()
     counts = {"producers_created": 0, "producers_updated": 0, "products_created": 0, "products_updated": 0,
               "certificates_created": 0, "certificates_updated": 0}
-    new_producers: dict[tuple[str, int | None], Producer] = {}
-    new_products: dict[tuple[int, str], Product] = {}
-    for p in plans:
-        if p.outcome == "unchanged":
-            continue
-        assert p.producer and p.product and p.producer_kind
-        producer_id = p.producer_id
-        if producer_id is None:
-            key = (fold(p.producer), p.unit_id)
-            producer = new_producers.get(key)
-            if producer is None:
-                producer = Producer(kind=p.producer_kind, name=p.producer, search_name=fold(p.producer),
-                                    admin_unit_id=p.unit_id, created_at=now, updated_at=now)
-                session.add(producer)
-                session.flush()
-                new_producers[key] = producer
-                audit.record(session, caller, "producer.create", "producer", producer.id, None,
-                             audit.snapshot(producer))
-                counts["producers_created"] += 1
-            producer_id = producer.id
+    todo = [p for p in plans if p.outcome != "unchanged"]
+
+    # producers: create the new ones in one statement, update the few that changed
+    new_producers: dict[tuple[str, int | None], dict[str, Any]] = {}
+    for p in todo:
+        if p.producer_id is None:
+            assert p.producer and p.producer_kind
+            new_producers.setdefault((fold(p.producer), p.unit_id), {
+                "kind": p.producer_kind, "name": p.producer, "search_name": fold(p.producer),
+                "admin_unit_id": p.unit_id, "status": "active", "is_sample": False, "created_at": now,
+                "updated_at": now, "version": 1})
+    producer_ids: dict[tuple[str, int | None], int] = {}
+    if new_producers:
+        keys, values = list(new_producers), list(new_producers.values())
+        ids = session.execute(sa.insert(Producer).returning(col(Producer.id), sort_by_parameter_order=True),
+                              values).scalars().all()
+        producer_ids = dict(zip(keys, ids, strict=True))
+        audit.record_many(session, caller, "producer.create", "producer",
+                          [(i, {**v, "id": i}) for i, v in zip(ids, values, strict=True)])
+        counts["producers_created"] = len(ids)
+    for p in todo:
+        if p.producer_id is None:
+            p.producer_id = producer_ids[(fold(p.producer or ""), p.unit_id)]
         elif p.producer_update:
-            producer = session.get(Producer, producer_id)
+            producer = session.get(Producer, p.producer_id)
             assert producer is not None
             before = audit.snapshot(producer)
             _apply(producer, p.producer_update)
-            audit.record(session, caller, "producer.update", "producer", producer_id, before, audit.snapshot(producer))
+            audit.record(session, caller, "producer.update", "producer", producer.id, before, audit.snapshot(producer))
+            p.producer_update = {}
             counts["producers_updated"] += 1
-        assert producer_id is not None
-        product_id = p.product_id
-        if product_id is None:
-            pkey = (producer_id, fold(p.product))
-            product = new_products.get(pkey)
-            if product is None:
-                product = Product(producer_id=producer_id, name=p.product, search_name=fold(p.product),
-                                  product_set_id=p.product_set_id, created_at=now, updated_at=now)
-                session.add(product)
-                session.flush()
-                new_products[pkey] = product
-                audit.record(session, caller, "product.create", "product", product.id, None, audit.snapshot(product))
-                counts["products_created"] += 1
-            product_id = product.id
+
+    # products
+    new_products: dict[tuple[int, str], dict[str, Any]] = {}
+    for p in todo:
+        if p.product_id is None:
+            assert p.product and p.producer_id
+            new_products.setdefault((p.producer_id, fold(p.product)), {
+                "producer_id": p.producer_id, "name": p.product, "search_name": fold(p.product),
+                "product_set_id": p.product_set_id, "status": "active", "is_sample": False, "created_at": now,
+                "updated_at": now, "version": 1})
+    product_ids: dict[tuple[int, str], int] = {}
+    if new_products:
+        keys, values = list(new_products), list(new_products.values())
+        ids = session.execute(sa.insert(Product).returning(col(Product.id), sort_by_parameter_order=True),
+                              values).scalars().all()
+        product_ids = dict(zip(keys, ids, strict=True))
+        audit.record_many(session, caller, "product.create", "product",
+                          [(i, {**v, "id": i}) for i, v in zip(ids, values, strict=True)])
+        counts["products_created"] = len(ids)
+    fresh_products = set(product_ids.values())
+    for p in todo:
+        if p.product_id is None:
+            p.product_id = product_ids[(p.producer_id or 0, fold(p.product or ""))]
         elif p.product_update:
-            product = session.get(Product, product_id)
+            product = session.get(Product, p.product_id)
             assert product is not None
             before = audit.snapshot(product)
             _apply(product, p.product_update)
-            audit.record(session, caller, "product.update", "product", product_id, before, audit.snapshot(product))
+            audit.record(session, caller, "product.update", "product", product.id, before, audit.snapshot(product))
             counts["products_updated"] += 1
-        assert product_id is not None
+
+    # certificates: new products get theirs in one statement; existing ones go through the full rules
+    criteria: dict[date, int | None] = {}
+    bulk: list[dict[str, Any]] = []
+    for p in todo:
         if p.certificate_action == "create":
-            assert p.decision_date and p.stars
-            create_certificate(session, caller, CertificateCreate(
-                product_id=product_id, decision_number=p.decision_number, decision_date=p.decision_date,
-                stars=p.stars, score=p.score), commit=False)
-            counts["certificates_created"] += 1
+            assert p.decision_date and p.stars and p.product_id
+            if p.product_id not in fresh_products:
+                record_certificate(session, caller, CertificateCreate(
+                    product_id=p.product_id, decision_number=p.decision_number, decision_date=p.decision_date,
+                    stars=p.stars, score=p.score), commit=False)
+                counts["certificates_created"] += 1
+                continue
+            if p.decision_date not in criteria:
+                try:
+                    criteria[p.decision_date] = current_criteria(session, p.decision_date).id
+                except NotFound:
+                    criteria[p.decision_date] = None
+            bulk.append({
+                "product_id": p.product_id, "certificate_number": f"OCOP-{p.decision_date.year}-{p.product_id:06d}",
+                "decision_number": p.decision_number, "decision_date": p.decision_date, "certifying_level": "province",
+                "criteria_version_id": criteria[p.decision_date], "score": p.score, "stars": p.stars,
+                "valid_from": p.decision_date, "valid_to": default_valid_to(p.decision_date), "is_sample": False,
+                "created_at": now, "updated_at": now, "version": 1})
         elif p.certificate_action == "update" and p.certificate_id:
             cert = session.get(Certificate, p.certificate_id)
             assert cert is not None
@@ -791,4 +836,14 @@ def _apply_plans(session: Session, caller: Caller, plans: list[importer.RowPlan]
             _apply(cert, p.certificate_update)
             audit.record(session, caller, "certificate.update", "certificate", cert.id, before, audit.snapshot(cert))
             counts["certificates_updated"] += 1
+    if bulk:
+        ids = session.execute(sa.insert(Certificate).returning(col(Certificate.id), sort_by_parameter_order=True),
+                              bulk).scalars().all()
+        table = Product.__table__  # Core executemany: one UPDATE statement for every new product
+        session.connection().execute(
+            sa.update(table).where(table.c.id == sa.bindparam("pid")).values(current_certificate_id=sa.bindparam("cid")),
+            [{"pid": row["product_id"], "cid": i} for row, i in zip(bulk, ids, strict=True)])
+        audit.record_many(session, caller, "certificate.create", "certificate",
+                          [(i, {**row, "id": i}) for row, i in zip(bulk, ids, strict=True)])
+        counts["certificates_created"] += len(ids)
     return counts

@@ -53,6 +53,15 @@ describe('describeError', () => {
     expect(describeError(problem(412, 'stale_version'))).toEqual({ key: 'errors.stale_version' });
   });
 
+  it('maps registry codes and keeps the detail of import file errors', () => {
+    expect(describeError(problem(409, 'duplicate_tax_code', 'x'))).toEqual({ key: 'errors.duplicate_tax_code' });
+    expect(describeError(problem(409, 'import_not_ready', 'x'))).toEqual({ key: 'errors.import_not_ready' });
+    expect(describeError(problem(415, 'import_not_spreadsheet', 'Not a table'))).toEqual({
+      key: 'errors.unknown',
+      text: 'Not a table',
+    });
+  });
+
   it('falls back to status-based messages', () => {
     expect(describeError(problem(403))).toEqual({ key: 'errors.forbidden' });
     expect(describeError(problem(412))).toEqual({ key: 'errors.stale_version' });
@@ -97,6 +106,14 @@ describe('splitValidationErrors', () => {
       roles: 'Input should be admin, …',
     });
     expect(split.general).toEqual(['Something global', 'query.limit: Too big']);
+  });
+
+  it('drops the Pydantic "Value error, " prefix so the server\'s Vietnamese text shows as is', () => {
+    const err = new ApiError(422, {
+      status: 422,
+      errors: [{ loc: ['body', 'tax_code'], msg: 'Value error, Mã số thuế phải gồm 10 chữ số.', type: 'value_error' }],
+    });
+    expect(splitValidationErrors(err, ['tax_code']).fields).toEqual({ tax_code: 'Mã số thuế phải gồm 10 chữ số.' });
   });
 
   it('returns nothing for non-validation errors', () => {

@@ -100,6 +100,13 @@ export const KNOWN_CODES = [
   'user_not_found',
   'agency_not_found',
   'admin_unit_not_found',
+  'duplicate_tax_code',
+  'duplicate_product',
+  'producer_not_found',
+  'product_not_found',
+  'certificate_not_found',
+  'import_not_found',
+  'import_not_ready',
 ] as const;
 
 /** Codes meaning "the session is over"; shown as such on the sign-in page. */
@@ -150,6 +157,11 @@ export function describeError(error: unknown): ErrorMessage {
   return { key: 'errors.unknown' };
 }
 
+/** Drops the "Value error, " prefix Pydantic puts before messages raised by validators. */
+export function cleanMessage(msg: string): string {
+  return typeof msg === 'string' ? msg.replace(/^(Value|Assertion) error,\s*/, '') : String(msg ?? '');
+}
+
 export interface SplitValidation {
   /** Messages keyed by form field name. */
   fields: Record<string, string>;
@@ -168,11 +180,12 @@ export function splitValidationErrors(error: unknown, fieldNames: readonly strin
   for (const issue of issues) {
     const loc = Array.isArray(issue.loc) ? issue.loc : [];
     const field = [...loc].reverse().find((p): p is string => typeof p === 'string' && fieldNames.includes(p));
+    const msg = cleanMessage(issue.msg);
     if (field) {
-      result.fields[field] = result.fields[field] ? `${result.fields[field]}; ${issue.msg}` : issue.msg;
+      result.fields[field] = result.fields[field] ? `${result.fields[field]}; ${msg}` : msg;
     } else {
       const where = loc.filter((p) => p !== 'body').join('.');
-      result.general.push(where ? `${where}: ${issue.msg}` : issue.msg);
+      result.general.push(where ? `${where}: ${msg}` : msg);
     }
   }
   return result;

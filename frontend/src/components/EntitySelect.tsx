@@ -19,12 +19,14 @@ const agencyOption = (a: Agency): Option => ({ id: a.id, label: `${a.name} (${a.
 const unitOption = (u: AdminUnit): Option => ({ id: u.id, label: `${u.name} (${u.code})` });
 
 /** Entities in force today matching `q` (new assignments should not point at dissolved bodies). */
-async function search(source: Source, q: string): Promise<Option[]> {
+async function search(source: Source, q: string, within?: number): Promise<Option[]> {
   const query = { limit: 50, q: q || undefined, active_on: dayjs().format('YYYY-MM-DD') };
   if (source === 'agencies') {
-    return unwrap(await api.GET('/api/v1/agencies', { params: { query } })).items.map(agencyOption);
+    return unwrap(await api.GET('/api/v1/agencies', { params: { query: { ...query, within_unit: within } } })).items.map(
+      agencyOption,
+    );
   }
-  return unwrap(await api.GET('/api/v1/admin-units', { params: { query } })).items.map(unitOption);
+  return unwrap(await api.GET('/api/v1/admin-units', { params: { query: { ...query, within } } })).items.map(unitOption);
 }
 
 /** One entity by id, to label a current value that the search did not return. */
@@ -42,11 +44,14 @@ interface Props {
   value: number | null;
   onChange: (value: number | null) => void;
   error?: string;
+  required?: boolean;
+  /** Only entities placed in (units: covered by) this administrative unit. */
+  within?: number;
   'data-testid'?: string;
 }
 
 /** Searchable select backed by a server-side `q` search on agencies or admin units. */
-export function EntitySelect({ source, label, placeholder, value, onChange, error, ...rest }: Props) {
+export function EntitySelect({ source, label, placeholder, value, onChange, error, within, ...rest }: Props) {
   const { t } = useTranslation();
   const [searchValue, setSearchValue] = useState('');
   const [q] = useDebouncedValue(searchValue.trim(), 300);
@@ -61,8 +66,8 @@ export function EntitySelect({ source, label, placeholder, value, onChange, erro
   const effectiveQ = q && q !== current.data?.label ? q : '';
 
   const results = useQuery({
-    queryKey: ['entity-select', source, effectiveQ],
-    queryFn: () => search(source, effectiveQ),
+    queryKey: ['entity-select', source, effectiveQ, within ?? null],
+    queryFn: () => search(source, effectiveQ, within),
     staleTime: 60_000,
   });
 

@@ -7,13 +7,15 @@ interface Props {
   onSearch: (value: string) => void;
   placeholder?: string;
   searchLabel?: string;
+  /** Shown as the search box's tooltip (e.g. "accents are optional"). */
+  searchHint?: string;
   children?: ReactNode;
   onClear?: () => void;
   actions?: ReactNode;
 }
 
 /** Search box + extra filters row, wraps on narrow screens. */
-export function ListFilters({ search, onSearch, placeholder, searchLabel, children, onClear, actions }: Props) {
+export function ListFilters({ search, onSearch, placeholder, searchLabel, searchHint, children, onClear, actions }: Props) {
   const { t } = useTranslation();
   return (
     <Paper withBorder p="sm" radius="md">
@@ -24,6 +26,7 @@ export function ListFilters({ search, onSearch, placeholder, searchLabel, childr
           value={search}
           onChange={(e) => onSearch(e.currentTarget.value)}
           type="search"
+          title={searchHint}
           w={{ base: '100%', xs: 260 }}
           data-testid="list-search"
         />

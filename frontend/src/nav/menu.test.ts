@@ -4,36 +4,70 @@ import { canAccess, menuFor } from './menu';
 const keys = (roles: string[]) => menuFor(roles).map((i) => i.key);
 
 describe('menuFor', () => {
-  it('gives everyone home and account', () => {
-    expect(keys([])).toEqual(['home', 'account']);
-    expect(keys(['producer'])).toEqual(['home', 'account']);
-    expect(keys(['local_officer'])).toEqual(['home', 'account']);
-    expect(menuFor(undefined).map((i) => i.path)).toEqual(['/', '/tai-khoan']);
+  it('gives everyone home, products, producers and account', () => {
+    expect(keys([])).toEqual(['home', 'products', 'producers', 'account']);
+    expect(keys(['producer'])).toEqual(['home', 'products', 'producers', 'account']);
+    expect(keys(['local_officer'])).toEqual(['home', 'products', 'producers', 'account']);
+    expect(menuFor(undefined).map((i) => i.path)).toEqual(['/', '/san-pham', '/chu-the', '/tai-khoan']);
   });
 
-  it('gives admin users, agencies, admin units and audit', () => {
-    expect(keys(['admin'])).toEqual(['home', 'users', 'agencies', 'adminUnits', 'audit', 'account']);
+  it('gives admin imports, users, agencies, admin units and audit', () => {
+    expect(keys(['admin'])).toEqual([
+      'home',
+      'products',
+      'producers',
+      'imports',
+      'users',
+      'agencies',
+      'adminUnits',
+      'audit',
+      'account',
+    ]);
   });
 
-  it('gives leader agencies, admin units and audit but not users', () => {
-    expect(keys(['leader'])).toEqual(['home', 'agencies', 'adminUnits', 'audit', 'account']);
+  it('gives coordinator imports, agencies and admin units', () => {
+    expect(keys(['coordinator'])).toEqual([
+      'home',
+      'products',
+      'producers',
+      'imports',
+      'agencies',
+      'adminUnits',
+      'account',
+    ]);
   });
 
-  it.each(['coordinator', 'inspector', 'viewer'])('gives %s agencies and admin units only', (role) => {
-    expect(keys([role])).toEqual(['home', 'agencies', 'adminUnits', 'account']);
+  it('gives leader agencies, admin units and audit but not users or imports', () => {
+    expect(keys(['leader'])).toEqual(['home', 'products', 'producers', 'agencies', 'adminUnits', 'audit', 'account']);
+  });
+
+  it.each(['inspector', 'viewer'])('gives %s agencies and admin units only, no imports', (role) => {
+    expect(keys([role])).toEqual(['home', 'products', 'producers', 'agencies', 'adminUnits', 'account']);
   });
 
   it('unions multiple roles without duplicates, in display order', () => {
-    expect(keys(['viewer', 'leader', 'inspector'])).toEqual(['home', 'agencies', 'adminUnits', 'audit', 'account']);
+    expect(keys(['viewer', 'leader', 'inspector'])).toEqual([
+      'home',
+      'products',
+      'producers',
+      'agencies',
+      'adminUnits',
+      'audit',
+      'account',
+    ]);
+    expect(keys(['local_officer', 'coordinator'])).toContain('imports');
   });
 
   it('ignores unknown roles', () => {
-    expect(keys(['superhero'])).toEqual(['home', 'account']);
+    expect(keys(['superhero'])).toEqual(['home', 'products', 'producers', 'account']);
   });
 
   it('uses Vietnamese slugs and i18n label keys', () => {
-    const users = menuFor(['admin']).find((i) => i.key === 'users');
-    expect(users).toMatchObject({ path: '/nguoi-dung', labelKey: 'nav.users' });
+    const items = menuFor(['admin']);
+    expect(items.find((i) => i.key === 'users')).toMatchObject({ path: '/nguoi-dung', labelKey: 'nav.users' });
+    expect(items.find((i) => i.key === 'products')).toMatchObject({ path: '/san-pham', labelKey: 'nav.products' });
+    expect(items.find((i) => i.key === 'producers')).toMatchObject({ path: '/chu-the', labelKey: 'nav.producers' });
+    expect(items.find((i) => i.key === 'imports')).toMatchObject({ path: '/nhap-du-lieu', labelKey: 'nav.imports' });
   });
 });
 
@@ -44,5 +78,13 @@ describe('canAccess', () => {
     expect(canAccess(['leader'], 'audit')).toBe(true);
     expect(canAccess(['coordinator'], 'audit')).toBe(false);
     expect(canAccess(['producer'], 'account')).toBe(true);
+  });
+
+  it('opens the registry to everyone and imports to admin and coordinator only', () => {
+    for (const role of ['admin', 'coordinator', 'leader', 'inspector', 'local_officer', 'producer', 'viewer']) {
+      expect(canAccess([role], 'products')).toBe(true);
+      expect(canAccess([role], 'producers')).toBe(true);
+      expect(canAccess([role], 'imports')).toBe(role === 'admin' || role === 'coordinator');
+    }
   });
 });

@@ -1,6 +1,15 @@
 // Role-based navigation. Pure functions, unit-tested in menu.test.ts.
 
-export type MenuKey = 'home' | 'users' | 'agencies' | 'adminUnits' | 'audit' | 'account';
+export type MenuKey =
+  | 'home'
+  | 'products'
+  | 'producers'
+  | 'imports'
+  | 'users'
+  | 'agencies'
+  | 'adminUnits'
+  | 'audit'
+  | 'account';
 
 export interface MenuItem {
   key: MenuKey;
@@ -11,6 +20,9 @@ export interface MenuItem {
 
 export const MENU_ITEMS: Record<MenuKey, MenuItem> = {
   home: { key: 'home', path: '/', labelKey: 'nav.home' },
+  products: { key: 'products', path: '/san-pham', labelKey: 'nav.products' },
+  producers: { key: 'producers', path: '/chu-the', labelKey: 'nav.producers' },
+  imports: { key: 'imports', path: '/nhap-du-lieu', labelKey: 'nav.imports' },
   users: { key: 'users', path: '/nguoi-dung', labelKey: 'nav.users' },
   agencies: { key: 'agencies', path: '/co-quan', labelKey: 'nav.agencies' },
   adminUnits: { key: 'adminUnits', path: '/don-vi-hanh-chinh', labelKey: 'nav.adminUnits' },
@@ -19,13 +31,26 @@ export const MENU_ITEMS: Record<MenuKey, MenuItem> = {
 };
 
 /** Display order of the menu. */
-const ORDER: MenuKey[] = ['home', 'users', 'agencies', 'adminUnits', 'audit', 'account'];
+const ORDER: MenuKey[] = [
+  'home',
+  'products',
+  'producers',
+  'imports',
+  'users',
+  'agencies',
+  'adminUnits',
+  'audit',
+  'account',
+];
 
-/** Which menu entries each role unlocks (in addition to home and account, which everyone gets). */
+/** Entries every signed-in user gets (the API narrows the registry to what each role may see). */
+const EVERYONE: MenuKey[] = ['home', 'products', 'producers', 'account'];
+
+/** Which menu entries each role unlocks (in addition to EVERYONE's). */
 const ROLE_ITEMS: Record<string, MenuKey[]> = {
-  admin: ['users', 'agencies', 'adminUnits', 'audit'],
+  admin: ['imports', 'users', 'agencies', 'adminUnits', 'audit'],
   leader: ['agencies', 'adminUnits', 'audit'],
-  coordinator: ['agencies', 'adminUnits'],
+  coordinator: ['imports', 'agencies', 'adminUnits'],
   inspector: ['agencies', 'adminUnits'],
   viewer: ['agencies', 'adminUnits'],
   local_officer: [],
@@ -34,7 +59,7 @@ const ROLE_ITEMS: Record<string, MenuKey[]> = {
 
 /** The set of menu keys available to a user holding `roles` (union over roles). */
 export function allowedKeys(roles: readonly string[] | null | undefined): Set<MenuKey> {
-  const keys = new Set<MenuKey>(['home', 'account']);
+  const keys = new Set<MenuKey>(EVERYONE);
   for (const role of roles ?? []) for (const k of ROLE_ITEMS[role] ?? []) keys.add(k);
   return keys;
 }
