@@ -787,10 +787,10 @@ def _apply_plans(session: Session, caller: Caller, plans: list[importer.RowPlan]
                 "updated_at": now, "version": 1})
     product_ids: dict[tuple[int, str], int] = {}
     if new_products:
-        keys, values = list(new_products), list(new_products.values())
+        pkeys, values = list(new_products), list(new_products.values())
         ids = session.execute(sa.insert(Product).returning(col(Product.id), sort_by_parameter_order=True),
                               values).scalars().all()
-        product_ids = dict(zip(keys, ids, strict=True))
+        product_ids = dict(zip(pkeys, ids, strict=True))
         audit.record_many(session, caller, "product.create", "product",
                           [(i, {**v, "id": i}) for i, v in zip(ids, values, strict=True)])
         counts["products_created"] = len(ids)
@@ -839,7 +839,7 @@ def _apply_plans(session: Session, caller: Caller, plans: list[importer.RowPlan]
     if bulk:
         ids = session.execute(sa.insert(Certificate).returning(col(Certificate.id), sort_by_parameter_order=True),
                               bulk).scalars().all()
-        table = Product.__table__  # Core executemany: one UPDATE statement for every new product
+        table: Any = sa.inspect(Product).local_table  # Core executemany: one UPDATE statement for every new product
         session.connection().execute(
             sa.update(table).where(table.c.id == sa.bindparam("pid")).values(current_certificate_id=sa.bindparam("cid")),
             [{"pid": row["product_id"], "cid": i} for row, i in zip(bulk, ids, strict=True)])
