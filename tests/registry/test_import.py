@@ -155,3 +155,14 @@ def test_large_file_reports_progress_and_commits_all_rows(client, as_user, sessi
                                           "certificates_updated": 0}
     listed = client.get(f"{API}/imports", headers=h).json()["items"]
     assert listed[0]["id"] == created["id"] and listed[0]["rows"] is None
+
+
+def test_planner_reports_progress_while_checking(session):
+    from ocop.registry.importer import Planner
+
+    rows = [(i + 2, {"product_name": f"Sản phẩm {i}", "producer_name": "HTX Tiến độ", "producer_kind": "HTX",
+                     "address": "Xã Chi Lăng", "stars": 3}) for i in range(1200)]
+    seen: list[int] = []
+    plans = Planner(session).plan(rows, seen.append)
+    assert seen == [500, 1000] and len(plans) == 1200
+    assert {p.outcome for p in plans} == {"create"}

@@ -245,21 +245,22 @@ class Planner:
         return (current or [matches[0][0]])[0]
 
     def plan(self, rows: list[tuple[int, dict[str, Any]]], progress: Any = None) -> list[RowPlan]:
-        plans: list[RowPlan] = []
+        """Each row's outcome. `progress(n)` is told how many rows are checked, every 500 rows."""
         seen: dict[tuple[str, str], int] = {}
-        parsed = [self._parse(n, values) for n, values in rows]
+        parsed: list[RowPlan] = []
+        for i, (n, values) in enumerate(rows, start=1):
+            parsed.append(self._parse(n, values))
+            if progress and i % 500 == 0 and i < len(rows):
+                progress(i)
         self._resolve(parsed)
-        for i, p in enumerate(parsed):
+        for p in parsed:
             if not p.errors and p.product and p.producer:
                 key = (fold(p.producer), fold(p.product))
                 if key in seen:
                     p.error("product_name", f"Trùng với dòng {seen[key]} (cùng sản phẩm và chủ thể).")
                 else:
                     seen[key] = p.row
-            plans.append(p)
-            if progress and (i + 1) % 500 == 0:
-                progress(i + 1)
-        return plans
+        return parsed
 
     def _parse(self, n: int, v: dict[str, Any]) -> RowPlan:
         p = RowPlan(row=n, product=_text(v.get("product_name")), producer=_text(v.get("producer_name")))
