@@ -116,8 +116,9 @@ def generate(url: str, producers: int, products: int) -> float:
         if pbatch:
             conn.execute(md.tables["product"].insert(), pbatch)
             conn.execute(md.tables["certificate"].insert(), cbatch)
-        conn.execute(sa.text("UPDATE product SET current_certificate_id = (SELECT max(c.id) FROM certificate c "
-                             "WHERE c.product_id = product.id) WHERE current_certificate_id IS NULL"))
+        conn.execute(sa.text("UPDATE product SET current_certificate_id = latest.cid FROM (SELECT product_id, "
+                             "max(id) AS cid FROM certificate GROUP BY product_id) AS latest "
+                             "WHERE latest.product_id = product.id AND product.current_certificate_id IS NULL"))
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
             c.execute(sa.text("VACUUM ANALYZE"))

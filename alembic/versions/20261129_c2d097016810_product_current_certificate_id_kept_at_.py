@@ -25,8 +25,8 @@ def upgrade() -> None:
         batch_op.create_foreign_key(batch_op.f('fk_product_current_certificate_id_certificate'), 'certificate', ['current_certificate_id'], ['id'], use_alter=True)
 
     # ### end Alembic commands ###
-    op.execute("UPDATE product SET current_certificate_id = "
-               "(SELECT max(c.id) FROM certificate c WHERE c.product_id = product.id)")
+    op.execute("UPDATE product SET current_certificate_id = latest.cid FROM (SELECT product_id, max(id) AS cid "
+               "FROM certificate GROUP BY product_id) AS latest WHERE latest.product_id = product.id")
 
 
 def downgrade() -> None:
