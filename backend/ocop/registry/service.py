@@ -91,16 +91,21 @@ def status_of(cert: Certificate, day: date | None = None) -> str:
     return "valid"
 
 
-def status_expr(day: date) -> sa.ColumnElement[str]:
-    """The same derivation in SQL, for filters."""
+def status_condition(status: str, day: date) -> sa.ColumnElement[bool]:
+    """`status_of(cert, day) == status` as conditions on the columns (so that indexes can serve them)."""
     soon = day + timedelta(days=get_settings().expiring_days)
-    return sa.case(
-        (sa.and_(col(Certificate.revocation_date).is_not(None), col(Certificate.revocation_date) <= day), "revoked"),
-        (sa.and_(col(Certificate.superseded_on).is_not(None), col(Certificate.superseded_on) <= day), "superseded"),
-        (col(Certificate.valid_to) < day, "expired"),
-        (col(Certificate.valid_to) <= soon, "expiring"),
-        else_="valid",
-    )
+    revoked = sa.and_(col(Certificate.revocation_date).is_not(None), col(Certificate.revocation_date) <= day)
+    superseded = sa.and_(col(Certificate.superseded_on).is_not(None), col(Certificate.superseded_on) <= day)
+    live = sa.and_(sa.not_(revoked), sa.not_(superseded))
+    if status == "revoked":
+        return revoked
+    if status == "superseded":
+        return sa.and_(sa.not_(revoked), superseded)
+    if status == "expired":
+        return sa.and_(live, col(Certificate.valid_to) < day)
+    if status == "expiring":
+        return sa.and_(live, col(Certificate.valid_to) >= day, col(Certificate.valid_to) <= soon)
+    return sa.and_(live, col(Certificate.valid_to) > soon)
 
 
 # ---- taxonomy -------------------------------------------------------------------------------
@@ -299,9 +304,13 @@ def list_products(session: Session, caller: Caller, page: PageParams, q: str | N
     day = today()
     stmt = _product_query(caller)
     if q:
+        # two indexable branches (trigram indexes on PostgreSQL) instead of one OR across the join
         pat = like_pattern(q)
-        stmt = stmt.where(sa.or_(col(Product.search_name).like(pat, escape="\\"),
-                                 col(Producer.search_name).like(pat, escape="\\")))
+        stmt = stmt.where(col(Product.id).in_(sa.union(
+            sa.select(col(Product.id)).where(col(Product.search_name).like(pat, escape="\\")),
+            sa.select(col(Product.id)).join(Producer, col(Producer.id) == col(Product.producer_id))
+            .where(col(Producer.search_name).like(pat, escape="\\")),
+        )))
     if producer_id is not None:
         stmt = stmt.where(col(Product.producer_id) == producer_id)
     if unit_id is not None:
@@ -317,7 +326,7 @@ def list_products(session: Session, caller: Caller, page: PageParams, q: str | N
     if certificate_status == "none":
         stmt = stmt.where(col(Certificate.id).is_(None))
     elif certificate_status:
-        stmt = stmt.where(col(Certificate.id).is_not(None), status_expr(day) == certificate_status)
+        stmt = stmt.where(col(Certificate.id).is_not(None), status_condition(certificate_status, day))
     if expiring_before is not None:
         stmt = stmt.where(col(Certificate.valid_to) < expiring_before,
                           col(Certificate.revocation_date).is_(None))
@@ -430,7 +439,7 @@ def list_certificates(session: Session, caller: Caller, page: PageParams, produc
     if unit_id is not None:
         stmt = stmt.where(col(Producer.admin_unit_id).in_(org_policies.units_within(unit_id)))
     if status:
-        stmt = stmt.where(status_expr(day) == status)
+        stmt = stmt.where(status_condition(status, day))
     if stars is not None:
         stmt = stmt.where(col(Certificate.stars) == stars)
     if expiring_before is not None:
