@@ -78,6 +78,11 @@ class Unprocessable(DomainError):
     status, code = 422, "validation_error"
 
 
+def field_error(field: str, msg: str) -> Unprocessable:
+    """A 422 about one field of the request body, shaped like the framework's own validation errors."""
+    return Unprocessable(msg, errors=[{"loc": ["body", field], "msg": msg, "type": "value_error"}])
+
+
 class PreconditionRequired(DomainError):
     status, code = 428, "precondition_required"
 

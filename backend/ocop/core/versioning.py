@@ -1,8 +1,11 @@
 """Optimistic concurrency: `version` columns, ETags and `If-Match`."""
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Response
 
+from .db import utcnow
 from .errors import PreconditionFailed, PreconditionRequired
 
 
@@ -28,3 +31,11 @@ def check_if_match(if_match: str | None, current_version: int) -> None:
             "The record was changed by someone else since you read it; reload it and apply your change again.",
             code="stale_version", current_version=current_version,
         )
+
+
+def apply_changes(obj: Any, changes: dict[str, Any]) -> None:
+    """Set the changed fields of a versioned record and move it to its next version."""
+    for key, value in changes.items():
+        setattr(obj, key, value)
+    obj.version += 1
+    obj.updated_at = utcnow()

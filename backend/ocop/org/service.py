@@ -14,11 +14,11 @@ from sqlmodel import Session, col
 from ocop.audit import service as audit
 from ocop.core.caller import Caller
 from ocop.core.db import utcnow
-from ocop.core.errors import BadRequest, Conflict, NotFound, Unprocessable
+from ocop.core.errors import BadRequest, Conflict, NotFound, field_error
 from ocop.core.pagination import PageParams, keyset_page
 from ocop.core.security import hash_password, verify_password
 from ocop.core.text import fold, like_pattern
-from ocop.core.versioning import check_if_match
+from ocop.core.versioning import apply_changes, check_if_match
 
 from . import policies
 from .models import AdminUnit, AdminUnitLink, AdminUnitScope, Agency, User, UserRole
@@ -41,17 +41,6 @@ from .schemas import (
     UserRead,
     UserUpdate,
 )
-
-
-def _field_error(field: str, msg: str) -> Unprocessable:
-    return Unprocessable(msg, errors=[{"loc": ["body", field], "msg": msg, "type": "value_error"}])
-
-
-def _apply(obj: Any, changes: dict[str, Any]) -> None:
-    for k, v in changes.items():
-        setattr(obj, k, v)
-    obj.version += 1
-    obj.updated_at = utcnow()
 
 
 def _active_on(model: Any, day: date) -> sa.ColumnElement[bool]:
@@ -111,10 +100,10 @@ def read_unit(session: Session, unit_id: int) -> AdminUnitRead:
 def _check_unit_refs(session: Session, parent_id: int | None, predecessor_ids: list[int] | None,
                      self_id: int | None = None) -> None:
     if parent_id is not None and (parent_id == self_id or session.get(AdminUnit, parent_id) is None):
-        raise _field_error("parent_id", f"Parent unit {parent_id} does not exist or is the unit itself.")
+        raise field_error("parent_id", f"Parent unit {parent_id} does not exist or is the unit itself.")
     for pid in predecessor_ids or []:
         if pid == self_id or session.get(AdminUnit, pid) is None:
-            raise _field_error("predecessor_ids", f"Predecessor unit {pid} does not exist or is the unit itself.")
+            raise field_error("predecessor_ids", f"Predecessor unit {pid} does not exist or is the unit itself.")
 
 
 def _set_links(session: Session, unit_id: int, predecessor_ids: list[int]) -> None:
@@ -156,7 +145,7 @@ def update_unit(session: Session, caller: Caller, unit_id: int, data: AdminUnitU
     before = read_unit(session, unit_id).model_dump()
     if "name" in changes:
         changes["search_name"] = fold(changes["name"])
-    _apply(unit, changes)
+    apply_changes(unit, changes)
     if preds is not None:
         _set_links(session, unit_id, preds)
     session.flush()
@@ -177,7 +166,7 @@ def _assert_acyclic(session: Session) -> None:
         node: int | None = start
         while node is not None:
             if node in seen:
-                raise _field_error("parent_id", "This change would make a unit its own ancestor.")
+                raise field_error("parent_id", "This change would make a unit its own ancestor.")
             seen.add(node)
             node = parents.get(node)
 
@@ -249,7 +238,7 @@ def import_admin_units(session: Session, csv_path: Path, actor: Caller | None = 
             created += 1
         elif any(getattr(unit, k) != v for k, v in fields.items()):
             before = audit.snapshot(unit)
-            _apply(unit, fields)
+            apply_changes(unit, fields)
             audit.record(session, actor, "admin_unit.update", "admin_unit", unit.id, before, audit.snapshot(unit))
             updated += 1
         units_by_code[code] = unit
@@ -316,10 +305,10 @@ def _check_agency_refs(session: Session, data: dict[str, Any], self_id: int | No
     for field in ("parent_id", "successor_id"):
         ref = data.get(field)
         if ref is not None and (ref == self_id or session.get(Agency, ref) is None):
-            raise _field_error(field, f"Agency {ref} does not exist or is the agency itself.")
+            raise field_error(field, f"Agency {ref} does not exist or is the agency itself.")
     unit = data.get("admin_unit_id")
     if unit is not None and session.get(AdminUnit, unit) is None:
-        raise _field_error("admin_unit_id", f"Administrative unit {unit} does not exist.")
+        raise field_error("admin_unit_id", f"Administrative unit {unit} does not exist.")
 
 
 def create_agency(session: Session, caller: Caller, data: AgencyCreate) -> AgencyRead:
@@ -346,7 +335,7 @@ def update_agency(session: Session, caller: Caller, agency_id: int, data: Agency
     changes = data.model_dump(exclude_unset=True)
     _check_agency_refs(session, changes, agency_id)
     before = audit.snapshot(agency)
-    _apply(agency, changes)
+    apply_changes(agency, changes)
     agency.search_name = fold(f"{agency.name} {agency.short_name or ''}")
     audit.record(session, caller, "agency.update", "agency", agency_id, before, audit.snapshot(agency))
     session.commit()
@@ -404,14 +393,14 @@ def read_user(session: Session, caller: Caller, user_id: int) -> UserRead:
 
 def _check_user_refs(session: Session, data: dict[str, Any]) -> None:
     if data.get("agency_id") is not None and session.get(Agency, data["agency_id"]) is None:
-        raise _field_error("agency_id", f"Agency {data['agency_id']} does not exist.")
+        raise field_error("agency_id", f"Agency {data['agency_id']} does not exist.")
     if data.get("scope_unit_id") is not None and session.get(AdminUnit, data["scope_unit_id"]) is None:
-        raise _field_error("scope_unit_id", f"Administrative unit {data['scope_unit_id']} does not exist.")
+        raise field_error("scope_unit_id", f"Administrative unit {data['scope_unit_id']} does not exist.")
 
 
 def _check_role_scope(roles: list[str], scope_unit_id: int | None) -> None:
     if "local_officer" in roles and scope_unit_id is None:
-        raise _field_error("scope_unit_id", "A local officer needs the administrative unit they work for.")
+        raise field_error("scope_unit_id", "A local officer needs the administrative unit they work for.")
 
 
 def _set_roles(session: Session, user_id: int, roles: list[str]) -> None:
@@ -448,7 +437,7 @@ def update_user(session: Session, caller: Caller, user_id: int, data: UserUpdate
     changes = data.model_dump(exclude_unset=True)
     for field in ("full_name", "roles", "active"):
         if field in changes and changes[field] is None:
-            raise _field_error(field, f"{field} cannot be empty.")
+            raise field_error(field, f"{field} cannot be empty.")
     _check_user_refs(session, changes)
     before = _user_reads(session, [user])[0]
     roles = changes.pop("roles", None)
@@ -459,7 +448,7 @@ def update_user(session: Session, caller: Caller, user_id: int, data: UserUpdate
                       changes.get("scope_unit_id", user.scope_unit_id))
     if "full_name" in changes:
         changes["search_name"] = fold(changes["full_name"])
-    _apply(user, changes)
+    apply_changes(user, changes)
     if roles is not None:
         _set_roles(session, user_id, roles)
     session.flush()
@@ -484,7 +473,7 @@ def change_own_password(session: Session, caller: Caller, data: PasswordChange) 
     if user is None or not verify_password(user.password_hash, data.current_password):
         raise BadRequest("The current password is not correct.", code="wrong_password")
     if data.current_password == data.new_password:
-        raise _field_error("new_password", "The new password must differ from the current one.")
+        raise field_error("new_password", "The new password must differ from the current one.")
     _set_password(session, caller, user, data.new_password, "user.password_change")
 
 

@@ -14,10 +14,10 @@ from ocop.core.caller import Caller
 from ocop.core.config import get_settings
 from ocop.core.dates import add_months, today
 from ocop.core.db import new_session, utcnow
-from ocop.core.errors import Conflict, NotFound, PayloadTooLarge, Unprocessable
+from ocop.core.errors import Conflict, NotFound, PayloadTooLarge, Unprocessable, field_error
 from ocop.core.pagination import PageParams, keyset_page
 from ocop.core.text import fold, like_pattern
-from ocop.core.versioning import check_if_match
+from ocop.core.versioning import apply_changes, check_if_match
 from ocop.org import policies as org_policies
 from ocop.org.models import AdminUnit, Agency
 
@@ -58,18 +58,6 @@ from .schemas import (
     StampIssueRead,
     TaxonomyRead,
 )
-
-
-def field_error(field: str, msg: str) -> Unprocessable:
-    return Unprocessable(msg, errors=[{"loc": ["body", field], "msg": msg, "type": "value_error"}])
-
-
-def _apply(obj: Any, changes: dict[str, Any]) -> None:
-    for k, v in changes.items():
-        setattr(obj, k, v)
-    obj.version += 1
-    obj.updated_at = utcnow()
-
 
 # ---- certificate status ---------------------------------------------------------------------
 
@@ -256,7 +244,7 @@ def update_producer(session: Session, caller: Caller, producer_id: int, data: Pr
     before = audit.snapshot(producer)
     if "name" in changes:
         changes["search_name"] = fold(changes["name"])
-    _apply(producer, changes)
+    apply_changes(producer, changes)
     audit.record(session, caller, "producer.update", "producer", producer_id, before, audit.snapshot(producer))
     session.commit()
     return get_producer(session, caller, producer_id)
@@ -404,7 +392,7 @@ def update_product(session: Session, caller: Caller, product_id: int, data: Prod
             col(Product.id) != product_id))
         if clash:
             raise Conflict("The producer already has a product with that name.", code="duplicate_product")
-    _apply(product, changes)
+    apply_changes(product, changes)
     audit.record(session, caller, "product.update", "product", product_id, before, audit.snapshot(product))
     session.commit()
     return get_product(session, caller, product_id)
@@ -530,7 +518,7 @@ def record_certificate(session: Session, caller: Caller, data: CertificateCreate
     product.current_certificate_id = cert.id
     if current is not None and current.revocation_date is None:
         before = audit.snapshot(current)
-        _apply(current, {"superseded_by_id": cert.id, "superseded_on": data.decision_date})
+        apply_changes(current, {"superseded_by_id": cert.id, "superseded_on": data.decision_date})
         audit.record(session, caller, "certificate.supersede", "certificate", current.id, before,
                      audit.snapshot(current))
     audit.record(session, caller, "certificate.create", "certificate", cert.id, None, audit.snapshot(cert))
@@ -551,7 +539,7 @@ def revoke_certificate(session: Session, caller: Caller, certificate_id: int, da
     if data.decision_date < cert.decision_date:
         raise field_error("decision_date", "A revocation cannot come before the recognition decision.")
     before = audit.snapshot(cert)
-    _apply(cert, {"revocation_decision": data.decision_number, "revocation_date": data.decision_date,
+    apply_changes(cert, {"revocation_decision": data.decision_number, "revocation_date": data.decision_date,
                   "revocation_reason": data.reason})
     audit.record(session, caller, "certificate.revoke", "certificate", certificate_id, before, audit.snapshot(cert))
     session.commit()
@@ -780,7 +768,7 @@ def _apply_plans(session: Session, caller: Caller, plans: list[importer.RowPlan]
             producer = session.get(Producer, p.producer_id)
             assert producer is not None
             before = audit.snapshot(producer)
-            _apply(producer, p.producer_update)
+            apply_changes(producer, p.producer_update)
             audit.record(session, caller, "producer.update", "producer", producer.id, before, audit.snapshot(producer))
             p.producer_update = {}
             counts["producers_updated"] += 1
@@ -811,7 +799,7 @@ def _apply_plans(session: Session, caller: Caller, plans: list[importer.RowPlan]
             product = session.get(Product, p.product_id)
             assert product is not None
             before = audit.snapshot(product)
-            _apply(product, p.product_update)
+            apply_changes(product, p.product_update)
             audit.record(session, caller, "product.update", "product", product.id, before, audit.snapshot(product))
             counts["products_updated"] += 1
 
@@ -842,7 +830,7 @@ def _apply_plans(session: Session, caller: Caller, plans: list[importer.RowPlan]
             cert = session.get(Certificate, p.certificate_id)
             assert cert is not None
             before = audit.snapshot(cert)
-            _apply(cert, p.certificate_update)
+            apply_changes(cert, p.certificate_update)
             audit.record(session, caller, "certificate.update", "certificate", cert.id, before, audit.snapshot(cert))
             counts["certificates_updated"] += 1
     if bulk:
