@@ -3,6 +3,7 @@
 # Debian's Chromium. Uses PostgreSQL when TEST_DATABASE_URL is set (a fresh database beside it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$(pwd)
 
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -14,13 +15,13 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
-PORT=${E2E_PORT:-$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+PORT=${E2E_PORT:-$("$ROOT/.venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 WORK=$(mktemp -d)
 PG_DB=""
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   PG_DB="ocop_e2e_$(date +%s)_$$"
   BASE_URL="${TEST_DATABASE_URL%/*}"
-  .venv/bin/python - "$BASE_URL/postgres" "$PG_DB" create <<'PY'
+  "$ROOT/.venv/bin/python" - "$BASE_URL/postgres" "$PG_DB" create <<'PY'
 import sys, sqlalchemy as sa
 url = sys.argv[1].replace("postgresql://", "postgresql+psycopg://", 1)
 e = sa.create_engine(url, isolation_level="AUTOCOMMIT")
@@ -36,7 +37,7 @@ export OCOP_STORAGE_DIR="$WORK/files" OCOP_LOG_LEVEL=WARNING
 cleanup() {
   [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
   if [ -n "$PG_DB" ]; then
-    .venv/bin/python - "${TEST_DATABASE_URL%/*}/postgres" "$PG_DB" <<'PY' || true
+    "$ROOT/.venv/bin/python" - "${TEST_DATABASE_URL%/*}/postgres" "$PG_DB" <<'PY' || true
 import sys, sqlalchemy as sa
 url = sys.argv[1].replace("postgresql://", "postgresql+psycopg://", 1)
 e = sa.create_engine(url, isolation_level="AUTOCOMMIT")
@@ -48,9 +49,9 @@ PY
 }
 trap cleanup EXIT
 
-.venv/bin/ocop db upgrade >/dev/null
-.venv/bin/ocop seed-demo >/dev/null
-.venv/bin/ocop serve --host 127.0.0.1 --port "$PORT" >"$WORK/server.log" 2>&1 &
+"$ROOT/.venv/bin/ocop" db upgrade >/dev/null
+"$ROOT/.venv/bin/ocop" seed-demo >/dev/null
+"$ROOT/.venv/bin/ocop" serve --host 127.0.0.1 --port "$PORT" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break

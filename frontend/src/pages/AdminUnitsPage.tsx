@@ -5,9 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { ADMIN_UNIT_LEVELS, type AdminUnit, type AdminUnitsQuery } from '../api/types';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { CursorListBody } from '../components/CursorListBody';
 import { ListFilters } from '../components/ListFilters';
-import { EmptyRows, LoadMore, PageLoader } from '../components/States';
 import { formatDate, inForce } from '../lib/format';
 import { PAGE_SIZE, useCursorList } from '../lib/useCursorList';
 
@@ -71,75 +70,57 @@ export default function AdminUnitsPage() {
       </ListFilters>
 
       <Paper withBorder radius="md" p="sm">
-        {list.isPending ? (
-          <PageLoader />
-        ) : list.isError ? (
-          <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
-        ) : list.items.length === 0 ? (
-          <EmptyRows filtered={filtered} />
-        ) : (
-          <>
-            <Table.ScrollContainer minWidth={820}>
-              <Table striped highlightOnHover verticalSpacing="xs" data-testid="admin-units-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('common.code')}</Table.Th>
-                    <Table.Th>{t('common.name')}</Table.Th>
-                    <Table.Th>{t('adminUnits.level')}</Table.Th>
-                    <Table.Th>{t('common.validFrom')}</Table.Th>
-                    <Table.Th>{t('common.validTo')}</Table.Th>
-                    <Table.Th>{t('adminUnits.formedFrom')}</Table.Th>
-                    <Table.Th>{t('common.status')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {list.items.map((u) => (
-                    <Table.Tr key={u.id}>
-                      <Table.Td>
-                        <Text size="sm" ff="monospace">
-                          {u.code}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm">{u.name}</Text>
-                        {u.parent_id != null && names.has(u.parent_id) && (
-                          <Text size="xs" c="dimmed">
-                            {names.get(u.parent_id)}
-                          </Text>
-                        )}
-                      </Table.Td>
-                      <Table.Td>{levelLabel(t, u.level)}</Table.Td>
-                      <Table.Td>{formatDate(u.valid_from)}</Table.Td>
-                      <Table.Td>{formatDate(u.valid_to)}</Table.Td>
-                      <Table.Td>
-                        <Text size="sm" maw={280}>
-                          {u.formed_from_text || t('common.none')}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                        {inForce(u.valid_from, u.valid_to) ? (
-                          <Badge color="green" variant="light" tt="none">
-                            {t('common.inForce')}
-                          </Badge>
-                        ) : (
-                          <Badge color="gray" variant="light" tt="none">
-                            {t('common.expired')}
-                          </Badge>
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-            <LoadMore
-              count={list.items.length}
-              hasMore={Boolean(list.hasNextPage)}
-              loading={list.isFetchingNextPage}
-              onLoadMore={() => void list.fetchNextPage()}
-            />
-          </>
-        )}
+        <CursorListBody
+          list={list}
+          filtered={filtered}
+          minWidth={820}
+          testId="admin-units-table"
+          columns={[
+            t('common.code'),
+            t('common.name'),
+            t('adminUnits.level'),
+            t('common.validFrom'),
+            t('common.validTo'),
+            t('adminUnits.formedFrom'),
+            t('common.status'),
+          ]}
+          renderRow={(u) => (
+            <Table.Tr key={u.id}>
+              <Table.Td>
+                <Text size="sm" ff="monospace">
+                  {u.code}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{u.name}</Text>
+                {u.parent_id != null && names.has(u.parent_id) && (
+                  <Text size="xs" c="dimmed">
+                    {names.get(u.parent_id)}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>{levelLabel(t, u.level)}</Table.Td>
+              <Table.Td>{formatDate(u.valid_from)}</Table.Td>
+              <Table.Td>{formatDate(u.valid_to)}</Table.Td>
+              <Table.Td>
+                <Text size="sm" maw={280}>
+                  {u.formed_from_text || t('common.none')}
+                </Text>
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                {inForce(u.valid_from, u.valid_to) ? (
+                  <Badge color="green" variant="light" tt="none">
+                    {t('common.inForce')}
+                  </Badge>
+                ) : (
+                  <Badge color="gray" variant="light" tt="none">
+                    {t('common.expired')}
+                  </Badge>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          )}
+        />
       </Paper>
     </Stack>
   );

@@ -5,9 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { AGENCY_KINDS, type AgenciesQuery, type Agency } from '../api/types';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { CursorListBody } from '../components/CursorListBody';
 import { ListFilters } from '../components/ListFilters';
-import { EmptyRows, LoadMore, PageLoader } from '../components/States';
 import { formatDate, inForce } from '../lib/format';
 import { PAGE_SIZE, useCursorList } from '../lib/useCursorList';
 
@@ -69,64 +68,46 @@ export default function AgenciesPage() {
       </ListFilters>
 
       <Paper withBorder radius="md" p="sm">
-        {list.isPending ? (
-          <PageLoader />
-        ) : list.isError ? (
-          <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
-        ) : list.items.length === 0 ? (
-          <EmptyRows filtered={filtered} />
-        ) : (
-          <>
-            <Table.ScrollContainer minWidth={760}>
-              <Table striped highlightOnHover verticalSpacing="xs" data-testid="agencies-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('common.code')}</Table.Th>
-                    <Table.Th>{t('common.name')}</Table.Th>
-                    <Table.Th>{t('agencies.shortName')}</Table.Th>
-                    <Table.Th>{t('agencies.kind')}</Table.Th>
-                    <Table.Th>{t('common.validFrom')}</Table.Th>
-                    <Table.Th>{t('common.validTo')}</Table.Th>
-                    <Table.Th>{t('common.status')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {list.items.map((a) => (
-                    <Table.Tr key={a.id}>
-                      <Table.Td>
-                        <Text size="sm" ff="monospace">
-                          {a.code}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>{a.name}</Table.Td>
-                      <Table.Td>{a.short_name || t('common.none')}</Table.Td>
-                      <Table.Td>{agencyKindLabel(t, a.kind)}</Table.Td>
-                      <Table.Td>{formatDate(a.valid_from)}</Table.Td>
-                      <Table.Td>{formatDate(a.valid_to)}</Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                        {inForce(a.valid_from, a.valid_to) ? (
-                          <Badge color="green" variant="light" tt="none">
-                            {t('common.inForce')}
-                          </Badge>
-                        ) : (
-                          <Badge color="gray" variant="light" tt="none">
-                            {t('common.expired')}
-                          </Badge>
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-            <LoadMore
-              count={list.items.length}
-              hasMore={Boolean(list.hasNextPage)}
-              loading={list.isFetchingNextPage}
-              onLoadMore={() => void list.fetchNextPage()}
-            />
-          </>
-        )}
+        <CursorListBody
+          list={list}
+          filtered={filtered}
+          minWidth={760}
+          testId="agencies-table"
+          columns={[
+            t('common.code'),
+            t('common.name'),
+            t('agencies.shortName'),
+            t('agencies.kind'),
+            t('common.validFrom'),
+            t('common.validTo'),
+            t('common.status'),
+          ]}
+          renderRow={(a) => (
+            <Table.Tr key={a.id}>
+              <Table.Td>
+                <Text size="sm" ff="monospace">
+                  {a.code}
+                </Text>
+              </Table.Td>
+              <Table.Td>{a.name}</Table.Td>
+              <Table.Td>{a.short_name || t('common.none')}</Table.Td>
+              <Table.Td>{agencyKindLabel(t, a.kind)}</Table.Td>
+              <Table.Td>{formatDate(a.valid_from)}</Table.Td>
+              <Table.Td>{formatDate(a.valid_to)}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                {inForce(a.valid_from, a.valid_to) ? (
+                  <Badge color="green" variant="light" tt="none">
+                    {t('common.inForce')}
+                  </Badge>
+                ) : (
+                  <Badge color="gray" variant="light" tt="none">
+                    {t('common.expired')}
+                  </Badge>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          )}
+        />
       </Paper>
     </Stack>
   );

@@ -6,9 +6,8 @@ import dayjs from 'dayjs';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import type { AuditEvent, AuditQuery } from '../api/types';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { CursorListBody } from '../components/CursorListBody';
 import { ListFilters } from '../components/ListFilters';
-import { EmptyRows, LoadMore, PageLoader } from '../components/States';
 import { formatDateTime } from '../lib/format';
 import { PAGE_SIZE, useCursorList } from '../lib/useCursorList';
 
@@ -99,86 +98,69 @@ export default function AuditPage() {
       </ListFilters>
 
       <Paper withBorder radius="md" p="sm">
-        {list.isPending ? (
-          <PageLoader />
-        ) : list.isError ? (
-          <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
-        ) : list.items.length === 0 ? (
-          <EmptyRows filtered={filtered} />
-        ) : (
-          <>
-            <Table.ScrollContainer minWidth={820}>
-              <Table verticalSpacing="xs" data-testid="audit-table">
-                <Table.Thead>
+        <CursorListBody
+          list={list}
+          filtered={filtered}
+          minWidth={820}
+          testId="audit-table"
+          tableProps={{ verticalSpacing: 'xs' }}
+          columns={[
+            t('audit.occurredAt'),
+            t('audit.actor'),
+            t('audit.action'),
+            t('audit.entityType'),
+            t('audit.entityId'),
+            t('audit.details'),
+          ]}
+          renderRow={(ev) => {
+            const open = openRows.has(ev.id);
+            return (
+              <Fragment key={ev.id}>
+                <Table.Tr>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(ev.occurred_at)}</Table.Td>
+                  <Table.Td>{ev.actor_name || (ev.actor_id != null ? `#${ev.actor_id}` : t('audit.system'))}</Table.Td>
+                  <Table.Td>
+                    <Code>{ev.action}</Code>
+                  </Table.Td>
+                  <Table.Td>{ev.entity_type}</Table.Td>
+                  <Table.Td>{ev.entity_id ?? t('common.none')}</Table.Td>
+                  <Table.Td>
+                    <Button
+                      size="compact-xs"
+                      variant="subtle"
+                      onClick={() => toggle(ev.id)}
+                      aria-expanded={open}
+                      disabled={ev.before == null && ev.after == null}
+                    >
+                      {open ? t('audit.hideDetails') : t('audit.showDetails')}
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+                {open && (
                   <Table.Tr>
-                    <Table.Th>{t('audit.occurredAt')}</Table.Th>
-                    <Table.Th>{t('audit.actor')}</Table.Th>
-                    <Table.Th>{t('audit.action')}</Table.Th>
-                    <Table.Th>{t('audit.entityType')}</Table.Th>
-                    <Table.Th>{t('audit.entityId')}</Table.Th>
-                    <Table.Th>{t('audit.details')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {list.items.map((ev) => {
-                    const open = openRows.has(ev.id);
-                    return (
-                      <Fragment key={ev.id}>
-                        <Table.Tr>
-                          <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(ev.occurred_at)}</Table.Td>
-                          <Table.Td>{ev.actor_name || (ev.actor_id != null ? `#${ev.actor_id}` : t('audit.system'))}</Table.Td>
-                          <Table.Td>
-                            <Code>{ev.action}</Code>
-                          </Table.Td>
-                          <Table.Td>{ev.entity_type}</Table.Td>
-                          <Table.Td>{ev.entity_id ?? t('common.none')}</Table.Td>
-                          <Table.Td>
-                            <Button
-                              size="compact-xs"
-                              variant="subtle"
-                              onClick={() => toggle(ev.id)}
-                              aria-expanded={open}
-                              disabled={ev.before == null && ev.after == null}
-                            >
-                              {open ? t('audit.hideDetails') : t('audit.showDetails')}
-                            </Button>
-                          </Table.Td>
-                        </Table.Tr>
-                        {open && (
-                          <Table.Tr>
-                            <Table.Td colSpan={6} bg="gray.0">
-                              <Collapse expanded={open}>
-                                <Grid>
-                                  <Grid.Col span={{ base: 12, md: 6 }}>
-                                    <JsonBlock label={t('audit.before')} value={ev.before} />
-                                  </Grid.Col>
-                                  <Grid.Col span={{ base: 12, md: 6 }}>
-                                    <JsonBlock label={t('audit.after')} value={ev.after} />
-                                  </Grid.Col>
-                                </Grid>
-                                {ev.request_id && (
-                                  <Text size="xs" c="dimmed" mt="xs">
-                                    {t('audit.requestId')}: <Code>{ev.request_id}</Code>
-                                  </Text>
-                                )}
-                              </Collapse>
-                            </Table.Td>
-                          </Table.Tr>
+                    <Table.Td colSpan={6} bg="gray.0">
+                      <Collapse expanded={open}>
+                        <Grid>
+                          <Grid.Col span={{ base: 12, md: 6 }}>
+                            <JsonBlock label={t('audit.before')} value={ev.before} />
+                          </Grid.Col>
+                          <Grid.Col span={{ base: 12, md: 6 }}>
+                            <JsonBlock label={t('audit.after')} value={ev.after} />
+                          </Grid.Col>
+                        </Grid>
+                        {ev.request_id && (
+                          <Text size="xs" c="dimmed" mt="xs">
+                            {t('audit.requestId')}: <Code>{ev.request_id}</Code>
+                          </Text>
                         )}
-                      </Fragment>
-                    );
-                  })}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-            <LoadMore
-              count={list.items.length}
-              hasMore={Boolean(list.hasNextPage)}
-              loading={list.isFetchingNextPage}
-              onLoadMore={() => void list.fetchNextPage()}
-            />
-          </>
-        )}
+                      </Collapse>
+                    </Table.Td>
+                  </Table.Tr>
+                )}
+              </Fragment>
+            );
+          }}
+        />
       </Paper>
     </Stack>
   );

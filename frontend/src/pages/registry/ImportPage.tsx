@@ -20,8 +20,9 @@ import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/problem';
 import type { ImportJob, ImportRow } from '../../api/types';
+import { CursorListBody } from '../../components/CursorListBody';
 import { ErrorAlert, useErrorMessage } from '../../components/ErrorAlert';
-import { EmptyRows, LoadMore, PageLoader } from '../../components/States';
+import { EmptyRows, PageLoader } from '../../components/States';
 import { formatDateTime } from '../../lib/format';
 import { useCursorList } from '../../lib/useCursorList';
 import { enumLabel } from './labels';
@@ -301,68 +302,50 @@ function History({ currentId, onOpen }: { currentId: number | null; onOpen: (id:
       <Title order={3} size="h4" mb="xs">
         {t('imports.history')}
       </Title>
-      {list.isPending ? (
-        <PageLoader />
-      ) : list.isError ? (
-        <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
-      ) : list.items.length === 0 ? (
-        <EmptyRows />
-      ) : (
-        <>
-          <Table.ScrollContainer minWidth={760}>
-            <Table striped highlightOnHover verticalSpacing="xs" fz="sm" data-testid="imports-history">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('imports.file')}</Table.Th>
-                  <Table.Th>{t('imports.uploaded')}</Table.Th>
-                  <Table.Th>{t('common.status')}</Table.Th>
-                  <Table.Th ta="right">{t('imports.totalRows')}</Table.Th>
-                  <Table.Th>{t('imports.result')}</Table.Th>
-                  <Table.Th aria-label={t('common.actions')} />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.items.map((job) => {
-                  const s = summaryOf(job);
-                  return (
-                    <Table.Tr key={job.id} bg={job.id === currentId ? 'green.0' : undefined}>
-                      <Table.Td>{job.filename}</Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(job.created_at)}</Table.Td>
-                      <Table.Td>
-                        <Badge size="sm" variant="light" color={STATUS_COLORS[job.status] ?? 'gray'}>
-                          {enumLabel(t, 'imports.statuses', job.status)}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td ta="right">{job.total_rows.toLocaleString(i18n.language)}</Table.Td>
-                      <Table.Td>
-                        {s
-                          ? t('imports.shortSummary', {
-                              create: s.create,
-                              update: s.update,
-                              unchanged: s.unchanged,
-                              error: s.error,
-                            })
-                          : t('common.none')}
-                      </Table.Td>
-                      <Table.Td>
-                        <Button size="compact-sm" variant="subtle" onClick={() => onOpen(job.id)}>
-                          {t('imports.open')}
-                        </Button>
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          <LoadMore
-            count={list.items.length}
-            hasMore={Boolean(list.hasNextPage)}
-            loading={list.isFetchingNextPage}
-            onLoadMore={() => void list.fetchNextPage()}
-          />
-        </>
-      )}
+      <CursorListBody
+        list={list}
+        minWidth={760}
+        testId="imports-history"
+        tableProps={{ striped: true, highlightOnHover: true, verticalSpacing: 'xs', fz: 'sm' }}
+        columns={[
+          t('imports.file'),
+          t('imports.uploaded'),
+          t('common.status'),
+          { label: t('imports.totalRows'), ta: 'right' },
+          t('imports.result'),
+          { ariaLabel: t('common.actions') },
+        ]}
+        renderRow={(job) => {
+          const s = summaryOf(job);
+          return (
+            <Table.Tr key={job.id} bg={job.id === currentId ? 'green.0' : undefined}>
+              <Table.Td>{job.filename}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(job.created_at)}</Table.Td>
+              <Table.Td>
+                <Badge size="sm" variant="light" color={STATUS_COLORS[job.status] ?? 'gray'}>
+                  {enumLabel(t, 'imports.statuses', job.status)}
+                </Badge>
+              </Table.Td>
+              <Table.Td ta="right">{job.total_rows.toLocaleString(i18n.language)}</Table.Td>
+              <Table.Td>
+                {s
+                  ? t('imports.shortSummary', {
+                      create: s.create,
+                      update: s.update,
+                      unchanged: s.unchanged,
+                      error: s.error,
+                    })
+                  : t('common.none')}
+              </Table.Td>
+              <Table.Td>
+                <Button size="compact-sm" variant="subtle" onClick={() => onOpen(job.id)}>
+                  {t('imports.open')}
+                </Button>
+              </Table.Td>
+            </Table.Tr>
+          );
+        }}
+      />
     </Paper>
   );
 }

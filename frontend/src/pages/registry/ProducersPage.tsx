@@ -5,10 +5,9 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { PRODUCER_KINDS, PRODUCER_STATUSES, type Producer } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { CursorListBody } from '../../components/CursorListBody';
 import { ListFilters } from '../../components/ListFilters';
 import { SampleBadge } from '../../components/RegistryBadges';
-import { EmptyRows, LoadMore, PageLoader } from '../../components/States';
 import { PAGE_SIZE, useCursorList } from '../../lib/useCursorList';
 import { ExportButtons } from './ExportButtons';
 import { ProducerFormModal } from './ProducerFormModal';
@@ -86,79 +85,61 @@ export default function ProducersPage() {
       </ListFilters>
 
       <Paper withBorder radius="md" p="sm">
-        {list.isPending ? (
-          <PageLoader />
-        ) : list.isError ? (
-          <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
-        ) : list.items.length === 0 ? (
-          <EmptyRows filtered={filtered} />
-        ) : (
-          <>
-            <Table.ScrollContainer minWidth={860}>
-              <Table striped highlightOnHover verticalSpacing="xs" data-testid="producers-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('producers.name')}</Table.Th>
-                    <Table.Th>{t('producers.kind')}</Table.Th>
-                    <Table.Th>{t('producers.unit')}</Table.Th>
-                    <Table.Th ta="right">{t('producers.productCount')}</Table.Th>
-                    <Table.Th>{t('common.status')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {list.items.map((p) => (
-                    <Table.Tr key={p.id} data-testid="producer-row" data-producer-id={p.id}>
-                      <Table.Td>
-                        <Group gap={6} wrap="nowrap" align="flex-start">
-                          <Text size="sm" fw={500}>
-                            {p.name}
-                          </Text>
-                          {p.is_sample && <SampleBadge />}
-                        </Group>
-                        {(p.tax_code || p.representative) && (
-                          <Text size="xs" c="dimmed">
-                            {[p.tax_code && t('producers.taxCodeShort', { code: p.tax_code }), p.representative]
-                              .filter(Boolean)
-                              .join(' · ')}
-                          </Text>
-                        )}
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{producerKindLabel(t, p.kind)}</Table.Td>
-                      <Table.Td>{p.admin_unit_name || t('common.none')}</Table.Td>
-                      <Table.Td ta="right">
-                        {p.product_count > 0 ? (
-                          <Anchor
-                            component={Link}
-                            to={`/san-pham?chu-the=${p.id}`}
-                            size="sm"
-                            aria-label={t('producers.viewProducts', { name: p.name })}
-                          >
-                            {p.product_count}
-                          </Anchor>
-                        ) : (
-                          <Text size="sm" c="dimmed" component="span">
-                            0
-                          </Text>
-                        )}
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                        <Badge size="sm" variant="light" color={STATUS_COLORS[p.status] ?? 'gray'}>
-                          {producerStatusLabel(t, p.status)}
-                        </Badge>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-            <LoadMore
-              count={list.items.length}
-              hasMore={Boolean(list.hasNextPage)}
-              loading={list.isFetchingNextPage}
-              onLoadMore={() => void list.fetchNextPage()}
-            />
-          </>
-        )}
+        <CursorListBody
+          list={list}
+          filtered={filtered}
+          minWidth={860}
+          testId="producers-table"
+          columns={[
+            t('producers.name'),
+            t('producers.kind'),
+            t('producers.unit'),
+            { label: t('producers.productCount'), ta: 'right' },
+            t('common.status'),
+          ]}
+          renderRow={(p) => (
+            <Table.Tr key={p.id} data-testid="producer-row" data-producer-id={p.id}>
+              <Table.Td>
+                <Group gap={6} wrap="nowrap" align="flex-start">
+                  <Text size="sm" fw={500}>
+                    {p.name}
+                  </Text>
+                  {p.is_sample && <SampleBadge />}
+                </Group>
+                {(p.tax_code || p.representative) && (
+                  <Text size="xs" c="dimmed">
+                    {[p.tax_code && t('producers.taxCodeShort', { code: p.tax_code }), p.representative]
+                      .filter(Boolean)
+                      .join(' · ')}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>{producerKindLabel(t, p.kind)}</Table.Td>
+              <Table.Td>{p.admin_unit_name || t('common.none')}</Table.Td>
+              <Table.Td ta="right">
+                {p.product_count > 0 ? (
+                  <Anchor
+                    component={Link}
+                    to={`/san-pham?chu-the=${p.id}`}
+                    size="sm"
+                    aria-label={t('producers.viewProducts', { name: p.name })}
+                  >
+                    {p.product_count}
+                  </Anchor>
+                ) : (
+                  <Text size="sm" c="dimmed" component="span">
+                    0
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                <Badge size="sm" variant="light" color={STATUS_COLORS[p.status] ?? 'gray'}>
+                  {producerStatusLabel(t, p.status)}
+                </Badge>
+              </Table.Td>
+            </Table.Tr>
+          )}
+        />
       </Paper>
 
       {scope.allowed && (

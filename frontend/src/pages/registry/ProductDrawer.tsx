@@ -3,9 +3,10 @@ import { Badge, Divider, Drawer, Group, Paper, SimpleGrid, Stack, Table, Text, T
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Certificate, Product, StampIssue } from '../../api/types';
+import { CursorListBody } from '../../components/CursorListBody';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CertificateStatusBadge, SampleBadge, Stars } from '../../components/RegistryBadges';
-import { LoadMore, PageLoader } from '../../components/States';
+import { PageLoader } from '../../components/States';
 import { formatDate } from '../../lib/format';
 import { useCursorList } from '../../lib/useCursorList';
 import { producerKindLabel, productStatusLabel } from './labels';
@@ -95,52 +96,38 @@ function CertificateHistory({ productId }: { productId: Product['id'] }) {
 function StampIssues({ productId }: { productId: Product['id'] }) {
   const { t, i18n } = useTranslation();
   const list = useCursorList<StampIssue>(['stamp-issues', productId], (cursor) => listStampIssues(productId, cursor, 20));
-  if (list.isPending) return <PageLoader />;
-  if (list.isError) return <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />;
-  if (list.items.length === 0) {
-    return (
-      <Text size="sm" c="dimmed" data-testid="no-stamps">
-        {t('products.noStamps')}
-      </Text>
-    );
-  }
   return (
-    <>
-      <Table.ScrollContainer minWidth={520}>
-        <Table verticalSpacing={6} fz="sm" data-testid="stamp-issues">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('products.issuedOn')}</Table.Th>
-              <Table.Th>{t('products.quantity')}</Table.Th>
-              <Table.Th>{t('products.stars')}</Table.Th>
-              <Table.Th>{t('products.serials')}</Table.Th>
-              <Table.Th>{t('products.note')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {list.items.map((s) => (
-              <Table.Tr key={s.id}>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(s.issued_on)}</Table.Td>
-                <Table.Td>{s.quantity.toLocaleString(i18n.language)}</Table.Td>
-                <Table.Td>
-                  <Stars stars={s.stars} />
-                </Table.Td>
-                <Table.Td ff="monospace">
-                  {s.serial_from || s.serial_to ? `${s.serial_from ?? '…'} – ${s.serial_to ?? '…'}` : t('common.none')}
-                </Table.Td>
-                <Table.Td>{s.note || t('common.none')}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      <LoadMore
-        count={list.items.length}
-        hasMore={Boolean(list.hasNextPage)}
-        loading={list.isFetchingNextPage}
-        onLoadMore={() => void list.fetchNextPage()}
-      />
-    </>
+    <CursorListBody
+      list={list}
+      empty={
+        <Text size="sm" c="dimmed" data-testid="no-stamps">
+          {t('products.noStamps')}
+        </Text>
+      }
+      minWidth={520}
+      testId="stamp-issues"
+      tableProps={{ verticalSpacing: 6, fz: 'sm' }}
+      columns={[
+        t('products.issuedOn'),
+        t('products.quantity'),
+        t('products.stars'),
+        t('products.serials'),
+        t('products.note'),
+      ]}
+      renderRow={(s) => (
+        <Table.Tr key={s.id}>
+          <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(s.issued_on)}</Table.Td>
+          <Table.Td>{s.quantity.toLocaleString(i18n.language)}</Table.Td>
+          <Table.Td>
+            <Stars stars={s.stars} />
+          </Table.Td>
+          <Table.Td ff="monospace">
+            {s.serial_from || s.serial_to ? `${s.serial_from ?? '…'} – ${s.serial_to ?? '…'}` : t('common.none')}
+          </Table.Td>
+          <Table.Td>{s.note || t('common.none')}</Table.Td>
+        </Table.Tr>
+      )}
+    />
   );
 }
 

@@ -5,10 +5,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { CERTIFICATE_FILTERS, type Product } from '../../api/types';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { CursorListBody } from '../../components/CursorListBody';
 import { ListFilters } from '../../components/ListFilters';
 import { CertificateStatusBadge, SampleBadge, Stars } from '../../components/RegistryBadges';
-import { EmptyRows, LoadMore, PageLoader } from '../../components/States';
 import { formatDate } from '../../lib/format';
 import { PAGE_SIZE, useCursorList } from '../../lib/useCursorList';
 import { ExportButtons } from './ExportButtons';
@@ -179,96 +178,78 @@ export default function ProductsPage() {
       )}
 
       <Paper withBorder radius="md" p="sm">
-        {list.isPending ? (
-          <PageLoader />
-        ) : list.isError ? (
-          <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
-        ) : list.items.length === 0 ? (
-          <EmptyRows filtered={filtered} />
-        ) : (
-          <>
-            <Table.ScrollContainer minWidth={900}>
-              <Table striped highlightOnHover verticalSpacing="xs" data-testid="products-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('products.product')}</Table.Th>
-                    <Table.Th>{t('products.producer')}</Table.Th>
-                    <Table.Th>{t('products.stars')}</Table.Th>
-                    <Table.Th>{t('products.certificate')}</Table.Th>
-                    <Table.Th>{t('products.validUntil')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {list.items.map((p) => {
-                    const cert = p.certificate ?? null;
-                    return (
-                      <Table.Tr
-                        key={p.id}
-                        data-testid="product-row"
-                        data-product-id={p.id}
-                        onClick={() => setParam(PRODUCT_PARAM, p.id)}
-                        style={{ cursor: 'pointer' }}
-                      >
-                        <Table.Td>
-                          <Group gap={6} wrap="nowrap" align="flex-start">
-                            <Anchor
-                              component="button"
-                              type="button"
-                              size="sm"
-                              fw={500}
-                              ta="left"
-                              onClick={(e) => {
-                                e.stopPropagation();
-                                setParam(PRODUCT_PARAM, p.id);
-                              }}
-                              data-testid="product-name"
-                            >
-                              {p.name}
-                            </Anchor>
-                            {p.is_sample && <SampleBadge />}
-                          </Group>
-                          {p.product_set_number != null && (
-                            <Text size="xs" c="dimmed">
-                              {t('products.setShort', {
-                                number: p.product_set_number,
-                                name: setNames.get(p.product_set_number) ?? '',
-                              })}
-                            </Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td>
-                          <Text size="sm">{p.producer_name}</Text>
-                        </Table.Td>
-                        <Table.Td>
-                          <Stars stars={cert?.stars} />
-                        </Table.Td>
-                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                          <CertificateStatusBadge status={cert?.status ?? null} />
-                          {cert && (
-                            <Text size="xs" c="dimmed" ff="monospace">
-                              {cert.certificate_number}
-                            </Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                          <Text size="sm" c={cert?.status === 'expiring' ? 'orange.8' : undefined} data-testid="valid-to">
-                            {formatDate(cert?.valid_to)}
-                          </Text>
-                        </Table.Td>
-                      </Table.Tr>
-                    );
-                  })}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-            <LoadMore
-              count={list.items.length}
-              hasMore={Boolean(list.hasNextPage)}
-              loading={list.isFetchingNextPage}
-              onLoadMore={() => void list.fetchNextPage()}
-            />
-          </>
-        )}
+        <CursorListBody
+          list={list}
+          filtered={filtered}
+          minWidth={900}
+          testId="products-table"
+          columns={[
+            t('products.product'),
+            t('products.producer'),
+            t('products.stars'),
+            t('products.certificate'),
+            t('products.validUntil'),
+          ]}
+          renderRow={(p) => {
+            const cert = p.certificate ?? null;
+            return (
+              <Table.Tr
+                key={p.id}
+                data-testid="product-row"
+                data-product-id={p.id}
+                onClick={() => setParam(PRODUCT_PARAM, p.id)}
+                style={{ cursor: 'pointer' }}
+              >
+                <Table.Td>
+                  <Group gap={6} wrap="nowrap" align="flex-start">
+                    <Anchor
+                      component="button"
+                      type="button"
+                      size="sm"
+                      fw={500}
+                      ta="left"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        setParam(PRODUCT_PARAM, p.id);
+                      }}
+                      data-testid="product-name"
+                    >
+                      {p.name}
+                    </Anchor>
+                    {p.is_sample && <SampleBadge />}
+                  </Group>
+                  {p.product_set_number != null && (
+                    <Text size="xs" c="dimmed">
+                      {t('products.setShort', {
+                        number: p.product_set_number,
+                        name: setNames.get(p.product_set_number) ?? '',
+                      })}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{p.producer_name}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Stars stars={cert?.stars} />
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <CertificateStatusBadge status={cert?.status ?? null} />
+                  {cert && (
+                    <Text size="xs" c="dimmed" ff="monospace">
+                      {cert.certificate_number}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Text size="sm" c={cert?.status === 'expiring' ? 'orange.8' : undefined} data-testid="valid-to">
+                    {formatDate(cert?.valid_to)}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            );
+          }}
+        />
       </Paper>
 
       <ProductDrawer productId={openProductId} onClose={() => setParam(PRODUCT_PARAM, null)} />

@@ -7,10 +7,10 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { unwrap } from '../../api/problem';
 import { ROLES, type User } from '../../api/types';
-import { ErrorAlert, useErrorMessage } from '../../components/ErrorAlert';
+import { CursorListBody } from '../../components/CursorListBody';
+import { useErrorMessage } from '../../components/ErrorAlert';
 import { ListFilters } from '../../components/ListFilters';
 import { RoleBadges, roleLabel } from '../../components/RoleBadges';
-import { EmptyRows, LoadMore, PageLoader } from '../../components/States';
 import { formatDateTime } from '../../lib/format';
 import { PAGE_SIZE, useCursorList } from '../../lib/useCursorList';
 import { ResetPasswordModal } from './ResetPasswordModal';
@@ -125,92 +125,74 @@ export default function UsersPage() {
       </ListFilters>
 
       <Paper withBorder radius="md" p="sm">
-        {list.isPending ? (
-          <PageLoader />
-        ) : list.isError ? (
-          <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
-        ) : list.items.length === 0 ? (
-          <EmptyRows filtered={filtered} />
-        ) : (
-          <>
-            <Table.ScrollContainer minWidth={980}>
-              <Table striped highlightOnHover verticalSpacing="xs" data-testid="users-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('users.username')}</Table.Th>
-                    <Table.Th>{t('users.fullName')}</Table.Th>
-                    <Table.Th>{t('users.roles')}</Table.Th>
-                    <Table.Th>{t('users.agency')}</Table.Th>
-                    <Table.Th>{t('common.status')}</Table.Th>
-                    <Table.Th>{t('users.updatedAt')}</Table.Th>
-                    <Table.Th aria-label={t('common.actions')} />
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {list.items.map((u) => (
-                    <Table.Tr key={u.id} data-testid={`user-row-${u.username}`}>
-                      <Table.Td>
-                        <Text size="sm" ff="monospace">
-                          {u.username}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm">{u.full_name}</Text>
-                        {u.title && (
-                          <Text size="xs" c="dimmed">
-                            {u.title}
-                          </Text>
-                        )}
-                      </Table.Td>
-                      <Table.Td miw={150}>
-                        <RoleBadges roles={u.roles} size="xs" />
-                      </Table.Td>
-                      <Table.Td>
-                        {u.agency_id != null ? (agencies.data?.get(u.agency_id) ?? `#${u.agency_id}`) : t('common.none')}
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                        <Badge color={u.active ? 'green' : 'gray'} variant="light" tt="none">
-                          {u.active ? t('users.active') : t('users.inactive')}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(u.updated_at)}</Table.Td>
-                      <Table.Td>
-                        <Group gap={4} wrap="nowrap" justify="flex-end">
-                          <Button size="compact-sm" variant="light" onClick={() => openEdit(u)}>
-                            {t('common.edit')}
-                          </Button>
-                          <Menu position="bottom-end" withinPortal>
-                            <Menu.Target>
-                              <Button size="compact-sm" variant="subtle" aria-label={t('common.actions')}>
-                                ⋯
-                              </Button>
-                            </Menu.Target>
-                            <Menu.Dropdown>
-                              <Menu.Item onClick={() => setResetting(u)}>{t('users.resetPassword')}</Menu.Item>
-                              {u.active ? (
-                                <Menu.Item color="red" onClick={() => setDeactivating(u)}>
-                                  {t('users.deactivate')}
-                                </Menu.Item>
-                              ) : (
-                                <Menu.Item onClick={() => toggleActive.mutate(u)}>{t('users.activate')}</Menu.Item>
-                              )}
-                            </Menu.Dropdown>
-                          </Menu>
-                        </Group>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-            <LoadMore
-              count={list.items.length}
-              hasMore={Boolean(list.hasNextPage)}
-              loading={list.isFetchingNextPage}
-              onLoadMore={() => void list.fetchNextPage()}
-            />
-          </>
-        )}
+        <CursorListBody
+          list={list}
+          filtered={filtered}
+          minWidth={980}
+          testId="users-table"
+          columns={[
+            t('users.username'),
+            t('users.fullName'),
+            t('users.roles'),
+            t('users.agency'),
+            t('common.status'),
+            t('users.updatedAt'),
+            { ariaLabel: t('common.actions') },
+          ]}
+          renderRow={(u) => (
+            <Table.Tr key={u.id} data-testid={`user-row-${u.username}`}>
+              <Table.Td>
+                <Text size="sm" ff="monospace">
+                  {u.username}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{u.full_name}</Text>
+                {u.title && (
+                  <Text size="xs" c="dimmed">
+                    {u.title}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td miw={150}>
+                <RoleBadges roles={u.roles} size="xs" />
+              </Table.Td>
+              <Table.Td>
+                {u.agency_id != null ? (agencies.data?.get(u.agency_id) ?? `#${u.agency_id}`) : t('common.none')}
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                <Badge color={u.active ? 'green' : 'gray'} variant="light" tt="none">
+                  {u.active ? t('users.active') : t('users.inactive')}
+                </Badge>
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(u.updated_at)}</Table.Td>
+              <Table.Td>
+                <Group gap={4} wrap="nowrap" justify="flex-end">
+                  <Button size="compact-sm" variant="light" onClick={() => openEdit(u)}>
+                    {t('common.edit')}
+                  </Button>
+                  <Menu position="bottom-end" withinPortal>
+                    <Menu.Target>
+                      <Button size="compact-sm" variant="subtle" aria-label={t('common.actions')}>
+                        ⋯
+                      </Button>
+                    </Menu.Target>
+                    <Menu.Dropdown>
+                      <Menu.Item onClick={() => setResetting(u)}>{t('users.resetPassword')}</Menu.Item>
+                      {u.active ? (
+                        <Menu.Item color="red" onClick={() => setDeactivating(u)}>
+                          {t('users.deactivate')}
+                        </Menu.Item>
+                      ) : (
+                        <Menu.Item onClick={() => toggleActive.mutate(u)}>{t('users.activate')}</Menu.Item>
+                      )}
+                    </Menu.Dropdown>
+                  </Menu>
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          )}
+        />
       </Paper>
 
       <UserFormModal
