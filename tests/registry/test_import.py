@@ -166,3 +166,13 @@ def test_planner_reports_progress_while_checking(session):
     plans = Planner(session).plan(rows, seen.append)
     assert seen == [500, 1000] and len(plans) == 1200
     assert {p.outcome for p in plans} == {"create"}
+
+
+def test_polling_an_import_in_progress_leaves_out_the_rows(client, as_user, session):
+    h = as_user("coordinator")
+    created = upload(client, h, xlsx(GOOD)).json()
+    assert len(job(client, h, created["id"])["rows"]) == 2
+    session.execute(sa.update(ImportJob).where(ImportJob.id == created["id"]).values(status="committing"))
+    session.commit()
+    polled = job(client, h, created["id"])
+    assert polled["status"] == "committing" and polled["rows"] is None

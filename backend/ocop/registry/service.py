@@ -663,12 +663,16 @@ def validate_import(job_id: int) -> None:
         session.commit()
 
 
-def get_import(session: Session, caller: Caller, job_id: int, with_rows: bool = True) -> ImportJobRead:
+IN_PROGRESS = ("queued", "validating", "committing")
+
+
+def get_import(session: Session, caller: Caller, job_id: int) -> ImportJobRead:
+    """The job; its rows once it is not in progress (polling for progress stays cheap)."""
     policies.require_edit(caller, "see registry imports")
     job = session.get(ImportJob, job_id)
     if job is None:
         raise NotFound(f"Import {job_id} does not exist.", code="import_not_found")
-    return _job_read(job, with_rows)
+    return _job_read(job, with_rows=job.status not in IN_PROGRESS)
 
 
 def list_imports(session: Session, caller: Caller, page: PageParams) -> ImportJobPage:
