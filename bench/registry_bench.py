@@ -83,11 +83,13 @@ def generate(url: str, producers: int, products: int) -> float:
         if engine.dialect.name == "sqlite":
             now = now.replace(tzinfo=None)  # stored as UTC without an offset, as the application does
         batch = []
+        producer_names: list[str] = []
         for i in range(producers):
             kind = KINDS[i % 4]
             prefix = {"cooperative": "HTX", "enterprise": "Công ty TNHH", "household_business": "Hộ kinh doanh",
                       "cooperative_group": "Tổ hợp tác"}[kind]
             name = f"{prefix} {rng.choice(WORDS)} {rng.choice(PLACES)} {i}"
+            producer_names.append(fold(name))
             batch.append({"kind": kind, "name": name, "search_name": fold(name), "admin_unit_id": rng.choice(units),
                           "status": "active", "is_sample": True, "created_at": now, "updated_at": now, "version": 1})
             if len(batch) == 5000:
@@ -102,6 +104,7 @@ def generate(url: str, producers: int, products: int) -> float:
             producer_id = first_producer + (j % producers)
             name = f"{rng.choice(WORDS)} {rng.choice(PLACES)} {j}"
             pbatch.append({"producer_id": producer_id, "name": name, "search_name": fold(name),
+                           "search_text": f"{fold(name)} {producer_names[j % producers]}",
                            "product_set_id": rng.choice(sets), "status": "active", "is_sample": True,
                            "created_at": now, "updated_at": now, "version": 1})
             decided = today - timedelta(days=rng.randint(0, 1600))

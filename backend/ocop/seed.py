@@ -263,7 +263,8 @@ def seed_registry(session: Session) -> dict[str, int]:
             producers[name] = producer
             created["producers"] += 1
         product = Product(producer_id=producer.id, name=row["product_name"].strip(),  # type: ignore[arg-type]
-                          search_name=fold(row["product_name"]), product_set_id=_sample_set(row["product_name"], sets),
+                          search_name=fold(row["product_name"]),
+                          search_text=registry.search_text(row["product_name"], name), product_set_id=_sample_set(row["product_name"], sets),
                           is_sample=True, created_at=now, updated_at=now,
                           description=row["source_note"].strip() or None)
         session.add(product)

@@ -243,3 +243,22 @@ def test_nothing_half_written_on_a_rejected_product(client, as_user, session):
                        headers=h).status_code == 422
     assert (count(session, Product), count(session, AuditEvent)) == before
     _ = (Certificate, Producer, date)
+
+
+def test_renaming_a_producer_keeps_product_search_in_step(client, as_user):
+    h = as_user("coordinator")
+    pid = producer_id(client, h, "dong banh")
+    version = client.get(f"{API}/producers/{pid}", headers=h).json()["version"]
+    r = client.patch(f"{API}/producers/{pid}", json={"name": "HTX Nông sản Đồng Bành Xanh"},
+                     headers={**h, "If-Match": f'"{version}"'})
+    assert r.status_code == 200
+    found = client.get(f"{API}/products", params={"q": "nong san dong banh xanh"}, headers=h).json()["items"]
+    assert [p["name"] for p in found] == ["Na Chi Lăng"]
+    assert client.get(f"{API}/products", params={"q": "dich vu va san xuat"}, headers=h).json()["items"] == []
+    # a product renamed is found by its new name together with its producer's
+    prod = found[0]
+    r = client.patch(f"{API}/products/{prod['id']}", json={"name": "Na dai Chi Lăng"},
+                     headers={**h, "If-Match": f'"{prod["version"]}"'})
+    assert r.status_code == 200
+    assert [p["name"] for p in client.get(f"{API}/products", params={"q": "na dai chi lang htx nong san"},
+                                          headers=h).json()["items"]] == ["Na dai Chi Lăng"]

@@ -104,6 +104,8 @@ class Product(SQLModel, table=True):
     producer_id: int = Field(sa_column=_fk("producer.id"))
     name: str = Field(sa_column=sa.Column(sa.String(300), nullable=False))
     search_name: str = Field(sa_column=sa.Column(sa.String(300), nullable=False, index=True))
+    # folded product and producer names, kept at write time: one trigram-indexed column to search
+    search_text: str = Field(default="", sa_column=sa.Column(sa.String(700), nullable=False, server_default=""))
     product_set_id: int | None = Field(default=None, sa_column=_fk("product_set.id", nullable=True))
     description: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
     status: str = Field(default="active", sa_column=sa.Column(sa.String(20), nullable=False))

@@ -244,6 +244,8 @@ def update_producer(session: Session, caller: Caller, producer_id: int, data: Pr
     before = audit.snapshot(producer)
     if "name" in changes:
         changes["search_name"] = fold(changes["name"])
+        session.execute(sa.update(Product).where(col(Product.producer_id) == producer_id).values(
+            search_text=col(Product.search_name) + " " + changes["search_name"]))
     apply_changes(producer, changes)
     audit.record(session, caller, "producer.update", "producer", producer_id, before, audit.snapshot(producer))
     session.commit()
@@ -256,6 +258,10 @@ def add_member(session: Session, producer_id: int, user_id: int) -> None:
 
 
 # ---- products -------------------------------------------------------------------------------
+
+def search_text(product_name: str, producer_name: str) -> str:
+    return f"{fold(product_name)} {fold(producer_name)}"
+
 
 def _product_query(caller: Caller) -> Any:
     return (
@@ -291,14 +297,8 @@ def list_products(session: Session, caller: Caller, page: PageParams, q: str | N
                   is_sample: bool | None = None) -> ProductPage:
     day = today()
     stmt = _product_query(caller)
-    if q:
-        # two indexable branches (trigram indexes on PostgreSQL) instead of one OR across the join
-        pat = like_pattern(q)
-        stmt = stmt.where(col(Product.id).in_(sa.union(
-            sa.select(col(Product.id)).where(col(Product.search_name).like(pat, escape="\\")),
-            sa.select(col(Product.id)).join(Producer, col(Producer.id) == col(Product.producer_id))
-            .where(col(Producer.search_name).like(pat, escape="\\")),
-        )))
+    if q:  # product and producer names in one folded, trigram-indexed column
+        stmt = stmt.where(col(Product.search_text).like(like_pattern(q), escape="\\"))
     if producer_id is not None:
         stmt = stmt.where(col(Product.producer_id) == producer_id)
     if unit_id is not None:
@@ -364,7 +364,8 @@ def create_product(session: Session, caller: Caller, data: ProductCreate) -> Pro
                                                        col(Product.search_name) == search)):
         raise Conflict(f"{producer.name} already has a product named {data.name}.", code="duplicate_product")
     now = utcnow()
-    product = Product(**data.model_dump(), search_name=search, created_at=now, updated_at=now)
+    product = Product(**data.model_dump(), search_name=search, search_text=search_text(data.name, producer.name),
+                      created_at=now, updated_at=now)
     session.add(product)
     session.flush()
     audit.record(session, caller, "product.create", "product", product.id, None, audit.snapshot(product))
@@ -387,6 +388,8 @@ def update_product(session: Session, caller: Caller, product_id: int, data: Prod
     before = audit.snapshot(product)
     if "name" in changes:
         changes["search_name"] = fold(changes["name"])
+        producer_name = session.scalar(sa.select(col(Producer.name)).where(col(Producer.id) == product.producer_id))
+        changes["search_text"] = search_text(changes["name"], producer_name or "")
         clash = session.scalar(sa.select(col(Product.id)).where(
             col(Product.producer_id) == product.producer_id, col(Product.search_name) == changes["search_name"],
             col(Product.id) != product_id))
@@ -784,6 +787,7 @@ def _apply_plans(session: Session, caller: Caller, plans: list[importer.RowPlan]
             assert p.product and p.producer_id
             new_products.setdefault((p.producer_id, fold(p.product)), {
                 "producer_id": p.producer_id, "name": p.product, "search_name": fold(p.product),
+                "search_text": search_text(p.product, p.producer or ""),
                 "product_set_id": p.product_set_id, "status": "active", "is_sample": False, "created_at": now,
                 "updated_at": now, "version": 1})
     product_ids: dict[tuple[int, str], int] = {}
