@@ -232,7 +232,7 @@ def seed_registry(session: Session) -> dict[str, int]:
     from ocop.core.caller import Caller
     from ocop.core.dates import add_months, today
     from ocop.registry import service as registry
-    from ocop.registry.models import Certificate, Producer, Product, ProductSet
+    from ocop.registry.models import Producer, Product, ProductSet
     from ocop.registry.schemas import CertificateCreate, Revocation
 
     if session.scalar(sa.select(sa.func.count()).select_from(Producer)):
@@ -300,5 +300,4 @@ def seed_registry(session: Session) -> dict[str, int]:
     if dongbanh is not None and user is not None:
         registry.add_member(session, dongbanh.id or 0, user)
     session.flush()
-    _ = Certificate
     return {f"{k}_created": v for k, v in created.items()}

@@ -7,11 +7,9 @@ from fastapi import APIRouter, BackgroundTasks, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from ocop.core.caller import CurrentCaller
-from ocop.core.config import get_settings
 from ocop.core.db import SessionDep
 from ocop.core.export import export_response
 from ocop.core.pagination import PageDep
-from ocop.core.ratelimit import public_limiter
 from ocop.core.versioning import set_etag
 
 from . import service
@@ -250,7 +248,5 @@ def commit_import(import_id: int, background: BackgroundTasks, session: SessionD
                    operation_id="public-verify_certificate", response_model=PublicCertificate)
 def verify_certificate(certificate_number: str, request: Request, session: SessionDep) -> PublicCertificate:
     """Anyone may check an OCOP certificate: product, producer, stars, validity and status (rate-limited)."""
-    settings = get_settings()
-    ip = request.client.host if request.client else "unknown"
-    public_limiter.hit(f"verify:{ip}", settings.public_rate_limit, settings.public_rate_window_seconds)
-    return service.public_certificate(session, certificate_number)
+    return service.public_certificate(session, certificate_number,
+                                      request.client.host if request.client else "unknown")

@@ -16,6 +16,7 @@ from ocop.core.dates import add_months, today
 from ocop.core.db import new_session, utcnow
 from ocop.core.errors import Conflict, NotFound, PayloadTooLarge, Unprocessable, field_error
 from ocop.core.pagination import PageParams, keyset_page
+from ocop.core.ratelimit import public_limiter
 from ocop.core.text import fold, like_pattern
 from ocop.core.versioning import apply_changes, check_if_match
 from ocop.org import policies as org_policies
@@ -549,7 +550,10 @@ def revoke_certificate(session: Session, caller: Caller, certificate_id: int, da
     return get_certificate(session, caller, certificate_id)
 
 
-def public_certificate(session: Session, number: str) -> PublicCertificate:
+def public_certificate(session: Session, number: str, client_ip: str) -> PublicCertificate:
+    """What anyone may know about a certificate; each address may ask a limited number of times a window."""
+    settings = get_settings()
+    public_limiter.hit(f"verify:{client_ip}", settings.public_rate_limit, settings.public_rate_window_seconds)
     row = session.execute(
         sa.select(Certificate, col(Product.name), col(Producer.name))
         .join(Product, col(Product.id) == col(Certificate.product_id))
