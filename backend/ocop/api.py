@@ -8,6 +8,7 @@ from ocop.audit.router import router as audit_router
 from ocop.auth import service as auth_service
 from ocop.auth.router import public_router as auth_public_router
 from ocop.auth.router import router as me_router
+from ocop.campaigns.router import router as campaigns_router
 from ocop.core.db import SessionDep
 from ocop.core.errors import Unauthorized
 from ocop.org.router import router as org_router
@@ -32,4 +33,5 @@ authenticated = APIRouter(dependencies=[Depends(authenticate)])
 authenticated.include_router(me_router)
 authenticated.include_router(org_router)
 authenticated.include_router(registry_router)
+authenticated.include_router(campaigns_router)
 authenticated.include_router(audit_router)

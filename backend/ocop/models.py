@@ -1,6 +1,20 @@
 """Imports every table class so that the metadata (Alembic, tests) knows them all."""
 from ocop.audit.models import AuditEvent
 from ocop.auth.models import LoginFailure, RefreshToken
+from ocop.campaigns.models import (
+    Campaign,
+    CampaignRevision,
+    CampaignUnit,
+    ChecklistItem,
+    ChecklistTemplate,
+    LocalReport,
+    LocalReportAttachment,
+    Task,
+    TeamMember,
+    Visit,
+    VisitTarget,
+)
+from ocop.core.outbox import OutboxEvent
 from ocop.org.models import AdminUnit, AdminUnitLink, AdminUnitScope, Agency, User, UserRole
 from ocop.registry.models import (
     Certificate,
@@ -14,8 +28,9 @@ from ocop.registry.models import (
     StampIssue,
 )
 
-__all__ = ["AdminUnit", "AdminUnitLink", "AdminUnitScope", "Agency", "AuditEvent", "Certificate",
-           "CriteriaVersion", "ImportJob", "LoginFailure", "Producer", "ProducerMember", "Product", "ProductGroup",
+__all__ = ["AdminUnit", "AdminUnitLink", "AdminUnitScope", "Agency", "AuditEvent", "Campaign", "CampaignRevision",
+           "CampaignUnit", "Certificate", "ChecklistItem", "ChecklistTemplate", "CriteriaVersion", "LocalReport",
+           "LocalReportAttachment", "OutboxEvent", "Task", "TeamMember", "Visit", "VisitTarget", "ImportJob", "LoginFailure", "Producer", "ProducerMember", "Product", "ProductGroup",
            "ProductSet", "RefreshToken", "StampIssue", "User", "UserRole"]
 
 

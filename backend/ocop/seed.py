@@ -80,6 +80,9 @@ def seed_reference(session: Session) -> dict[str, int]:
     """Administrative units from the CSV, the agencies the 2024 plan names, and their successors."""
     stats = org_service.import_admin_units(session, ADMIN_UNITS_CSV)
     stats["product_sets_created"] = seed_taxonomy(session)
+    from ocop.campaigns.service import ensure_default_template
+
+    ensure_default_template(session)
     units = {u.code: u.id for u in session.scalars(sa.select(AdminUnit)) if u.id is not None}
     ids: dict[str, int] = {}
     created = 0
@@ -161,7 +164,9 @@ def seed_demo(session: Session, password: str) -> dict[str, int]:
     session.flush()
     registry_stats = seed_registry(session)
     session.commit()
-    return {**stats, "users_created": created, **registry_stats}
+    campaign_stats = seed_campaigns(session)
+    session.commit()
+    return {**stats, "users_created": created, **registry_stats, **campaign_stats}
 
 
 # ---- OCOP registry --------------------------------------------------------------------------
@@ -301,3 +306,242 @@ def seed_registry(session: Session) -> dict[str, int]:
         registry.add_member(session, dongbanh.id or 0, user)
     session.flush()
     return {f"{k}_created": v for k, v in created.items()}
+
+
+# ---- campaigns ------------------------------------------------------------------------------
+
+PLAN_2024_TITLE = ("Kiểm tra tình hình thực hiện Chương trình mỗi xã một sản phẩm trên địa bàn tỉnh Lạng Sơn "
+                   "năm 2024")
+CONTENT_AREAS_2024 = [
+    "Tình hình triển khai thực hiện Chương trình mỗi xã một sản phẩm trên địa bàn các huyện, thành phố.",
+    "Tình hình hoạt động sản xuất, kinh doanh của các tổ chức kinh tế, cá nhân có sản phẩm OCOP hoặc có nhu cầu tham "
+    "gia Chương trình mỗi xã một sản phẩm trong thời gian tới; tác động của Chương trình đối với phát triển sản xuất "
+    "của địa phương, đối với tạo việc làm, nâng cao thu nhập xây dựng nông thôn mới và tham gia phát triển kinh tế, "
+    "xã hội. Trao đổi tháo gỡ khó khăn, vướng mắc cho địa phương trong quá trình triển khai.",
+    "Công tác quản lý và sử dụng nhãn hiệu chứng nhận sản phẩm OCOP Việt Nam đối với các sản phẩm đã được công nhận "
+    "OCOP trên địa bàn tỉnh Lạng Sơn theo hướng dẫn tại văn bản số 210/SNN-PTNT ngày 08/02/2021 của Sở Nông nghiệp "
+    "và Phát triển nông thôn.",
+    "Công tác quản lý chất lượng đối với các sản phẩm đã được công nhận OCOP trên địa bàn tỉnh Lạng Sơn",
+]
+
+
+def _plan_2024(a: dict[str, int]) -> dict[str, Any]:
+    """The seed plan (../shared/seed/ke-hoach-kiem-tra-ocop-lang-son-2024.md), section by section."""
+    return {
+        "title": PLAN_2024_TITLE, "year": 2024, "issuing_agency_id": a["SNN"], "place": "Lạng Sơn",
+        "introduction": "Sở Nông nghiệp và Phát triển nông thôn xây dựng kế hoạch kiểm tra tình hình thực hiện "
+                        "Chương trình mỗi xã một sản phẩm (OCOP) năm 2024, như sau:",
+        "legal_bases": [
+            {"number": "129/KH-UBND", "date": "2021-06-05", "issuer": "UBND tỉnh",
+             "subject": "về thực hiện Đề án Chương trình mỗi xã một sản phẩm tỉnh Lạng Sơn, giai đoạn 2021-2025"},
+            {"number": "22/KH-SNN", "date": "2024-01-26", "issuer": "Sở Nông nghiệp và PTNT",
+             "subject": "về thực hiện Đề án Chương trình mỗi xã một sản phẩm tỉnh Lạng Sơn năm 2023"},
+        ],
+        "purposes": ["Đánh giá tình hình triển khai thực hiện Chương trình trên địa bàn các huyện, thành phố. Kiểm tra "
+                     "đánh giá các chủ thể về thực hiện các quy định sau khi được chứng nhận OCOP cấp tỉnh."],
+        "requirements": ["Trong quá trình kiểm tra phải khách quan, toàn diện, không gây ảnh hưởng đến hoạt động bình "
+                         "thường của các cơ quan, đơn vị, tổ chức kinh tế có sản phẩm OCOP,... được kiểm tra."],
+        "content_areas": [{"number": i, "title": t} for i, t in enumerate(CONTENT_AREAS_2024, start=1)],
+        "methods": ["Kiểm tra thực tế tình hình sản xuất, kinh doanh tại các tổ chức kinh tế có sản phẩm OCOP.",
+                    "Sau đó làm việc trực tiếp tại trụ sở UBND huyện, thành phố; thông qua báo cáo của UBND các huyện, "
+                    "thành phố; thảo luận, đánh giá."],
+        "targets": ["Các cơ quan, đơn vị liên quan làm công tác quản lý nhà nước thực hiện Chương trình mỗi xã một sản "
+                    "phẩm của các huyện, thành phố.",
+                    "Các tổ chức kinh tế đã có sản phẩm OCOP hoặc có nhu cầu tham gia Chương trình mỗi xã một sản phẩm "
+                    "trong thời gian tới."],
+        "team_composition": [
+            {"description": "Lãnh đạo Sở Nông nghiệp và Phát triển nông thôn (Trưởng đoàn)", "agency_ids": [a["SNN"]],
+             "team_role": "head", "invited_as_needed": False},
+            {"description": "Đại diện các Sở, ngành: Khoa học và Công nghệ; Công Thương; Y tế; Tài nguyên và Môi trường "
+                            "(căn cứ theo tình hình thực tế mời đại diện các Sở, ngành)",
+             "agency_ids": [a["SKHCN"], a["SCT"], a["SYT"], a["STNMT"]], "team_role": "member",
+             "invited_as_needed": True},
+            {"description": "Lãnh đạo và công chức Chi cục Phát triển nông thôn", "agency_ids": [a["SNN-CCPTNT"]],
+             "team_role": "member", "invited_as_needed": False},
+            {"description": "Đại diện Chi cục Quản lý chất lượng nông lâm sản và Thủy sản",
+             "agency_ids": [a["SNN-CCQLCL"]], "team_role": "member", "invited_as_needed": False},
+        ],
+        "counterparts": [
+            {"role": "local_leaders", "description": "Đại diện Lãnh đạo UBND các huyện, thành phố"},
+            {"role": "specialised_divisions", "description": "Đại diện các phòng chuyên môn có liên quan (do UBND các "
+                                                             "huyện, thành phố phân công)"},
+            {"role": "commune_leaders", "description": "Đại diện Lãnh đạo các xã, thị trấn có sản phẩm OCOP"},
+            {"role": "producer_representatives", "description": "Đại diện các chủ thể (doanh nghiệp, HTX, hộ sản xuất "
+                                                                "kinh doanh,...) có sản phẩm OCOP (đề nghị UBND huyện, "
+                                                                "thành phố mời)"},
+        ],
+        "period": {"kind": "quarter", "quarter": 2, "year": 2024,
+                   "note": "Thời gian dự kiến bắt đầu từ quý II/2024 (Thời gian, địa điểm, chương trình kiểm tra sẽ có "
+                           "thông báo cụ thể)"},
+        "closing": "Trên đây là Kế hoạch kiểm tra tình hình thực hiện Chương trình mỗi xã một sản phẩm trên địa bàn tỉnh "
+                   "Lạng Sơn năm 2024 của Sở Nông nghiệp và Phát triển nông thôn./.",
+        "signer_title": "GIÁM ĐỐC", "signer_name": "Lý Việt Hưng",
+        "recipients": [
+            {"name": "UBND tỉnh", "purpose": "B/c", "agency_ids": [a["UBND-T"]]},
+            {"name": "Các Sở: KH và CN; CT; YT; TN và MT", "agency_ids": [a["SKHCN"], a["SCT"], a["SYT"], a["STNMT"]]},
+            {"name": "UBND các huyện, thành phố", "agency_ids": []},
+            {"name": "Lãnh đạo Sở", "agency_ids": [a["SNN"]]},
+            {"name": "Các Chi cục: PTNT, QLCLNLSTS", "agency_ids": [a["SNN-CCPTNT"], a["SNN-CCQLCL"]]},
+            {"name": "Lưu VT", "agency_ids": []},
+        ],
+        "tasks": [
+            {"description": "Giao Chi cục Phát triển nông thôn làm đầu mối, phối hợp với Văn phòng Sở chuẩn bị phương "
+                            "tiện và các điều kiện cần thiết để tổ chức đoàn kiểm tra; xây dựng chương trình kiểm tra, "
+                            "tổng hợp, tham mưu Sở Nông nghiệp và PTNT báo cáo UBND tỉnh theo quy định.",
+             "assignee_agency_id": a["SNN-CCPTNT"]},
+            {"description": "Đại diện các cơ quan, đơn vị trong thành phần Đoàn kiểm tra sắp xếp công việc, tham gia "
+                            "theo kế hoạch.", "assignee_label": "Các cơ quan, đơn vị trong thành phần Đoàn kiểm tra"},
+            {"description": "Đề nghị UBND các huyện, thành phố chỉ đạo các phòng, ban chuyên môn xây dựng báo cáo kết "
+                            "quả thực hiện sản phẩm OCOP trên địa bàn (khi có lịch kiểm tra cụ thể); đồng thời lựa chọn "
+                            "địa điểm đoàn đến kiểm tra thực tế.", "assignee_label": "UBND các huyện, thành phố"},
+        ],
+    }
+
+
+def seed_campaigns(session: Session) -> dict[str, int]:
+    """The seed plan as the 2024 campaign (issued, in progress, visits in Chi Lăng and Lộc Bình, reports), and a
+    draft 2026 campaign that targets communes formed in 2025. Built through the services, like a user would."""
+    from datetime import datetime, timezone
+
+    from ocop.campaigns import service as campaigns
+    from ocop.campaigns.models import Campaign, LocalReport, Task
+    from ocop.campaigns.schemas import (
+        CampaignCreate,
+        LocalReportCreate,
+        ReportTransition,
+        TaskUpdate,
+        TeamMemberCreate,
+        Transition,
+        VisitCreate,
+    )
+    from ocop.core.caller import Caller
+    from ocop.registry.models import Producer, Product
+
+    campaigns.ensure_default_template(session)
+    if session.scalar(sa.select(sa.func.count()).select_from(Campaign)):
+        return {"campaigns_created": 0}
+    users = {u.username: u for u in session.scalars(sa.select(User))}
+    if "coordinator" not in users:
+        return {"campaigns_created": 0}
+
+    def caller(username: str, role: str) -> Caller:
+        u = users[username]
+        return Caller(kind="user", id=u.id or 0, name=u.full_name, roles=frozenset({role}),
+                      scope_unit_id=u.scope_unit_id, agency_id=u.agency_id)
+
+    coordinator, leader = caller("coordinator", "coordinator"), caller("leader", "leader")
+    a = {ag.code: ag.id or 0 for ag in session.scalars(sa.select(Agency))}
+    units = {u.code: u.id or 0 for u in session.scalars(sa.select(AdminUnit))}
+    tz = timezone(timedelta(hours=7))
+
+    def at(day: str, hm: str) -> datetime:
+        return datetime.fromisoformat(f"{day}T{hm}:00").replace(tzinfo=tz)
+
+    def target(product_name: str) -> dict[str, int]:
+        row = session.execute(sa.select(col(Product.producer_id), col(Product.id))
+                              .where(col(Product.name) == product_name)).first()
+        assert row is not None, product_name
+        return {"producer_id": row[0], "product_id": row[1]}
+
+    def producer_of(product_name: str) -> Producer:
+        p = session.get(Producer, target(product_name)["producer_id"])
+        assert p is not None
+        return p
+
+    plan = _plan_2024(a)
+    c = campaigns.create_campaign(session, coordinator, CampaignCreate.model_validate(
+        {**plan, "unit_ids": [units["187"], units["188"]]}))
+    for username, role, needed in (("leader", "head", False), ("coordinator", "secretary", False),
+                                   ("inspector1", "member", False), ("inspector2", "member", True),
+                                   ("inspector3", "member", True)):
+        campaigns.add_member(session, coordinator, c.id, TeamMemberCreate(
+            user_id=users[username].id, role=role, invited_as_needed=needed))  # type: ignore[arg-type]
+    counterparts_h = plan["counterparts"]
+    schedule = [
+        ("187", "site_visit", "2024-05-14", "08:00", "10:30", "Trụ sở HTX Đồng Bành, thị trấn Đồng Mỏ, huyện Chi Lăng",
+         ["Na Chi Lăng"], None),
+        ("187", "site_visit", "2024-05-14", "14:00", "16:00", "Cơ sở sản xuất HTX Lúa Vy, xã Quan Sơn, huyện Chi Lăng",
+         ["Trà diếp cá Lúa Vy"], None),
+        ("187", "working_session", "2024-05-15", "08:00", "11:00", "Hội trường UBND huyện Chi Lăng", [], "UBND-H-187"),
+        ("188", "site_visit", "2024-05-21", "08:00", "10:30", "Cơ sở sản xuất HTX Nông nghiệp xanh Lộc Bình",
+         ["Rượu khoai lang Lộc Bình"], None),
+        ("188", "site_visit", "2024-05-21", "14:00", "16:00", "HTX Nông trang sinh thái Mẫu Sơn, xã Mẫu Sơn",
+         ["Rượu men lá A Múi"], None),
+        ("188", "working_session", "2024-05-22", "08:00", "11:00", "Hội trường UBND huyện Lộc Bình", [], "UBND-H-188"),
+    ]
+    for unit, kind, day, start, end, place, products, host in schedule:
+        if kind == "site_visit":
+            programme = ("Kiểm tra thực tế tình hình sản xuất, kinh doanh; việc sử dụng nhãn hiệu chứng nhận, tem OCOP; "
+                         "công tác quản lý chất lượng sản phẩm.")
+            cps = [{"role": "producer_representatives", "description": f"Đại diện {producer_of(products[0]).name}"},
+                   {"role": "commune_leaders", "description": "Đại diện Lãnh đạo UBND xã, thị trấn"}]
+        else:
+            programme = ("Nghe UBND huyện báo cáo kết quả thực hiện Chương trình OCOP; thảo luận, đánh giá; tháo gỡ khó "
+                         "khăn, vướng mắc; kết luận của Trưởng đoàn.")
+            cps = counterparts_h[:3]
+        campaigns.create_visit(session, coordinator, c.id, VisitCreate.model_validate({
+            "kind": kind, "starts_at": at(day, start), "ends_at": at(day, end), "place": place,
+            "admin_unit_id": units[unit], "host_agency_id": a.get(host) if host else None, "programme": programme,
+            "counterparts": cps, "targets": [target(p) for p in products]}))
+    campaigns.transition(session, coordinator, c.id, Transition(to="submitted"))
+    campaigns.transition(session, leader, c.id, Transition(to="issued", document_date=date(2024, 3, 15)))
+    campaigns.transition(session, coordinator, c.id, Transition(to="in_progress"))
+    tasks = {t.position: t for t in session.scalars(sa.select(Task).where(col(Task.campaign_id) == c.id))}
+    for position, status in ((1, "in_progress"), (2, "done")):
+        campaigns.update_task(session, coordinator, c.id, tasks[position].id or 0, TaskUpdate(status=status),
+                              f'"{tasks[position].version}"')
+    chilang, locbinh = caller("local_chilang", "local_officer"), caller("local_locbinh", "local_officer")
+    report = campaigns.create_report(session, chilang, c.id, LocalReportCreate.model_validate({
+        "admin_unit_id": units["187"],
+        "figures": {"products_by_stars": {"3": 6, "4": 5}, "producers_by_kind": {"cooperative": 6,
+                                                                                 "household_business": 3},
+                    "new_applicants": 2, "expired_certificates": 1},
+        "results": "(Dữ liệu mẫu) Huyện đã ban hành kế hoạch thực hiện Chương trình OCOP năm 2024; các chủ thể duy trì "
+                   "sản xuất; sản phẩm Na Chi Lăng tiêu thụ tốt trong vụ.",
+        "difficulties": "(Dữ liệu mẫu) Một số chủ thể chưa đăng ký đánh giá lại khi giấy chứng nhận sắp hết hiệu lực.",
+        "recommendations": "(Dữ liệu mẫu) Đề nghị Sở hỗ trợ kinh phí in tem truy xuất nguồn gốc."}))
+    campaigns.report_transition(session, chilang, c.id, report.id, ReportTransition(to="submitted"))
+    campaigns.report_transition(session, coordinator, c.id, report.id, ReportTransition(to="accepted"))
+    session.execute(sa.update(LocalReport).where(col(LocalReport.id) == report.id).values(
+        submitted_at=at("2024-05-07", "16:00"), reviewed_at=at("2024-05-08", "09:00")))
+    campaigns.create_report(session, locbinh, c.id, LocalReportCreate.model_validate({
+        "admin_unit_id": units["188"], "figures": {"products_by_stars": {"3": 7}},
+        "results": "(Dữ liệu mẫu) Bản nháp, chưa gửi."}))
+
+    draft = campaigns.create_campaign(session, coordinator, CampaignCreate.model_validate({
+        "title": "Kiểm tra tình hình thực hiện Chương trình mỗi xã một sản phẩm trên địa bàn tỉnh Lạng Sơn năm 2026",
+        "year": 2026, "issuing_agency_id": a["SNNMT"], "place": "Lạng Sơn",
+        "legal_bases": [{"number": "148/QĐ-TTg", "date": "2023-02-24", "issuer": "Thủ tướng Chính phủ",
+                         "subject": "ban hành Bộ tiêu chí và Quy trình đánh giá, phân hạng sản phẩm Chương trình mỗi "
+                                    "xã một sản phẩm"}],
+        "purposes": ["Đánh giá tình hình triển khai thực hiện Chương trình trên địa bàn các xã, phường sau sắp xếp đơn "
+                     "vị hành chính. Kiểm tra các chủ thể về thực hiện các quy định sau khi được chứng nhận OCOP."],
+        "requirements": plan["requirements"],
+        "content_areas": [{"number": 1, "title": "Tình hình triển khai thực hiện Chương trình mỗi xã một sản phẩm trên "
+                                                 "địa bàn các xã, phường."}] + plan["content_areas"][1:],
+        "methods": ["Kiểm tra thực tế tình hình sản xuất, kinh doanh tại các chủ thể có sản phẩm OCOP.",
+                    "Làm việc trực tiếp tại trụ sở UBND xã; thông qua báo cáo của UBND xã; thảo luận, đánh giá."],
+        "targets": plan["targets"],
+        "team_composition": [
+            {"description": "Lãnh đạo Sở Nông nghiệp và Môi trường (Trưởng đoàn)", "agency_ids": [a["SNNMT"]],
+             "team_role": "head"},
+            {"description": "Đại diện các Sở: Khoa học và Công nghệ; Công Thương; Y tế",
+             "agency_ids": [a["SKHCN-2025"], a["SCT"], a["SYT"]], "invited_as_needed": True},
+            {"description": "Chi cục Phát triển nông thôn; Chi cục Quản lý chất lượng nông lâm sản và Thủy sản",
+             "agency_ids": [a["SNNMT-CCPTNT"], a["SNNMT-CCQLCL"]]},
+        ],
+        "counterparts": [{"role": "commune_leaders", "description": "Đại diện Lãnh đạo UBND các xã, phường"},
+                         counterparts_h[3]],
+        "period": {"kind": "quarter", "quarter": 2, "year": 2026},
+        "signer_title": "GIÁM ĐỐC",
+        "recipients": [{"name": "UBND tỉnh", "purpose": "B/c", "agency_ids": [a["UBND-T"]]},
+                       {"name": "UBND các xã, phường có sản phẩm OCOP"}, {"name": "Lưu VT"}],
+        "tasks": [{"description": "Giao Chi cục Phát triển nông thôn làm đầu mối xây dựng chương trình kiểm tra, tổng "
+                                  "hợp, tham mưu báo cáo UBND tỉnh.", "assignee_agency_id": a["SNNMT-CCPTNT"]}],
+        "unit_ids": [units["06463"], units["06517"], units["06541"]],
+    }))
+    campaigns.add_member(session, coordinator, draft.id, TeamMemberCreate(user_id=users["leader"].id, role="head"))
+    campaigns.add_member(session, coordinator, draft.id, TeamMemberCreate(user_id=users["coordinator"].id,
+                                                                          role="secretary"))
+    session.flush()
+    return {"campaigns_created": 2}

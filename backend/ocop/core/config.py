@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     utc_offset_hours: int = Field(7, alias="OCOP_UTC_OFFSET_HOURS")
     expiring_days: int = Field(90, alias="OCOP_EXPIRING_DAYS")
     certificate_months: int = Field(36, alias="OCOP_CERTIFICATE_MONTHS")
+    local_report_lead_days: int = Field(7, alias="OCOP_LOCAL_REPORT_LEAD_DAYS")
     public_rate_limit: int = Field(60, alias="OCOP_PUBLIC_RATE_LIMIT")
     public_rate_window_seconds: int = Field(60, alias="OCOP_PUBLIC_RATE_WINDOW")
 

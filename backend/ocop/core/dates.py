@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from .config import get_settings
 
@@ -33,3 +33,13 @@ def parse_date(value: object) -> date | None:
         except ValueError:
             continue
     raise ValueError(text)
+
+
+def local_date(moment: datetime) -> date:
+    """The province's calendar day of an aware timestamp."""
+    return (moment.astimezone(UTC) + timedelta(hours=get_settings().utc_offset_hours)).date()
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    first = date(year, 3 * (quarter - 1) + 1, 1)
+    return first, add_months(first, 3) - timedelta(days=1)

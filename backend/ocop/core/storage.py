@@ -54,5 +54,15 @@ def save_stream(src: BinaryIO, max_bytes: int, limit_message: str) -> tuple[str,
     return key, size, digest.hexdigest()
 
 
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+
+
+def safe_filename(name: str | None, default: str = "file") -> str:
+    """The last path part of a client-given name, without control or path characters, at most 200 long."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = _UNSAFE.sub("_", base).strip(" .")
+    return (base or default)[:200]
+
+
 def delete(key: str) -> None:
     path_of(key).unlink(missing_ok=True)

@@ -156,6 +156,475 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Campaigns */
+        get: operations["campaigns-list"];
+        put?: never;
+        /**
+         * Create Campaign
+         * @description Draft a plan with every section of the document; tasks and units may be given at once.
+         */
+        post: operations["campaigns-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Campaign */
+        get: operations["campaigns-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Campaign
+         * @description Edit a draft plan. An issued plan answers 409: amend it instead.
+         */
+        patch: operations["campaigns-update"];
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Amend
+         * @description Amend an issued plan (leader). The earlier text stays readable as a revision.
+         */
+        post: operations["campaigns-amend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/checklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaign Checklist */
+        get: operations["campaigns-checklist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/checklist/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Campaign Item
+         * @description Add an item to a draft campaign's checklist (the campaign gets its own copy on the first edit).
+         */
+        post: operations["campaigns-checklist-add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/checklist/items/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Campaign Item */
+        delete: operations["campaigns-checklist-delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Campaign Item
+         * @description If-Match carries the item's version (ETag form, e.g. "1").
+         */
+        patch: operations["campaigns-checklist-update"];
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/local-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Reports */
+        get: operations["campaigns-reports"];
+        put?: never;
+        /** Create Report */
+        post: operations["campaigns-reports-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/local-reports/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Report */
+        get: operations["campaigns-reports-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Report */
+        patch: operations["campaigns-reports-update"];
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/local-reports/{report_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Attachment
+         * @description PDF, Word, Excel, JPEG or PNG; the type is checked from the content; 413 past OCOP_UPLOAD_MAX_BYTES.
+         */
+        post: operations["campaigns-reports-attach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/local-reports/{report_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Attachment */
+        get: operations["campaigns-reports-attachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/local-reports/{report_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report Transition
+         * @description draft/returned → submitted (the unit); submitted → accepted or returned with a comment (the department).
+         */
+        post: operations["campaigns-reports-transition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notices
+         * @description The notice for each unit (time, place, programme), produced from the schedule.
+         */
+        get: operations["campaigns-notices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Revisions */
+        get: operations["campaigns-revisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/revisions/{revision}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Revision */
+        get: operations["campaigns-revision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Suggestions
+         * @description Producers and products to visit in the chosen units, most at risk first, each with its reasons.
+         */
+        get: operations["campaigns-suggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Tasks */
+        get: operations["campaigns-tasks"];
+        put?: never;
+        /** Create Task */
+        post: operations["campaigns-tasks-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/tasks/{task_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Task */
+        get: operations["campaigns-tasks-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Task
+         * @description Coordinators change anything; the assignee changes the status only.
+         */
+        patch: operations["campaigns-tasks-update"];
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Team */
+        get: operations["campaigns-team"];
+        put?: never;
+        /**
+         * Add Member
+         * @description A user of the system (user_id) or an outside person (full_name, agency, title, phone).
+         */
+        post: operations["campaigns-team-add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/team/{member_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove Member */
+        delete: operations["campaigns-team-remove"];
+        options?: never;
+        head?: never;
+        /** Update Member */
+        patch: operations["campaigns-team-update"];
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transition
+         * @description draft → submitted → issued → in_progress → reporting → closed, and cancelled. 409 names the transitions
+         *     allowed from the current state; 403 those allowed to the caller.
+         */
+        post: operations["campaigns-transition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Units */
+        get: operations["campaigns-units"];
+        put?: never;
+        /**
+         * Add Unit
+         * @description Add a unit; its task to send a report before its session is created with it.
+         */
+        post: operations["campaigns-add-unit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/units/{unit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove Unit */
+        delete: operations["campaigns-remove-unit"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Visits
+         * @description The schedule in time order.
+         */
+        get: operations["campaigns-visits"];
+        put?: never;
+        /**
+         * Create Visit
+         * @description Schedule a working session or a site visit. Its unit joins the campaign if it was not in it.
+         */
+        post: operations["campaigns-visits-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Warnings
+         * @description Team and schedule warnings: unrepresented agencies, conflicts of interest, double bookings, producers
+         *     visited twice, visits outside the planned period.
+         */
+        get: operations["campaigns-warnings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/certificates": {
         parameters: {
             query?: never;
@@ -208,6 +677,112 @@ export interface paths {
          * @description Record the revocation decision of the certifying authority (needs If-Match).
          */
         post: operations["certificates-revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checklist-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Templates */
+        get: operations["checklists-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checklist-templates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Template */
+        get: operations["checklists-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checklist-templates/{template_id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add Template Item */
+        post: operations["checklists-add-item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checklist-templates/{template_id}/items/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Template Item */
+        delete: operations["checklists-delete-item"];
+        options?: never;
+        head?: never;
+        /** Update Template Item */
+        patch: operations["checklists-update-item"];
+        trace?: never;
+    };
+    "/api/v1/checklist-templates/{template_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish */
+        post: operations["checklists-publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checklist-templates/{template_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * New Version
+         * @description A draft copy of this template as the next version of its family.
+         */
+        post: operations["checklists-new-version"];
         delete?: never;
         options?: never;
         head?: never;
@@ -508,6 +1083,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/visits/{visit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Visit */
+        get: operations["visits-get"];
+        put?: never;
+        post?: never;
+        /** Delete Visit */
+        delete: operations["visits-delete"];
+        options?: never;
+        head?: never;
+        /** Update Visit */
+        patch: operations["visits-update"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -682,6 +1276,32 @@ export interface components {
             /** Valid To */
             valid_to?: string | null;
         };
+        /** Amendment */
+        Amendment: {
+            changes: components["schemas"]["CampaignUpdate"];
+            /** Document Number */
+            document_number?: string | null;
+            /** Reason */
+            reason: string;
+        };
+        /** AttachmentRead */
+        AttachmentRead: {
+            /** Content Type */
+            content_type: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Filename */
+            filename: string;
+            /** Id */
+            id: number;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+        };
         /** AuditEventRead */
         AuditEventRead: {
             /** Action */
@@ -729,10 +1349,258 @@ export interface components {
             /** Username */
             username?: string | null;
         };
+        /** Body_campaigns-reports-attach */
+        "Body_campaigns-reports-attach": {
+            /** File */
+            file: string;
+        };
         /** Body_imports-create */
         "Body_imports-create": {
             /** File */
             file: string;
+        };
+        /**
+         * CampaignChecklist
+         * @description The campaign's checklist grouped under its content areas.
+         */
+        CampaignChecklist: {
+            /** Editable */
+            editable: boolean;
+            /** Sections */
+            sections: components["schemas"]["ChecklistSection"][];
+            template: components["schemas"]["ChecklistTemplateRead"];
+        };
+        /** CampaignCreate */
+        CampaignCreate: {
+            /**
+             * Checklist Template Id
+             * @description Default: the newest published template
+             */
+            checklist_template_id?: number | null;
+            /** Closing */
+            closing?: string | null;
+            /** Content Areas */
+            content_areas?: components["schemas"]["ContentArea"][];
+            /** Counterparts */
+            counterparts?: components["schemas"]["Counterpart"][];
+            /** Document Date */
+            document_date?: string | null;
+            /** Introduction */
+            introduction?: string | null;
+            /** Issuing Agency Id */
+            issuing_agency_id: number;
+            /** Legal Bases */
+            legal_bases?: components["schemas"]["LegalBasis"][];
+            /** Methods */
+            methods?: string[];
+            period?: components["schemas"]["Period"] | null;
+            /** Place */
+            place: string;
+            /** Purposes */
+            purposes?: string[];
+            /** Recipients */
+            recipients?: components["schemas"]["Recipient"][];
+            /** Requirements */
+            requirements?: string[];
+            /** Signer Name */
+            signer_name?: string | null;
+            /** Signer Prefix */
+            signer_prefix?: ("TM." | "KT." | "TL." | "TUQ." | "Q.") | null;
+            /** Signer Title */
+            signer_title?: string | null;
+            /** Targets */
+            targets?: string[];
+            /** Tasks */
+            tasks?: components["schemas"]["PlanTaskIn"][];
+            /** Team Composition */
+            team_composition?: components["schemas"]["TeamComposition"][];
+            /** Title */
+            title: string;
+            /** Unit Ids */
+            unit_ids?: number[];
+            /** Year */
+            year: number;
+        };
+        /** CampaignRead */
+        CampaignRead: {
+            /**
+             * Allowed Transitions
+             * @description For this caller, from this state
+             */
+            allowed_transitions?: string[];
+            /** Checklist Template Id */
+            checklist_template_id: number | null;
+            /** Closing */
+            closing: string | null;
+            /** Content Areas */
+            content_areas: components["schemas"]["ContentArea"][];
+            /** Counterparts */
+            counterparts: components["schemas"]["Counterpart"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Doc Type */
+            doc_type: string;
+            /** Document Date */
+            document_date: string | null;
+            /** Document Number */
+            document_number: string | null;
+            /**
+             * Editable
+             * @default false
+             */
+            editable: boolean;
+            /** Id */
+            id: number;
+            /** Introduction */
+            introduction: string | null;
+            /** Issued At */
+            issued_at: string | null;
+            /** Issuing Agency Id */
+            issuing_agency_id: number;
+            /** Issuing Agency Name */
+            issuing_agency_name?: string | null;
+            /** Legal Bases */
+            legal_bases: components["schemas"]["LegalBasis"][];
+            /** Methods */
+            methods: string[];
+            period: components["schemas"]["Period"] | null;
+            /** Period End */
+            period_end: string | null;
+            /** Period Start */
+            period_start: string | null;
+            /** Place */
+            place: string;
+            /** Purposes */
+            purposes: string[];
+            /** Recipients */
+            recipients: components["schemas"]["Recipient"][];
+            /** Requirements */
+            requirements: string[];
+            /** Revision */
+            revision: number;
+            /** Signer Name */
+            signer_name: string | null;
+            /** Signer Prefix */
+            signer_prefix: string | null;
+            /** Signer Title */
+            signer_title: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "submitted" | "issued" | "in_progress" | "reporting" | "closed" | "cancelled";
+            /** Targets */
+            targets: string[];
+            /** Team Composition */
+            team_composition: components["schemas"]["TeamComposition"][];
+            /** Title */
+            title: string;
+            /** Units */
+            units?: components["schemas"]["UnitRef"][];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+            /** Year */
+            year: number;
+        };
+        /** CampaignSummary */
+        CampaignSummary: {
+            /** Document Number */
+            document_number: string | null;
+            /** Id */
+            id: number;
+            /** Issuing Agency Id */
+            issuing_agency_id: number;
+            /** Period End */
+            period_end: string | null;
+            /** Period Start */
+            period_start: string | null;
+            /** Revision */
+            revision: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "submitted" | "issued" | "in_progress" | "reporting" | "closed" | "cancelled";
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Year */
+            year: number;
+        };
+        /** CampaignUnitAdd */
+        CampaignUnitAdd: {
+            /** Admin Unit Id */
+            admin_unit_id: number;
+        };
+        /** CampaignUnitRead */
+        CampaignUnitRead: {
+            /** Admin Unit Id */
+            admin_unit_id: number;
+            /** Level */
+            level: string;
+            /** Name */
+            name: string;
+            /** Report Due */
+            report_due: string | null;
+            /** Report Task Id */
+            report_task_id: number | null;
+        };
+        /**
+         * CampaignUpdate
+         * @description Every field optional; only the fields sent change.
+         */
+        CampaignUpdate: {
+            /** Closing */
+            closing?: string | null;
+            /** Content Areas */
+            content_areas?: components["schemas"]["ContentArea"][] | null;
+            /** Counterparts */
+            counterparts?: components["schemas"]["Counterpart"][] | null;
+            /** Document Date */
+            document_date?: string | null;
+            /** Introduction */
+            introduction?: string | null;
+            /** Issuing Agency Id */
+            issuing_agency_id?: number | null;
+            /** Legal Bases */
+            legal_bases?: components["schemas"]["LegalBasis"][] | null;
+            /** Methods */
+            methods?: string[] | null;
+            period?: components["schemas"]["Period"] | null;
+            /** Place */
+            place?: string | null;
+            /** Purposes */
+            purposes?: string[] | null;
+            /** Recipients */
+            recipients?: components["schemas"]["Recipient"][] | null;
+            /** Requirements */
+            requirements?: string[] | null;
+            /** Signer Name */
+            signer_name?: string | null;
+            /** Signer Prefix */
+            signer_prefix?: ("TM." | "KT." | "TL." | "TUQ." | "Q.") | null;
+            /** Signer Title */
+            signer_title?: string | null;
+            /** Targets */
+            targets?: string[] | null;
+            /** Team Composition */
+            team_composition?: components["schemas"]["TeamComposition"][] | null;
+            /** Title */
+            title?: string | null;
+            /** Year */
+            year?: number | null;
         };
         /** CertificateBrief */
         CertificateBrief: {
@@ -860,6 +1728,163 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** ChecklistItemIn */
+        ChecklistItemIn: {
+            /**
+             * Answer Type
+             * @enum {string}
+             */
+            answer_type: "yes_no_na" | "number" | "text" | "photo";
+            /**
+             * Applies To
+             * @default producer
+             * @enum {string}
+             */
+            applies_to: "producer" | "local_government";
+            /** Code */
+            code: string;
+            /** Content Area */
+            content_area: number;
+            /**
+             * Evidence
+             * @default none
+             * @enum {string}
+             */
+            evidence: "none" | "document" | "photo";
+            /** Guidance */
+            guidance?: string | null;
+            /** Legal Reference */
+            legal_reference?: string | null;
+            /** Position */
+            position?: number | null;
+            /** Question */
+            question: string;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "observation" | "minor" | "major" | "critical";
+        };
+        /** ChecklistItemRead */
+        ChecklistItemRead: {
+            /**
+             * Answer Type
+             * @enum {string}
+             */
+            answer_type: "yes_no_na" | "number" | "text" | "photo";
+            /** Applies To */
+            applies_to: string;
+            /** Code */
+            code: string;
+            /** Content Area */
+            content_area: number;
+            /**
+             * Evidence
+             * @enum {string}
+             */
+            evidence: "none" | "document" | "photo";
+            /** Guidance */
+            guidance: string | null;
+            /** Id */
+            id: number;
+            /** Legal Reference */
+            legal_reference: string | null;
+            /** Position */
+            position: number;
+            /** Question */
+            question: string;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "observation" | "minor" | "major" | "critical";
+            /** Template Id */
+            template_id: number;
+            /** Version */
+            version: number;
+        };
+        /** ChecklistItemUpdate */
+        ChecklistItemUpdate: {
+            /** Answer Type */
+            answer_type?: ("yes_no_na" | "number" | "text" | "photo") | null;
+            /** Applies To */
+            applies_to?: ("producer" | "local_government") | null;
+            /** Content Area */
+            content_area?: number | null;
+            /** Evidence */
+            evidence?: ("none" | "document" | "photo") | null;
+            /** Guidance */
+            guidance?: string | null;
+            /** Legal Reference */
+            legal_reference?: string | null;
+            /** Position */
+            position?: number | null;
+            /** Question */
+            question?: string | null;
+            /** Severity */
+            severity?: ("observation" | "minor" | "major" | "critical") | null;
+        };
+        /** ChecklistSection */
+        ChecklistSection: {
+            /** Content Area */
+            content_area: number;
+            /** Items */
+            items: components["schemas"]["ChecklistItemRead"][];
+            /** Title */
+            title: string | null;
+        };
+        /** ChecklistTemplateRead */
+        ChecklistTemplateRead: {
+            /** Based On Id */
+            based_on_id: number | null;
+            /** Campaign Id */
+            campaign_id: number | null;
+            /** Code */
+            code: string;
+            /** Id */
+            id: number;
+            /**
+             * Item Count
+             * @default 0
+             */
+            item_count: number;
+            /** Name */
+            name: string;
+            /** Published At */
+            published_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "published" | "frozen";
+            /** Version */
+            version: number;
+        };
+        /**
+         * ContentArea
+         * @description One inspection content area (Nội dung kiểm tra); its number groups checklist items and findings.
+         */
+        ContentArea: {
+            /** Number */
+            number: number;
+            /** Title */
+            title: string;
+        };
+        /**
+         * Counterpart
+         * @description Who meets the team (section IV.2, and per visit).
+         */
+        Counterpart: {
+            /** Agency Id */
+            agency_id?: number | null;
+            /** Description */
+            description: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "local_leaders" | "specialised_divisions" | "commune_leaders" | "producer_representatives" | "other";
+        };
         /** CriteriaVersionRead */
         CriteriaVersionRead: {
             /** Amended By */
@@ -951,6 +1976,81 @@ export interface components {
              */
             warnings: string[];
         };
+        /**
+         * LegalBasis
+         * @description A reference to an earlier document (Căn cứ).
+         */
+        LegalBasis: {
+            /** Date */
+            date?: string | null;
+            /** Issuer */
+            issuer?: string | null;
+            /** Number */
+            number: string;
+            /** Subject */
+            subject?: string | null;
+        };
+        /** LocalReportCreate */
+        LocalReportCreate: {
+            /** Admin Unit Id */
+            admin_unit_id: number;
+            /** Difficulties */
+            difficulties?: string | null;
+            figures?: components["schemas"]["ReportFigures"];
+            /** Recommendations */
+            recommendations?: string | null;
+            /** Results */
+            results?: string | null;
+        };
+        /** LocalReportRead */
+        LocalReportRead: {
+            /** Admin Unit Id */
+            admin_unit_id: number;
+            /** Admin Unit Name */
+            admin_unit_name: string | null;
+            /** Allowed Transitions */
+            allowed_transitions: string[];
+            /** Attachments */
+            attachments: components["schemas"]["AttachmentRead"][];
+            /** Campaign Id */
+            campaign_id: number;
+            /** Difficulties */
+            difficulties: string | null;
+            /** Due Date */
+            due_date: string | null;
+            figures: components["schemas"]["ReportFigures"];
+            /** Id */
+            id: number;
+            /** Late */
+            late: boolean;
+            /** Recommendations */
+            recommendations: string | null;
+            /** Results */
+            results: string | null;
+            /** Review Comment */
+            review_comment: string | null;
+            /** Reviewed At */
+            reviewed_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "draft" | "submitted" | "accepted" | "returned";
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Version */
+            version: number;
+        };
+        /** LocalReportUpdate */
+        LocalReportUpdate: {
+            /** Difficulties */
+            difficulties?: string | null;
+            figures?: components["schemas"]["ReportFigures"] | null;
+            /** Recommendations */
+            recommendations?: string | null;
+            /** Results */
+            results?: string | null;
+        };
         /** MeRead */
         MeRead: {
             agency?: components["schemas"]["AgencyBrief"] | null;
@@ -980,6 +2080,65 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** NoticeItem */
+        NoticeItem: {
+            /** Counterparts */
+            counterparts: components["schemas"]["Counterpart"][];
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "working_session" | "site_visit";
+            /** Place */
+            place: string;
+            /** Producers */
+            producers: string[];
+            /** Programme */
+            programme: string | null;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /** Visit Id */
+            visit_id: number;
+        };
+        /** NoticeList */
+        NoticeList: {
+            /** Items */
+            items: components["schemas"]["NoticeRead"][];
+        };
+        /**
+         * NoticeRead
+         * @description The announcement for one unit: time, place and programme of the team's work there.
+         */
+        NoticeRead: {
+            /** Addressee */
+            addressee: string | null;
+            /** Admin Unit Id */
+            admin_unit_id: number;
+            /** Admin Unit Name */
+            admin_unit_name: string;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Campaign Title */
+            campaign_title: string;
+            /** Items */
+            items: components["schemas"]["NoticeItem"][];
+            /** Plan Number */
+            plan_number: string | null;
+            /** Report Due */
+            report_due: string | null;
+            /** Team */
+            team: string[];
+            /** Team Head */
+            team_head: string | null;
+        };
         /** Page[AdminUnitRead] */
         Page_AdminUnitRead_: {
             /** Items */
@@ -1001,6 +2160,20 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** Page[CampaignSummary] */
+        Page_CampaignSummary_: {
+            /** Items */
+            items: components["schemas"]["CampaignSummary"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Page[CampaignUnitRead] */
+        Page_CampaignUnitRead_: {
+            /** Items */
+            items: components["schemas"]["CampaignUnitRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** Page[CertificateRead] */
         Page_CertificateRead_: {
             /** Items */
@@ -1008,10 +2181,24 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** Page[ChecklistTemplateRead] */
+        Page_ChecklistTemplateRead_: {
+            /** Items */
+            items: components["schemas"]["ChecklistTemplateRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** Page[ImportJobRead] */
         Page_ImportJobRead_: {
             /** Items */
             items: components["schemas"]["ImportJobRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Page[LocalReportRead] */
+        Page_LocalReportRead_: {
+            /** Items */
+            items: components["schemas"]["LocalReportRead"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -1029,6 +2216,13 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** Page[RevisionRead] */
+        Page_RevisionRead_: {
+            /** Items */
+            items: components["schemas"]["RevisionRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** Page[StampIssueRead] */
         Page_StampIssueRead_: {
             /** Items */
@@ -1036,10 +2230,38 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** Page[Suggestion] */
+        Page_Suggestion_: {
+            /** Items */
+            items: components["schemas"]["Suggestion"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Page[TaskRead] */
+        Page_TaskRead_: {
+            /** Items */
+            items: components["schemas"]["TaskRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Page[TeamMemberRead] */
+        Page_TeamMemberRead_: {
+            /** Items */
+            items: components["schemas"]["TeamMemberRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** Page[UserRead] */
         Page_UserRead_: {
             /** Items */
             items: components["schemas"]["UserRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Page[VisitRead] */
+        Page_VisitRead_: {
+            /** Items */
+            items: components["schemas"]["VisitRead"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -1054,6 +2276,43 @@ export interface components {
         PasswordReset: {
             /** New Password */
             new_password: string;
+        };
+        /**
+         * Period
+         * @description The planned period: a quarter of a year, or dates; a note such as 'cụ thể sẽ thông báo'.
+         */
+        Period: {
+            /** End */
+            end?: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "quarter" | "dates";
+            /** Note */
+            note?: string | null;
+            /** Quarter */
+            quarter?: number | null;
+            /** Start */
+            start?: string | null;
+            /** Year */
+            year?: number | null;
+        };
+        /**
+         * PlanTaskIn
+         * @description A section VI task given in the plan.
+         */
+        PlanTaskIn: {
+            /** Assignee Agency Id */
+            assignee_agency_id?: number | null;
+            /** Assignee Label */
+            assignee_label?: string | null;
+            /** Assignee User Id */
+            assignee_user_id?: number | null;
+            /** Description */
+            description: string;
+            /** Due Date */
+            due_date?: string | null;
         };
         /** ProducerCreate */
         ProducerCreate: {
@@ -1292,10 +2551,87 @@ export interface components {
              */
             valid_to: string;
         };
+        /** Reason */
+        Reason: {
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "certificate_expired" | "certificate_expiring" | "certificate_revoked" | "never_inspected" | "stars" | "no_certificate";
+            /** Detail */
+            detail: string;
+            /** Weight */
+            weight: number;
+        };
+        /**
+         * Recipient
+         * @description A line of 'Nơi nhận': who receives the document and why (B/c, t/h, …).
+         */
+        Recipient: {
+            /** Agency Ids */
+            agency_ids?: number[];
+            /** Name */
+            name: string;
+            /** Purpose */
+            purpose?: string | null;
+        };
         /** RefreshRequest */
         RefreshRequest: {
             /** Refresh Token */
             refresh_token?: string | null;
+        };
+        /** ReportFigures */
+        ReportFigures: {
+            /** Expired Certificates */
+            expired_certificates?: number | null;
+            /** Jobs */
+            jobs?: number | null;
+            /** New Applicants */
+            new_applicants?: number | null;
+            /** Producers By Kind */
+            producers_by_kind?: {
+                [key: string]: number;
+            };
+            /** Products By Stars */
+            products_by_stars?: {
+                [key: string]: number;
+            };
+            /** Revenue Million Vnd */
+            revenue_million_vnd?: number | null;
+        };
+        /** ReportTransition */
+        ReportTransition: {
+            /** Note */
+            note?: string | null;
+            /**
+             * To
+             * @enum {string}
+             */
+            to: "draft" | "submitted" | "accepted" | "returned";
+        };
+        /** RevisionRead */
+        RevisionRead: {
+            /** Campaign Id */
+            campaign_id: number;
+            /** Content */
+            content: {
+                [key: string]: unknown;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: number | null;
+            /** Document Number */
+            document_number: string | null;
+            /** Id */
+            id: number;
+            /** Reason */
+            reason: string | null;
+            /** Revision */
+            revision: number;
         };
         /** Revocation */
         Revocation: {
@@ -1356,6 +2692,99 @@ export interface components {
             /** Stars */
             stars: number;
         };
+        /** Suggestion */
+        Suggestion: {
+            /** Admin Unit Id */
+            admin_unit_id: number | null;
+            /** Admin Unit Name */
+            admin_unit_name: string | null;
+            /** Already Scheduled */
+            already_scheduled: boolean;
+            /** Certificate Valid To */
+            certificate_valid_to: string | null;
+            /** Producer Id */
+            producer_id: number;
+            /** Producer Name */
+            producer_name: string;
+            /** Product Id */
+            product_id: number | null;
+            /** Product Name */
+            product_name: string | null;
+            /** Reasons */
+            reasons: components["schemas"]["Reason"][];
+            /** Score */
+            score: number;
+            /** Stars */
+            stars: number | null;
+        };
+        /** TaskCreate */
+        TaskCreate: {
+            /** Admin Unit Id */
+            admin_unit_id?: number | null;
+            /** Assignee Agency Id */
+            assignee_agency_id?: number | null;
+            /** Assignee Label */
+            assignee_label?: string | null;
+            /** Assignee User Id */
+            assignee_user_id?: number | null;
+            /** Description */
+            description: string;
+            /** Due Date */
+            due_date?: string | null;
+        };
+        /** TaskRead */
+        TaskRead: {
+            /** Admin Unit Id */
+            admin_unit_id: number | null;
+            /** Assignee Agency Id */
+            assignee_agency_id: number | null;
+            /** Assignee Agency Name */
+            assignee_agency_name: string | null;
+            /** Assignee Label */
+            assignee_label: string | null;
+            /** Assignee User Id */
+            assignee_user_id: number | null;
+            /** Assignee User Name */
+            assignee_user_name: string | null;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Description */
+            description: string;
+            /** Done At */
+            done_at: string | null;
+            /** Due Date */
+            due_date: string | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Position */
+            position: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "in_progress" | "done" | "cancelled";
+            /** Version */
+            version: number;
+        };
+        /** TaskUpdate */
+        TaskUpdate: {
+            /** Assignee Agency Id */
+            assignee_agency_id?: number | null;
+            /** Assignee Label */
+            assignee_label?: string | null;
+            /** Assignee User Id */
+            assignee_user_id?: number | null;
+            /** Description */
+            description?: string | null;
+            /** Due Date */
+            due_date?: string | null;
+            /** Status */
+            status?: ("open" | "in_progress" | "done" | "cancelled") | null;
+        };
         /** TaxonomyRead */
         TaxonomyRead: {
             criteria_version: components["schemas"]["CriteriaVersionRead"];
@@ -1363,6 +2792,99 @@ export interface components {
             groups: components["schemas"]["ProductGroupRead"][];
             /** Sets */
             sets: components["schemas"]["ProductSetRead"][];
+        };
+        /**
+         * TeamComposition
+         * @description A line of section IV.1: which agency sends whom.
+         */
+        TeamComposition: {
+            /** Agency Ids */
+            agency_ids?: number[];
+            /** Description */
+            description: string;
+            /**
+             * Invited As Needed
+             * @default false
+             */
+            invited_as_needed: boolean;
+            /** Team Role */
+            team_role?: ("head" | "deputy" | "member" | "secretary") | null;
+        };
+        /** TeamMemberCreate */
+        TeamMemberCreate: {
+            /** Agency Id */
+            agency_id?: number | null;
+            /** Full Name */
+            full_name?: string | null;
+            /**
+             * Invited As Needed
+             * @default false
+             */
+            invited_as_needed: boolean;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Position
+             * @default 0
+             */
+            position: number;
+            /**
+             * Role
+             * @default member
+             * @enum {string}
+             */
+            role: "head" | "deputy" | "member" | "secretary";
+            /** Title */
+            title?: string | null;
+            /** User Id */
+            user_id?: number | null;
+        };
+        /** TeamMemberRead */
+        TeamMemberRead: {
+            /** Agency Id */
+            agency_id: number | null;
+            /** Agency Name */
+            agency_name: string | null;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Full Name */
+            full_name: string;
+            /** Id */
+            id: number;
+            /** Invited As Needed */
+            invited_as_needed: boolean;
+            /** Phone */
+            phone: string | null;
+            /** Position */
+            position: number;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "head" | "deputy" | "member" | "secretary";
+            /** Title */
+            title: string | null;
+            /** User Id */
+            user_id: number | null;
+            /** Version */
+            version: number;
+        };
+        /** TeamMemberUpdate */
+        TeamMemberUpdate: {
+            /** Agency Id */
+            agency_id?: number | null;
+            /** Full Name */
+            full_name?: string | null;
+            /** Invited As Needed */
+            invited_as_needed?: boolean | null;
+            /** Phone */
+            phone?: string | null;
+            /** Position */
+            position?: number | null;
+            /** Role */
+            role?: ("head" | "deputy" | "member" | "secretary") | null;
+            /** Title */
+            title?: string | null;
         };
         /** TokenResponse */
         TokenResponse: {
@@ -1380,12 +2902,41 @@ export interface components {
              */
             token_type: string;
         };
+        /** Transition */
+        Transition: {
+            /**
+             * Document Date
+             * @description When issuing: default today
+             */
+            document_date?: string | null;
+            /**
+             * Document Number
+             * @description When issuing: the number to give; default the next in the agency's year
+             */
+            document_number?: string | null;
+            /** Note */
+            note?: string | null;
+            /**
+             * To
+             * @enum {string}
+             */
+            to: "draft" | "submitted" | "issued" | "in_progress" | "reporting" | "closed" | "cancelled";
+        };
         /** UnitBrief */
         UnitBrief: {
             /** Code */
             code: string;
             /** Id */
             id: number;
+            /** Name */
+            name: string;
+        };
+        /** UnitRef */
+        UnitRef: {
+            /** Id */
+            id: number;
+            /** Level */
+            level: string;
             /** Name */
             name: string;
         };
@@ -1476,6 +3027,147 @@ export interface components {
             msg: string;
             /** Error Type */
             type: string;
+        };
+        /** VisitCreate */
+        VisitCreate: {
+            /** Admin Unit Id */
+            admin_unit_id: number;
+            /** Counterparts */
+            counterparts?: components["schemas"]["Counterpart"][];
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Host Agency Id */
+            host_agency_id?: number | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "working_session" | "site_visit";
+            /** Place */
+            place: string;
+            /** Programme */
+            programme?: string | null;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /** Targets */
+            targets?: components["schemas"]["VisitTargetIn"][];
+            /** Team Member Ids */
+            team_member_ids?: number[];
+        };
+        /** VisitRead */
+        VisitRead: {
+            /** Admin Unit Id */
+            admin_unit_id: number;
+            /** Admin Unit Name */
+            admin_unit_name: string | null;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Counterparts */
+            counterparts: components["schemas"]["Counterpart"][];
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Host Agency Id */
+            host_agency_id: number | null;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "working_session" | "site_visit";
+            /** Place */
+            place: string;
+            /** Programme */
+            programme: string | null;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /** Status */
+            status: string;
+            /** Targets */
+            targets: components["schemas"]["VisitTargetRead"][];
+            /** Team Member Ids */
+            team_member_ids: number[];
+            /** Version */
+            version: number;
+        };
+        /** VisitTargetIn */
+        VisitTargetIn: {
+            /** Producer Id */
+            producer_id: number;
+            /** Product Id */
+            product_id?: number | null;
+        };
+        /** VisitTargetRead */
+        VisitTargetRead: {
+            /** Producer Id */
+            producer_id: number;
+            /** Producer Name */
+            producer_name: string;
+            /** Product Id */
+            product_id: number | null;
+            /** Product Name */
+            product_name: string | null;
+        };
+        /** VisitUpdate */
+        VisitUpdate: {
+            /** Admin Unit Id */
+            admin_unit_id?: number | null;
+            /** Counterparts */
+            counterparts?: components["schemas"]["Counterpart"][] | null;
+            /** Ends At */
+            ends_at?: string | null;
+            /** Host Agency Id */
+            host_agency_id?: number | null;
+            /** Kind */
+            kind?: ("working_session" | "site_visit") | null;
+            /** Place */
+            place?: string | null;
+            /** Programme */
+            programme?: string | null;
+            /** Starts At */
+            starts_at?: string | null;
+            /** Targets */
+            targets?: components["schemas"]["VisitTargetIn"][] | null;
+            /** Team Member Ids */
+            team_member_ids?: number[] | null;
+        };
+        /** WarningList */
+        WarningList: {
+            /** Items */
+            items: components["schemas"]["Warning_"][];
+        };
+        /**
+         * Warning_
+         * @description Something to look at; never a refusal.
+         */
+        Warning_: {
+            /** Agency Id */
+            agency_id?: number | null;
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "agency_not_represented" | "conflict_of_interest" | "double_booking" | "producer_visited_twice" | "no_head" | "visit_outside_period";
+            /** Message */
+            message: string;
+            /** Producer Id */
+            producer_id?: number | null;
+            /** Team Member Id */
+            team_member_id?: number | null;
+            /** Visit Ids */
+            visit_ids?: number[];
         };
     };
     responses: never;
@@ -1914,6 +3606,1224 @@ export interface operations {
             };
         };
     };
+    "campaigns-list": {
+        parameters: {
+            query?: {
+                q?: string | null;
+                status?: ("draft" | "submitted" | "issued" | "in_progress" | "reporting" | "closed" | "cancelled") | null;
+                year?: number | null;
+                unit_id?: number | null;
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CampaignSummary_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-update": {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-amend": {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Amendment"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-checklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignChecklist"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-checklist-add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChecklistItemIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignChecklist"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-checklist-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-checklist-update": {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                campaign_id: number;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChecklistItemUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignChecklist"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-reports": {
+        parameters: {
+            query?: {
+                status?: ("draft" | "submitted" | "accepted" | "returned") | null;
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LocalReportRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-reports-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LocalReportCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocalReportRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-reports-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocalReportRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-reports-update": {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                campaign_id: number;
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LocalReportUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocalReportRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-reports-attach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_campaigns-reports-attach"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-reports-attachment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+                report_id: number;
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-reports-transition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportTransition"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocalReportRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-notices": {
+        parameters: {
+            query?: {
+                unit_id?: number | null;
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-revisions": {
+        parameters: {
+            query?: {
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RevisionRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-revision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+                revision: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevisionRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-suggestions": {
+        parameters: {
+            query?: {
+                unit_id?: number[] | null;
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Suggestion_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-tasks": {
+        parameters: {
+            query?: {
+                status?: ("open" | "in_progress" | "done" | "cancelled") | null;
+                overdue?: boolean | null;
+                kind?: string | null;
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TaskRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-tasks-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-tasks-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-tasks-update": {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                campaign_id: number;
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-team": {
+        parameters: {
+            query?: {
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TeamMemberRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-team-add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamMemberCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamMemberRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-team-remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+                member_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-team-update": {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                campaign_id: number;
+                member_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamMemberUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamMemberRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-transition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Transition"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-units": {
+        parameters: {
+            query?: {
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CampaignUnitRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-add-unit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignUnitAdd"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignUnitRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-remove-unit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-visits": {
+        parameters: {
+            query?: {
+                unit_id?: number | null;
+                kind?: ("working_session" | "site_visit") | null;
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_VisitRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-visits-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "campaigns-warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "certificates-list": {
         parameters: {
             query?: {
@@ -2049,6 +4959,236 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CertificateRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checklists-list": {
+        parameters: {
+            query?: {
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ChecklistTemplateRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checklists-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignChecklist"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checklists-add-item": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChecklistItemIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignChecklist"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checklists-delete-item": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checklists-update-item": {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                template_id: number;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChecklistItemUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignChecklist"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checklists-publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignChecklist"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "checklists-new-version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignChecklist"];
                 };
             };
             /** @description Validation Error */
@@ -2834,6 +5974,103 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "visits-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "visits-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "visits-update": {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                visit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitRead"];
+                };
             };
             /** @description Validation Error */
             422: {
