@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from ocop.core import bulk
 from ocop.core.caller import Caller
 from ocop.core.db import utcnow
 from ocop.core.logging import request_id_var
@@ -74,11 +75,11 @@ def record_many(session: Session, actor: Caller | None, action: str, entity_type
     if not items:
         return
     now, rid = utcnow(), request_id_var.get()
-    session.execute(sa.insert(AuditEvent), [{
+    bulk.insert_rows(session, AuditEvent, [{
         "occurred_at": now, "actor_type": actor.kind if actor else "system", "actor_id": actor.id if actor else None,
         "actor_name": actor.name if actor else "system", "action": action, "entity_type": entity_type,
         "entity_id": str(entity_id), "before": None, "after": _plain(after), "request_id": rid,
-    } for entity_id, after in items])
+    } for entity_id, after in items], returning_ids=False)
 
 
 def list_events(

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from ocop.audit import service as audit
-from ocop.core import storage
+from ocop.core import bulk, storage
 from ocop.core.caller import Caller
 from ocop.core.config import get_settings
 from ocop.core.dates import add_months, today
@@ -766,8 +766,7 @@ def _apply_plans(session: Session, caller: Caller, plans: list[importer.RowPlan]
     producer_ids: dict[tuple[str, int | None], int] = {}
     if new_producers:
         keys, values = list(new_producers), list(new_producers.values())
-        ids = session.execute(sa.insert(Producer).returning(col(Producer.id), sort_by_parameter_order=True),
-                              values).scalars().all()
+        ids = bulk.insert_rows(session, Producer, values)
         producer_ids = dict(zip(keys, ids, strict=True))
         audit.record_many(session, caller, "producer.create", "producer",
                           [(i, {**v, "id": i}) for i, v in zip(ids, values, strict=True)])
@@ -797,8 +796,7 @@ def _apply_plans(session: Session, caller: Caller, plans: list[importer.RowPlan]
     product_ids: dict[tuple[int, str], int] = {}
     if new_products:
         pkeys, values = list(new_products), list(new_products.values())
-        ids = session.execute(sa.insert(Product).returning(col(Product.id), sort_by_parameter_order=True),
-                              values).scalars().all()
+        ids = bulk.insert_rows(session, Product, values)
         product_ids = dict(zip(pkeys, ids, strict=True))
         audit.record_many(session, caller, "product.create", "product",
                           [(i, {**v, "id": i}) for i, v in zip(ids, values, strict=True)])
@@ -817,7 +815,7 @@ def _apply_plans(session: Session, caller: Caller, plans: list[importer.RowPlan]
 
     # certificates: new products get theirs in one statement; existing ones go through the full rules
     criteria: dict[date, int | None] = {}
-    bulk: list[dict[str, Any]] = []
+    new_certificates: list[dict[str, Any]] = []
     for p in todo:
         if p.certificate_action == "create":
             assert p.decision_date and p.stars and p.product_id
@@ -832,7 +830,7 @@ def _apply_plans(session: Session, caller: Caller, plans: list[importer.RowPlan]
                     criteria[p.decision_date] = current_criteria(session, p.decision_date).id
                 except NotFound:
                     criteria[p.decision_date] = None
-            bulk.append({
+            new_certificates.append({
                 "product_id": p.product_id, "certificate_number": f"OCOP-{p.decision_date.year}-{p.product_id:06d}",
                 "decision_number": p.decision_number, "decision_date": p.decision_date, "certifying_level": "province",
                 "criteria_version_id": criteria[p.decision_date], "score": p.score, "stars": p.stars,
@@ -845,14 +843,11 @@ def _apply_plans(session: Session, caller: Caller, plans: list[importer.RowPlan]
             apply_changes(cert, p.certificate_update)
             audit.record(session, caller, "certificate.update", "certificate", cert.id, before, audit.snapshot(cert))
             counts["certificates_updated"] += 1
-    if bulk:
-        ids = session.execute(sa.insert(Certificate).returning(col(Certificate.id), sort_by_parameter_order=True),
-                              bulk).scalars().all()
-        table: Any = sa.inspect(Product).local_table  # Core executemany: one UPDATE statement for every new product
-        session.connection().execute(
-            sa.update(table).where(table.c.id == sa.bindparam("pid")).values(current_certificate_id=sa.bindparam("cid")),
-            [{"pid": row["product_id"], "cid": i} for row, i in zip(bulk, ids, strict=True)])
+    if new_certificates:
+        ids = bulk.insert_rows(session, Certificate, new_certificates)
+        bulk.set_references(session, Product, "current_certificate_id",
+                            [(row["product_id"], i) for row, i in zip(new_certificates, ids, strict=True)])
         audit.record_many(session, caller, "certificate.create", "certificate",
-                          [(i, {**row, "id": i}) for row, i in zip(bulk, ids, strict=True)])
+                          [(i, {**row, "id": i}) for row, i in zip(new_certificates, ids, strict=True)])
         counts["certificates_created"] += len(ids)
     return counts
