@@ -39,7 +39,7 @@ def alembic_config(url: str) -> Config:
 def migrate_and_seed(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
     engine = core_db.make_engine(url)
-    with Session(engine) as session:
+    with Session(engine, expire_on_commit=False) as session:  # as the application's sessions
         seed_demo(session, DEMO_PASSWORD)
     engine.dispose()
 

@@ -9,8 +9,10 @@ from ocop.auth import service as auth_service
 from ocop.auth.router import public_router as auth_public_router
 from ocop.auth.router import router as me_router
 from ocop.campaigns.router import router as campaigns_router
+from ocop.compliance.router import router as compliance_router
 from ocop.core.db import SessionDep
 from ocop.core.errors import Unauthorized
+from ocop.inspections.router import router as inspections_router
 from ocop.org.router import router as org_router
 from ocop.registry.router import public_router as registry_public_router
 from ocop.registry.router import router as registry_router
@@ -34,4 +36,6 @@ authenticated.include_router(me_router)
 authenticated.include_router(org_router)
 authenticated.include_router(registry_router)
 authenticated.include_router(campaigns_router)
+authenticated.include_router(inspections_router)
+authenticated.include_router(compliance_router)
 authenticated.include_router(audit_router)

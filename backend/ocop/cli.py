@@ -103,11 +103,30 @@ def serve(
                 reload=reload, proxy_headers=True, log_config=None, access_log=False)
 
 
+def _run_daily() -> dict[str, int]:
+    from ocop.compliance.service import run_daily
+    from ocop.core.db import new_session
+
+    with new_session() as session:
+        result = run_daily(session)
+        session.commit()
+    return result
+
+
+@app.command("daily")
+def daily() -> None:
+    """The daily job: overdue actions become events, and statuses that the passing of time changes (expiry,
+    actions falling due) are recomputed. The worker runs it once a day by itself."""
+    configure_logging(get_settings().log_level)
+    typer.echo(" ".join(f"{k}={v}" for k, v in _run_daily().items()))
+
+
 @app.command("worker")
 def worker(once: bool = False, interval: float = 5.0) -> None:
-    """Run background deliveries (webhooks, reminders). Later issues add the jobs; it idles until then."""
+    """Run background jobs: the daily job once a day (webhook deliveries come with the integrations issue)."""
     configure_logging(get_settings().log_level)
     stop = False
+    last_daily = None
 
     def _stop(*_: object) -> None:
         nonlocal stop
@@ -115,8 +134,16 @@ def worker(once: bool = False, interval: float = 5.0) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    log.info("worker started", extra={"jobs": []})
+    log.info("worker started", extra={"jobs": ["daily"]})
+    from ocop.core.dates import today
+
     while not stop:
+        if last_daily != today():
+            try:
+                log.info("daily job", extra=_run_daily())
+                last_daily = today()
+            except Exception:  # keep the worker alive; the next loop tries again
+                log.exception("daily job failed")
         if once:
             break
         time.sleep(interval)

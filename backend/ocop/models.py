@@ -14,7 +14,9 @@ from ocop.campaigns.models import (
     Visit,
     VisitTarget,
 )
+from ocop.compliance.models import ComplianceChange, ComplianceHistory, ComplianceStatus
 from ocop.core.outbox import OutboxEvent
+from ocop.inspections.models import ChecklistAnswer, CorrectiveAction, Evidence, Finding
 from ocop.org.models import AdminUnit, AdminUnitLink, AdminUnitScope, Agency, User, UserRole
 from ocop.registry.models import (
     Certificate,
@@ -28,7 +30,8 @@ from ocop.registry.models import (
     StampIssue,
 )
 
-__all__ = ["AdminUnit", "AdminUnitLink", "AdminUnitScope", "Agency", "AuditEvent", "Campaign", "CampaignRevision",
+__all__ = ["ChecklistAnswer", "ComplianceChange", "ComplianceHistory", "ComplianceStatus", "CorrectiveAction",
+           "Evidence", "Finding", "AdminUnit", "AdminUnitLink", "AdminUnitScope", "Agency", "AuditEvent", "Campaign", "CampaignRevision",
            "CampaignUnit", "Certificate", "ChecklistItem", "ChecklistTemplate", "CriteriaVersion", "LocalReport",
            "LocalReportAttachment", "OutboxEvent", "Task", "TeamMember", "Visit", "VisitTarget", "ImportJob", "LoginFailure", "Producer", "ProducerMember", "Product", "ProductGroup",
            "ProductSet", "RefreshToken", "StampIssue", "User", "UserRole"]

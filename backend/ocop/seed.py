@@ -166,7 +166,8 @@ def seed_demo(session: Session, password: str) -> dict[str, int]:
     session.commit()
     campaign_stats = seed_campaigns(session)
     session.commit()
-    return {**stats, "users_created": created, **registry_stats, **campaign_stats}
+    inspection_stats = seed_inspections(session)
+    return {**stats, "users_created": created, **registry_stats, **campaign_stats, **inspection_stats}
 
 
 # ---- OCOP registry --------------------------------------------------------------------------
@@ -545,3 +546,128 @@ def seed_campaigns(session: Session) -> dict[str, int]:
                                                                           role="secretary"))
     session.flush()
     return {"campaigns_created": 2}
+
+
+# ---- inspection work ------------------------------------------------------------------------
+
+def seed_inspections(session: Session) -> dict[str, int]:
+    """Visits, findings and actions in every state for the 2024 campaign, through the services; then the
+    compliance status of every product (compliant, conditional, non-compliant, expired and revoked occur)."""
+    from ocop.campaigns.models import Campaign, Visit, VisitTarget
+    from ocop.compliance import service as compliance
+    from ocop.core.caller import Caller
+    from ocop.core.dates import today
+    from ocop.inspections import service as inspections
+    from ocop.inspections.models import CorrectiveAction, Finding
+    from ocop.inspections.schemas import (
+        ActionCreate,
+        ActionResponse,
+        ActionVerification,
+        AnswersIn,
+        FindingCreate,
+        FindingTransition,
+        VisitRecordUpdate,
+        VisitTransition,
+    )
+    from ocop.registry.models import Product
+
+    campaign = session.scalars(sa.select(Campaign).where(col(Campaign.year) == 2024)).first()
+    if campaign is None or session.scalar(sa.select(sa.func.count()).select_from(Finding)):
+        return {"findings_created": 0}
+    users = {u.username: u for u in session.scalars(sa.select(User))}
+
+    def caller(username: str, role: str) -> Caller:
+        u = users[username]
+        return Caller(kind="user", id=u.id or 0, name=u.full_name, roles=frozenset({role}),
+                      scope_unit_id=u.scope_unit_id, agency_id=u.agency_id)
+
+    inspector, head = caller("inspector1", "inspector"), caller("leader", "leader")
+    producer = caller("producer_dongbanh", "producer")
+    visits = {}
+    for v in session.scalars(sa.select(Visit).where(col(Visit.campaign_id) == campaign.id).order_by(col(Visit.id))):
+        name = session.scalar(sa.select(col(Product.name)).join(VisitTarget, col(VisitTarget.product_id) == col(Product.id))
+                              .where(col(VisitTarget.visit_id) == v.id))
+        visits[name or f"session-{v.admin_unit_id}-{v.id}"] = v
+    passing = ["ND2.01", "ND2.02", "ND2.03", "ND2.07", "ND3.01", "ND3.02", "ND3.03", "ND3.04", "ND3.05", "ND4.01",
+               "ND4.02", "ND4.03", "ND4.04", "ND4.05", "ND4.06", "ND4.07", "ND4.08"]
+
+    def record(name: str, failed: dict[str, str], product: bool = True) -> list[int]:
+        v = visits[name]
+        pid = session.scalar(sa.select(col(VisitTarget.product_id)).where(col(VisitTarget.visit_id) == v.id))
+        inspections.transition_visit(session, inspector, v.id or 0, VisitTransition(to="in_progress"))
+        rec = inspections.get_record(session, inspector, v.id or 0)
+        inspections.update_record(session, inspector, v.id or 0, VisitRecordUpdate.model_validate({
+            "attendees": [{"name": "Đại diện chủ thể", "title": "Giám đốc"},
+                          {"name": "Đại diện UBND xã", "title": "Phó Chủ tịch"}],
+            "record_note": "(Dữ liệu mẫu) Đoàn kiểm tra thực tế cơ sở sản xuất."}), f'"{rec.version}"')
+        if product:
+            answers = [{"item_code": c, "product_id": pid, "value": "no" if c in failed else "yes",
+                        "note": failed.get(c)} for c in passing]
+            answers += [{"item_code": "ND2.04", "product_id": pid, "number_value": 850},
+                        {"item_code": "ND2.05", "product_id": pid, "number_value": 12}]
+            inspections.save_answers(session, inspector, v.id or 0, AnswersIn.model_validate({"answers": answers}))
+        inspections.transition_visit(session, inspector, v.id or 0, VisitTransition(to="submitted"))
+        return list(session.scalars(sa.select(col(Finding.id)).where(col(Finding.visit_id) == v.id)
+                                    .order_by(col(Finding.item_code))))
+
+    def act(finding_id: int, due_in: int, responder: Caller | None = None, accept: bool = False) -> int:
+        a = inspections.create_action(session, inspector, finding_id, ActionCreate(
+            description="(Dữ liệu mẫu) Khắc phục và báo cáo kết quả kèm hình ảnh.", due_date=today() + timedelta(days=30)))
+        if due_in != 30:
+            session.execute(sa.update(CorrectiveAction).where(col(CorrectiveAction.id) == a.id).values(
+                due_date=today() + timedelta(days=due_in)))
+            session.commit()
+        if responder is not None:
+            inspections.respond(session, responder, finding_id, a.id,
+                                ActionResponse(response="(Dữ liệu mẫu) Đã khắc phục; gửi kèm ảnh chụp."))
+        if accept:
+            inspections.verify(session, inspector, finding_id, a.id, ActionVerification(accepted=True,
+                                                                                          comment="Đạt yêu cầu."))
+        return a.id
+
+    # Na Chi Lăng (HTX Đồng Bành): one finding closed, one answered and awaiting verification → conditional
+    na = record("Na Chi Lăng", {"ND3.05": "Chưa có sổ theo dõi tem.", "ND4.04": "Mã QR trên tem không truy cập được."})
+    act(na[0], 30, responder=producer, accept=True)
+    inspections.transition_finding(session, inspector, na[0], FindingTransition(to="closed"))
+    act(na[1], 20, responder=producer)
+    v = visits["Na Chi Lăng"]
+    inspections.transition_visit(session, head, v.id or 0, VisitTransition(to="approved"))
+    inspections.transition_visit(session, head, v.id or 0, VisitTransition(to="locked"))
+    # Trà diếp cá Lúa Vy: a major finding whose action is overdue → non-compliant
+    luavy = record("Trà diếp cá Lúa Vy", {"ND4.02": "Giấy chứng nhận cơ sở đủ điều kiện ATTP đã hết hạn."})
+    act(luavy[0], -10)
+    inspections.transition_visit(session, head, visits["Trà diếp cá Lúa Vy"].id or 0, VisitTransition(to="approved"))
+    # Rượu khoai lang Lộc Bình (certificate expired): the mark still in use (open), a label fixed (verified)
+    kl = record("Rượu khoai lang Lộc Bình", {"ND3.04": "Hàng tồn kho vẫn dán tem OCOP sau khi hết hiệu lực.",
+                                             "ND4.06": "Nhãn thiếu hạn sử dụng."})
+    a = inspections.create_action(session, inspector, kl[1], ActionCreate(
+        description="(Dữ liệu mẫu) UBND huyện đôn đốc chủ thể in lại nhãn.", owner_type="unit",
+        due_date=today() + timedelta(days=15)))
+    inspections.respond(session, caller("local_locbinh", "local_officer"), kl[1], a.id, ActionResponse(response="(Dữ liệu mẫu) Đã in lại nhãn."))
+    inspections.verify(session, inspector, kl[1], a.id, ActionVerification(accepted=True))
+    # Rượu men lá A Múi (revoked): the visit is being recorded; a critical finding escalated, an observation dismissed
+    amui = visits["Rượu men lá A Múi"]
+    inspections.transition_visit(session, inspector, amui.id or 0, VisitTransition(to="in_progress"))
+    target = session.execute(sa.select(col(VisitTarget.producer_id), col(VisitTarget.product_id))
+                             .where(col(VisitTarget.visit_id) == amui.id)).one()
+    crit = inspections.create_finding(session, inspector, FindingCreate(
+        campaign_id=campaign.id or 0, visit_id=amui.id, producer_id=target[0], product_id=target[1], item_code="ND3.03",
+        category="mark_use", severity="critical",
+        description="(Dữ liệu mẫu) Dùng nhãn hiệu OCOP cho sản phẩm khác chưa được công nhận.",
+        internal_note="Đề nghị thu hồi; đã trao đổi với Chi cục QLCL."))
+    inspections.transition_finding(session, head, crit.id, FindingTransition(
+        to="escalated", escalation="revocation_proposed", note="Đề nghị cơ quan có thẩm quyền thu hồi."))
+    obs = inspections.create_finding(session, inspector, FindingCreate(
+        campaign_id=campaign.id or 0, visit_id=amui.id, producer_id=target[0], category="market",
+        severity="observation", description="(Dữ liệu mẫu) Chưa có điểm bán tại chợ phiên."))
+    inspections.transition_finding(session, inspector, obs.id, FindingTransition(
+        to="dismissed", note="Không thuộc phạm vi kiểm tra sau chứng nhận."))
+    # the working session in Chi Lăng is recorded and approved; Lộc Bình's is still planned
+    session_cl = next(v for k, v in visits.items() if k.startswith("session-") and v.kind == "working_session")
+    inspections.transition_visit(session, inspector, session_cl.id or 0, VisitTransition(to="in_progress"))
+    inspections.transition_visit(session, inspector, session_cl.id or 0, VisitTransition(to="submitted"))
+    inspections.transition_visit(session, head, session_cl.id or 0, VisitTransition(to="approved"))
+    changed = compliance.recompute(session, set(session.scalars(sa.select(col(Product.id)))))
+    session.commit()
+    return {"findings_created": session.scalar(sa.select(sa.func.count()).select_from(Finding)) or 0,
+            "compliance_statuses": changed}

@@ -81,7 +81,7 @@ def test_walk_the_whole_workflow_with_the_right_roles(client, session, as_user):
     r = move(client, leader, c["id"], "in_progress")
     assert r.status_code == 409 and r.json()["allowed"] == []
     events = [e for (e,) in session.execute(sa.select(OutboxEvent.event_type).where(
-        OutboxEvent.aggregate_id == str(c["id"])).order_by(OutboxEvent.id))]
+        OutboxEvent.aggregate_type == "campaign", OutboxEvent.aggregate_id == str(c["id"])).order_by(OutboxEvent.id))]
     assert events == ["campaign.submitted", "campaign.issued", "campaign.in_progress", "campaign.reporting",
                       "campaign.closed"]
     actions = {a for (a,) in session.execute(sa.select(AuditEvent.action).where(

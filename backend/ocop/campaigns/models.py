@@ -202,6 +202,19 @@ class Visit(SQLModel, table=True):
     counterparts: list[dict[str, Any]] = Field(default_factory=list, sa_column=_json(list))
     # team members who go; empty means the whole team
     team_member_ids: list[int] = Field(default_factory=list, sa_column=_json(list))
+    # the record of the visit (inspection work): planned → in_progress → submitted → approved → locked
+    actual_start: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
+    actual_end: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
+    attendees: list[dict[str, Any]] = Field(default_factory=list, sa_column=sa.Column(
+        sa.JSON, nullable=False, default=list, server_default="[]"))
+    gps_lat: float | None = Field(default=None, sa_column=sa.Column(sa.Float, nullable=True))
+    gps_lon: float | None = Field(default=None, sa_column=sa.Column(sa.Float, nullable=True))
+    gps_accuracy_m: float | None = Field(default=None, sa_column=sa.Column(sa.Float, nullable=True))
+    record_note: str | None = Field(default=None, sa_column=_text())
+    submitted_at: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
+    approved_at: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
+    approved_by: int | None = Field(default=None, sa_column=_fk("app_user.id", nullable=True, index=False))
+    locked_at: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
     created_at: datetime = Field(sa_column=ts_column())
     updated_at: datetime = Field(sa_column=ts_column())
     version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False, server_default="1"))

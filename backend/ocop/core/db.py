@@ -58,6 +58,11 @@ def ts_column(nullable: bool = False, index: bool = False, default: bool = True)
     return sa.Column(UTCDateTime(), nullable=nullable, index=index, default=utcnow if default else None)
 
 
+def row_dict(obj: Any) -> dict[str, Any]:
+    """The column values of a table object, loading them if a commit expired them (model_dump would not)."""
+    return {c.key: getattr(obj, c.key) for c in sa.inspect(obj).mapper.column_attrs}
+
+
 _engine: Engine | None = None
 
 

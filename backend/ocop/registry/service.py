@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from ocop.audit import service as audit
-from ocop.core import bulk, storage
+from ocop.core import bulk, changes, storage
 from ocop.core.caller import Caller
 from ocop.core.config import get_settings
 from ocop.core.dates import add_months, today
@@ -370,6 +370,7 @@ def create_product(session: Session, caller: Caller, data: ProductCreate) -> Pro
     session.add(product)
     session.flush()
     audit.record(session, caller, "product.create", "product", product.id, None, audit.snapshot(product))
+    changes.mark(session, "product", [product.id])
     session.commit()
     return get_product(session, caller, product.id or 0)
 
@@ -526,6 +527,7 @@ def record_certificate(session: Session, caller: Caller, data: CertificateCreate
         audit.record(session, caller, "certificate.supersede", "certificate", current.id, before,
                      audit.snapshot(current))
     audit.record(session, caller, "certificate.create", "certificate", cert.id, None, audit.snapshot(cert))
+    changes.mark(session, "product", [product.id])
     if commit:
         session.commit()
     return cert
@@ -546,6 +548,7 @@ def revoke_certificate(session: Session, caller: Caller, certificate_id: int, da
     apply_changes(cert, {"revocation_decision": data.decision_number, "revocation_date": data.decision_date,
                   "revocation_reason": data.reason})
     audit.record(session, caller, "certificate.revoke", "certificate", certificate_id, before, audit.snapshot(cert))
+    changes.mark(session, "product", [cert.product_id])
     session.commit()
     return get_certificate(session, caller, certificate_id)
 
@@ -850,4 +853,5 @@ def _apply_plans(session: Session, caller: Caller, plans: list[importer.RowPlan]
         audit.record_many(session, caller, "certificate.create", "certificate",
                           [(i, {**row, "id": i}) for row, i in zip(new_certificates, ids, strict=True)])
         counts["certificates_created"] += len(ids)
+    changes.mark(session, "product", [p.product_id for p in todo])
     return counts

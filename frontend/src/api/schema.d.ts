@@ -789,6 +789,258 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compliance/producers/{producer_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Producer */
+        get: operations["compliance-producer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Change Feed
+         * @description Changes in commit order; `next_cursor` is never null: pass it as `changed_since` to continue.
+         */
+        get: operations["compliance-feed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compliance/products/{product_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Product */
+        get: operations["compliance-product"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evidence/{evidence_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download */
+        get: operations["evidence-download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evidence/{evidence_id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Thumbnail */
+        get: operations["evidence-thumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Findings */
+        get: operations["findings-list"];
+        put?: never;
+        /** Create Finding */
+        post: operations["findings-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/findings/{finding_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Finding */
+        get: operations["findings-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Finding */
+        patch: operations["findings-update"];
+        trace?: never;
+    };
+    "/api/v1/findings/{finding_id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Actions */
+        get: operations["findings-actions"];
+        put?: never;
+        /** Create Action */
+        post: operations["findings-actions-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/findings/{finding_id}/actions/{action_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Action */
+        get: operations["findings-actions-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Action */
+        patch: operations["findings-actions-update"];
+        trace?: never;
+    };
+    "/api/v1/findings/{finding_id}/actions/{action_id}/response": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Respond
+         * @description The owner (the producer, or the unit's local officer) answers with what was done and its evidence.
+         */
+        post: operations["findings-actions-respond"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/findings/{finding_id}/actions/{action_id}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify
+         * @description The team accepts the answer, or rejects it with a comment (the action opens again).
+         */
+        post: operations["findings-actions-verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/findings/{finding_id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Finding Evidence */
+        get: operations["findings-evidence"];
+        put?: never;
+        /** Add Finding Evidence */
+        post: operations["findings-evidence-add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/findings/{finding_id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Timeline */
+        get: operations["findings-timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/findings/{finding_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Transition Finding */
+        post: operations["findings-transition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports": {
         parameters: {
             query?: never;
@@ -1102,10 +1354,184 @@ export interface paths {
         patch: operations["visits-update"];
         trace?: never;
     };
+    "/api/v1/visits/{visit_id}/answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Answers */
+        get: operations["visits-answers"];
+        /**
+         * Save Answers
+         * @description Create or replace answers; sending the same answers again changes nothing.
+         */
+        put: operations["visits-answers-save"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits/{visit_id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Visit Evidence */
+        get: operations["visits-evidence"];
+        put?: never;
+        /**
+         * Add Visit Evidence
+         * @description A photo or document from the site (type read from the content; 413 past OCOP_UPLOAD_MAX_BYTES).
+         */
+        post: operations["visits-evidence-add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits/{visit_id}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Record */
+        get: operations["visits-record"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Record
+         * @description Actual times, attendees present, GPS point and note, while the visit is being recorded.
+         */
+        patch: operations["visits-record-update"];
+        trace?: never;
+    };
+    "/api/v1/visits/{visit_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transition Visit
+         * @description planned → in_progress → submitted → approved (the head) → locked; the head returns or reopens with a
+         *     reason. Submitting proposes a finding for every failed item.
+         */
+        post: operations["visits-transition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActionCreate */
+        ActionCreate: {
+            /** Description */
+            description: string;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /**
+             * Kind
+             * @default corrective
+             * @enum {string}
+             */
+            kind: "corrective" | "preventive";
+            /**
+             * Owner Type
+             * @default producer
+             * @enum {string}
+             */
+            owner_type: "producer" | "unit";
+            /** Owner Unit Id */
+            owner_unit_id?: number | null;
+        };
+        /** ActionRead */
+        ActionRead: {
+            /** Description */
+            description: string;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Evidence Ids */
+            evidence_ids?: number[];
+            /** Finding Id */
+            finding_id: number;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Owner Producer Id */
+            owner_producer_id: number | null;
+            /** Owner Type */
+            owner_type: string;
+            /** Owner Unit Id */
+            owner_unit_id: number | null;
+            /** Rejections */
+            rejections: number;
+            /** Responded At */
+            responded_at: string | null;
+            /** Response */
+            response: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "responded" | "accepted";
+            /** Verification Comment */
+            verification_comment: string | null;
+            /** Verified At */
+            verified_at: string | null;
+            /** Version */
+            version: number;
+        };
+        /** ActionResponse */
+        ActionResponse: {
+            /** Evidence Ids */
+            evidence_ids?: number[];
+            /** Response */
+            response: string;
+        };
+        /** ActionUpdate */
+        ActionUpdate: {
+            /** Description */
+            description?: string | null;
+            /** Due Date */
+            due_date?: string | null;
+            /** Kind */
+            kind?: ("corrective" | "preventive") | null;
+        };
+        /** ActionVerification */
+        ActionVerification: {
+            /** Accepted */
+            accepted: boolean;
+            /** Comment */
+            comment?: string | null;
+        };
         /** AdminUnitCreate */
         AdminUnitCreate: {
             /** Code */
@@ -1284,6 +1710,59 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** AnswerIn */
+        AnswerIn: {
+            /** Item Code */
+            item_code: string;
+            /** Note */
+            note?: string | null;
+            /** Number Value */
+            number_value?: number | null;
+            /** Product Id */
+            product_id?: number | null;
+            /** Text Value */
+            text_value?: string | null;
+            /** Value */
+            value?: ("yes" | "no" | "na") | null;
+        };
+        /** AnswerList */
+        AnswerList: {
+            /** Items */
+            items: components["schemas"]["AnswerRead"][];
+        };
+        /** AnswerRead */
+        AnswerRead: {
+            /**
+             * Answered At
+             * Format: date-time
+             */
+            answered_at: string;
+            /** Failed */
+            failed: boolean;
+            /** Id */
+            id: number;
+            /** Item Code */
+            item_code: string;
+            /** Note */
+            note: string | null;
+            /** Number Value */
+            number_value: number | null;
+            /** Product Id */
+            product_id: number | null;
+            /** Text Value */
+            text_value: string | null;
+            /** Value */
+            value: string | null;
+            /** Version */
+            version: number;
+            /** Visit Id */
+            visit_id: number;
+        };
+        /** AnswersIn */
+        AnswersIn: {
+            /** Answers */
+            answers: components["schemas"]["AnswerIn"][];
+        };
         /** AttachmentRead */
         AttachmentRead: {
             /** Content Type */
@@ -1301,6 +1780,15 @@ export interface components {
             sha256: string;
             /** Size */
             size: number;
+        };
+        /** Attendee */
+        Attendee: {
+            /** Name */
+            name: string;
+            /** Organisation */
+            organisation?: string | null;
+            /** Title */
+            title?: string | null;
         };
         /** AuditEventRead */
         AuditEventRead: {
@@ -1354,10 +1842,26 @@ export interface components {
             /** File */
             file: string;
         };
+        /** Body_findings-evidence-add */
+        "Body_findings-evidence-add": {
+            /** Captured At */
+            captured_at?: string | null;
+            /** File */
+            file: string;
+        };
         /** Body_imports-create */
         "Body_imports-create": {
             /** File */
             file: string;
+        };
+        /** Body_visits-evidence-add */
+        "Body_visits-evidence-add": {
+            /** Captured At */
+            captured_at?: string | null;
+            /** File */
+            file: string;
+            /** Item Code */
+            item_code?: string | null;
         };
         /**
          * CampaignChecklist
@@ -1728,6 +2232,25 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** CertificateSummary */
+        CertificateSummary: {
+            /** Number */
+            number: string;
+            /** Stars */
+            stars: number;
+            /** Status */
+            status: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /**
+             * Valid To
+             * Format: date
+             */
+            valid_to: string;
+        };
         /** ChecklistItemIn */
         ChecklistItemIn: {
             /**
@@ -1860,6 +2383,32 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** ComplianceRead */
+        ComplianceRead: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            certificate: components["schemas"]["CertificateSummary"] | null;
+            open_findings: components["schemas"]["OpenFindings"];
+            /** Producer Id */
+            producer_id: number;
+            /** Product Id */
+            product_id: number;
+            /** Reasons */
+            reasons: components["schemas"]["ocop__compliance__schemas__Reason"][];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "compliant" | "conditional" | "non_compliant" | "expired" | "revoked" | "not_certified";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /**
          * ContentArea
          * @description One inspection content area (Nội dung kiểm tra); its number groups checklist items and findings.
@@ -1907,6 +2456,212 @@ export interface components {
             valid_from: string;
             /** Valid To */
             valid_to: string | null;
+        };
+        /** EvidenceRead */
+        EvidenceRead: {
+            /** Action Id */
+            action_id: number | null;
+            /** Captured At */
+            captured_at: string | null;
+            /** Content Type */
+            content_type: string;
+            /** Filename */
+            filename: string;
+            /** Finding Id */
+            finding_id: number | null;
+            /** Has Thumbnail */
+            has_thumbnail: boolean;
+            /** Id */
+            id: number;
+            /** Item Code */
+            item_code: string | null;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /** Visit Id */
+            visit_id: number | null;
+        };
+        /** FeedItem */
+        FeedItem: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            certificate: components["schemas"]["CertificateSummary"] | null;
+            open_findings: components["schemas"]["OpenFindings"];
+            /**
+             * Position
+             * @description The cursor at this change; pass it as changed_since to continue after it
+             */
+            position: string;
+            /** Producer Id */
+            producer_id: number;
+            /** Product Id */
+            product_id: number;
+            /** Reasons */
+            reasons: components["schemas"]["ocop__compliance__schemas__Reason"][];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "compliant" | "conditional" | "non_compliant" | "expired" | "revoked" | "not_certified";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** FeedPage */
+        FeedPage: {
+            /** Items */
+            items: components["schemas"]["FeedItem"][];
+            /**
+             * Next Cursor
+             * @description Never null: poll with it later when items is empty
+             */
+            next_cursor: string;
+        };
+        /** FindingCreate */
+        FindingCreate: {
+            /** Campaign Id */
+            campaign_id: number;
+            /**
+             * Category
+             * @default other
+             * @enum {string}
+             */
+            category: "local_management" | "operations" | "raw_materials" | "quality_management" | "food_safety" | "traceability" | "mark_use" | "labelling" | "environment" | "market" | "other";
+            /** Content Area */
+            content_area?: number | null;
+            /** Description */
+            description: string;
+            /** Internal Note */
+            internal_note?: string | null;
+            /** Item Code */
+            item_code?: string | null;
+            /** Legal Reference */
+            legal_reference?: string | null;
+            /** Producer Id */
+            producer_id: number;
+            /** Product Id */
+            product_id?: number | null;
+            /** Recommendation */
+            recommendation?: string | null;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "observation" | "minor" | "major" | "critical";
+            /** Visit Id */
+            visit_id?: number | null;
+        };
+        /** FindingRead */
+        FindingRead: {
+            /** Admin Unit Id */
+            admin_unit_id: number | null;
+            /** Allowed Transitions */
+            allowed_transitions?: string[];
+            /** Automatic */
+            automatic: boolean;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Category */
+            category: string;
+            /** Content Area */
+            content_area: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Escalation */
+            escalation: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Internal Note
+             * @description Never shown to local officers or producers
+             */
+            internal_note?: string | null;
+            /** Item Code */
+            item_code: string | null;
+            /** Legal Reference */
+            legal_reference: string | null;
+            /** Producer Id */
+            producer_id: number;
+            /** Producer Name */
+            producer_name?: string | null;
+            /** Product Id */
+            product_id: number | null;
+            /** Product Name */
+            product_name?: string | null;
+            /** Recommendation */
+            recommendation: string | null;
+            /** Repeat Count */
+            repeat_count: number;
+            /** Repeat Of Id */
+            repeat_of_id: number | null;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "observation" | "minor" | "major" | "critical";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "action_required" | "response_submitted" | "verified" | "closed" | "dismissed" | "escalated";
+            /** Status Reason */
+            status_reason: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+            /** Visit Id */
+            visit_id: number | null;
+        };
+        /** FindingTransition */
+        FindingTransition: {
+            /** Escalation */
+            escalation?: ("revocation_proposed" | "sanction_referred") | null;
+            /** Note */
+            note?: string | null;
+            /**
+             * To
+             * @enum {string}
+             */
+            to: "open" | "action_required" | "response_submitted" | "verified" | "closed" | "dismissed" | "escalated";
+        };
+        /** FindingUpdate */
+        FindingUpdate: {
+            /** Category */
+            category?: ("local_management" | "operations" | "raw_materials" | "quality_management" | "food_safety" | "traceability" | "mark_use" | "labelling" | "environment" | "market" | "other") | null;
+            /** Content Area */
+            content_area?: number | null;
+            /** Description */
+            description?: string | null;
+            /** Internal Note */
+            internal_note?: string | null;
+            /** Legal Reference */
+            legal_reference?: string | null;
+            /** Product Id */
+            product_id?: number | null;
+            /** Recommendation */
+            recommendation?: string | null;
+            /** Severity */
+            severity?: ("observation" | "minor" | "major" | "critical") | null;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -2139,6 +2894,31 @@ export interface components {
             /** Team Head */
             team_head: string | null;
         };
+        /** OpenFindings */
+        OpenFindings: {
+            /**
+             * Critical
+             * @default 0
+             */
+            critical: number;
+            /**
+             * Major
+             * @default 0
+             */
+            major: number;
+            /**
+             * Minor
+             * @default 0
+             */
+            minor: number;
+        };
+        /** Page[ActionRead] */
+        Page_ActionRead_: {
+            /** Items */
+            items: components["schemas"]["ActionRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** Page[AdminUnitRead] */
         Page_AdminUnitRead_: {
             /** Items */
@@ -2185,6 +2965,20 @@ export interface components {
         Page_ChecklistTemplateRead_: {
             /** Items */
             items: components["schemas"]["ChecklistTemplateRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Page[EvidenceRead] */
+        Page_EvidenceRead_: {
+            /** Items */
+            items: components["schemas"]["EvidenceRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Page[FindingRead] */
+        Page_FindingRead_: {
+            /** Items */
+            items: components["schemas"]["FindingRead"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -2313,6 +3107,32 @@ export interface components {
             description: string;
             /** Due Date */
             due_date?: string | null;
+        };
+        /** ProducerCompliance */
+        ProducerCompliance: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            open_findings: components["schemas"]["OpenFindings"];
+            /** Producer Id */
+            producer_id: number;
+            /** Products */
+            products: components["schemas"]["ComplianceRead"][];
+            /** Reasons */
+            reasons: components["schemas"]["ocop__compliance__schemas__Reason"][];
+            /**
+             * Status
+             * @description The worst status of the producer's products
+             * @enum {string}
+             */
+            status: "compliant" | "conditional" | "non_compliant" | "expired" | "revoked" | "not_certified";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** ProducerCreate */
         ProducerCreate: {
@@ -2551,18 +3371,6 @@ export interface components {
              */
             valid_to: string;
         };
-        /** Reason */
-        Reason: {
-            /**
-             * Code
-             * @enum {string}
-             */
-            code: "certificate_expired" | "certificate_expiring" | "certificate_revoked" | "never_inspected" | "stars" | "no_certificate";
-            /** Detail */
-            detail: string;
-            /** Weight */
-            weight: number;
-        };
         /**
          * Recipient
          * @description A line of 'Nơi nhận': who receives the document and why (B/c, t/h, …).
@@ -2711,7 +3519,7 @@ export interface components {
             /** Product Name */
             product_name: string | null;
             /** Reasons */
-            reasons: components["schemas"]["Reason"][];
+            reasons: components["schemas"]["ocop__campaigns__schemas__Reason"][];
             /** Score */
             score: number;
             /** Stars */
@@ -2885,6 +3693,31 @@ export interface components {
             role?: ("head" | "deputy" | "member" | "secretary") | null;
             /** Title */
             title?: string | null;
+        };
+        /** Timeline */
+        Timeline: {
+            /** Items */
+            items: components["schemas"]["TimelineEntry"][];
+        };
+        /** TimelineEntry */
+        TimelineEntry: {
+            /** Action */
+            action: string;
+            /** Actor */
+            actor: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Detail */
+            detail?: {
+                [key: string]: unknown;
+            } | null;
+            /** Entity Id */
+            entity_id: string;
+            /** Entity Type */
+            entity_type: string;
         };
         /** TokenResponse */
         TokenResponse: {
@@ -3102,6 +3935,75 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** VisitRecordRead */
+        VisitRecordRead: {
+            /** Actual End */
+            actual_end: string | null;
+            /** Actual Start */
+            actual_start: string | null;
+            /** Admin Unit Id */
+            admin_unit_id: number;
+            /** Allowed Transitions */
+            allowed_transitions: string[];
+            /** Approved At */
+            approved_at: string | null;
+            /** Attendees */
+            attendees: components["schemas"]["Attendee"][];
+            /** Campaign Id */
+            campaign_id: number;
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Gps Accuracy M */
+            gps_accuracy_m: number | null;
+            /** Gps Lat */
+            gps_lat: number | null;
+            /** Gps Lon */
+            gps_lon: number | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Locked At */
+            locked_at: string | null;
+            /** Place */
+            place: string;
+            /** Record Note */
+            record_note: string | null;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "planned" | "in_progress" | "submitted" | "approved" | "locked";
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Version */
+            version: number;
+        };
+        /** VisitRecordUpdate */
+        VisitRecordUpdate: {
+            /** Actual End */
+            actual_end?: string | null;
+            /** Actual Start */
+            actual_start?: string | null;
+            /** Attendees */
+            attendees?: components["schemas"]["Attendee"][] | null;
+            /** Gps Accuracy M */
+            gps_accuracy_m?: number | null;
+            /** Gps Lat */
+            gps_lat?: number | null;
+            /** Gps Lon */
+            gps_lon?: number | null;
+            /** Record Note */
+            record_note?: string | null;
+        };
         /** VisitTargetIn */
         VisitTargetIn: {
             /** Producer Id */
@@ -3119,6 +4021,16 @@ export interface components {
             product_id: number | null;
             /** Product Name */
             product_name: string | null;
+        };
+        /** VisitTransition */
+        VisitTransition: {
+            /** Note */
+            note?: string | null;
+            /**
+             * To
+             * @enum {string}
+             */
+            to: "planned" | "in_progress" | "submitted" | "approved" | "locked";
         };
         /** VisitUpdate */
         VisitUpdate: {
@@ -3168,6 +4080,27 @@ export interface components {
             team_member_id?: number | null;
             /** Visit Ids */
             visit_ids?: number[];
+        };
+        /** Reason */
+        ocop__campaigns__schemas__Reason: {
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "certificate_expired" | "certificate_expiring" | "certificate_revoked" | "never_inspected" | "stars" | "no_certificate";
+            /** Detail */
+            detail: string;
+            /** Weight */
+            weight: number;
+        };
+        /** Reason */
+        ocop__compliance__schemas__Reason: {
+            /** Code */
+            code: string;
+            /** Detail */
+            detail: string;
+            /** Finding Id */
+            finding_id?: number | null;
         };
     };
     responses: never;
@@ -5202,6 +6135,684 @@ export interface operations {
             };
         };
     };
+    "compliance-producer": {
+        parameters: {
+            query?: {
+                /** @description The status as it was on this day */
+                as_of?: string | null;
+            };
+            header?: {
+                "If-None-Match"?: string | null;
+            };
+            path: {
+                producer_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProducerCompliance"];
+                };
+            };
+            /** @description Not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "compliance-feed": {
+        parameters: {
+            query?: {
+                changed_since?: string | null;
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "compliance-product": {
+        parameters: {
+            query?: {
+                /** @description The status as it was on this day */
+                as_of?: string | null;
+            };
+            header?: {
+                "If-None-Match"?: string | null;
+            };
+            path: {
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplianceRead"];
+                };
+            };
+            /** @description Not modified */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "evidence-download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evidence_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "evidence-thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evidence_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "findings-list": {
+        parameters: {
+            query?: {
+                campaign_id?: number | null;
+                visit_id?: number | null;
+                producer_id?: number | null;
+                product_id?: number | null;
+                unit_id?: number | null;
+                status?: ("open" | "action_required" | "response_submitted" | "verified" | "closed" | "dismissed" | "escalated") | null;
+                severity?: ("observation" | "minor" | "major" | "critical") | null;
+                content_area?: number | null;
+                repeat?: boolean | null;
+                q?: string | null;
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FindingRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "findings-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindingCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "findings-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "findings-update": {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                finding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindingUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "findings-actions": {
+        parameters: {
+            query?: {
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                finding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ActionRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "findings-actions-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "findings-actions-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: number;
+                action_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "findings-actions-update": {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                finding_id: number;
+                action_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "findings-actions-respond": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: number;
+                action_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionResponse"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "findings-actions-verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: number;
+                action_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionVerification"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "findings-evidence": {
+        parameters: {
+            query?: {
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                finding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_EvidenceRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "findings-evidence-add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_findings-evidence-add"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "findings-timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeline"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "findings-transition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindingTransition"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "imports-list": {
         parameters: {
             query?: {
@@ -6070,6 +7681,246 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VisitRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "visits-answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnswerList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "visits-answers-save": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswersIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnswerList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "visits-evidence": {
+        parameters: {
+            query?: {
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                visit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_EvidenceRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "visits-evidence-add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_visits-evidence-add"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "visits-record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitRecordRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "visits-record-update": {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                visit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitRecordUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitRecordRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "visits-transition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitTransition"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitRecordRead"];
                 };
             };
             /** @description Validation Error */

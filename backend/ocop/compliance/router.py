@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Response
+
+from ocop.core.caller import CurrentCaller
+from ocop.core.db import SessionDep
+from ocop.core.pagination import PageDep
+
+from . import service
+from .schemas import ComplianceRead, FeedPage, ProducerCompliance
+
+router = APIRouter(prefix="/compliance", tags=["compliance"])
+IfNoneMatch = Annotated[str | None, Header(alias="If-None-Match")]
+AsOf = Annotated[date | None, Query(description="The status as it was on this day")]
+
+
+def _conditional(body: Any, response: Response, if_none_match: str | None) -> Any:
+    """ETag from the content; 304 when the caller already has it."""
+    tag = '"' + hashlib.sha256(body.model_dump_json().encode()).hexdigest()[:32] + '"'
+    if if_none_match and tag in {t.strip().removeprefix("W/") for t in if_none_match.split(",")}:
+        return Response(status_code=304, headers={"ETag": tag})
+    response.headers["ETag"] = tag
+    return body
+
+
+@router.get("/products", operation_id="compliance-feed", response_model=FeedPage)
+def change_feed(session: SessionDep, caller: CurrentCaller, page: PageDep,
+                changed_since: Annotated[str | None, Query(max_length=200)] = None) -> FeedPage:
+    """Changes in commit order; `next_cursor` is never null: pass it as `changed_since` to continue."""
+    return service.feed(session, caller, changed_since, page)
+
+
+@router.get("/products/{product_id}", operation_id="compliance-product", response_model=ComplianceRead,
+            responses={304: {"description": "Not modified"}})
+def product(product_id: int, session: SessionDep, caller: CurrentCaller, response: Response, as_of: AsOf = None,
+            if_none_match: IfNoneMatch = None) -> Any:
+    return _conditional(service.product_status(session, caller, product_id, as_of), response, if_none_match)
+
+
+@router.get("/producers/{producer_id}", operation_id="compliance-producer", response_model=ProducerCompliance,
+            responses={304: {"description": "Not modified"}})
+def producer(producer_id: int, session: SessionDep, caller: CurrentCaller, response: Response, as_of: AsOf = None,
+             if_none_match: IfNoneMatch = None) -> Any:
+    return _conditional(service.producer_status(session, caller, producer_id, as_of), response, if_none_match)

@@ -1,0 +1,223 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Header, Query, Request, Response, UploadFile, status
+from fastapi.responses import FileResponse
+
+from ocop.core.caller import CurrentCaller
+from ocop.core.db import SessionDep
+from ocop.core.pagination import PageDep
+from ocop.core.versioning import set_etag
+
+from . import service
+from .schemas import (
+    ActionCreate,
+    ActionPage,
+    ActionRead,
+    ActionResponse,
+    ActionUpdate,
+    ActionVerification,
+    AnswerList,
+    AnswersIn,
+    EvidencePage,
+    EvidenceRead,
+    FindingCreate,
+    FindingPage,
+    FindingRead,
+    FindingState,
+    FindingTransition,
+    FindingUpdate,
+    Severity,
+    Timeline,
+    VisitRecordRead,
+    VisitRecordUpdate,
+    VisitTransition,
+)
+
+router = APIRouter()
+IfMatch = Annotated[str | None, Header(alias="If-Match")]
+V, F = "visits", "findings"
+FILE: dict[int | str, dict[str, Any]] = {200: {"content": {"application/octet-stream": {}}}}
+
+
+def _declared(request: Request) -> int | None:
+    value = request.headers.get("content-length")
+    return int(value) if value and value.isdigit() else None
+
+
+def _with_etag(response: Response, body: Any) -> Any:
+    set_etag(response, body.version)
+    return body
+
+
+# ---- visit records --------------------------------------------------------------------------
+
+@router.get("/visits/{visit_id}/record", tags=[V], operation_id="visits-record", response_model=VisitRecordRead)
+def get_record(visit_id: int, session: SessionDep, caller: CurrentCaller, response: Response) -> VisitRecordRead:
+    return _with_etag(response, service.get_record(session, caller, visit_id))
+
+
+@router.patch("/visits/{visit_id}/record", tags=[V], operation_id="visits-record-update",
+              response_model=VisitRecordRead)
+def update_record(visit_id: int, data: VisitRecordUpdate, session: SessionDep, caller: CurrentCaller,
+                  response: Response, if_match: IfMatch = None) -> VisitRecordRead:
+    """Actual times, attendees present, GPS point and note, while the visit is being recorded."""
+    return _with_etag(response, service.update_record(session, caller, visit_id, data, if_match))
+
+
+@router.post("/visits/{visit_id}/transitions", tags=[V], operation_id="visits-transition",
+             response_model=VisitRecordRead)
+def transition_visit(visit_id: int, data: VisitTransition, session: SessionDep, caller: CurrentCaller,
+                     response: Response) -> VisitRecordRead:
+    """planned → in_progress → submitted → approved (the head) → locked; the head returns or reopens with a
+    reason. Submitting proposes a finding for every failed item."""
+    return _with_etag(response, service.transition_visit(session, caller, visit_id, data))
+
+
+@router.get("/visits/{visit_id}/answers", tags=[V], operation_id="visits-answers", response_model=AnswerList)
+def list_answers(visit_id: int, session: SessionDep, caller: CurrentCaller) -> AnswerList:
+    return service.list_answers(session, caller, visit_id)
+
+
+@router.put("/visits/{visit_id}/answers", tags=[V], operation_id="visits-answers-save", response_model=AnswerList)
+def save_answers(visit_id: int, data: AnswersIn, session: SessionDep, caller: CurrentCaller) -> AnswerList:
+    """Create or replace answers; sending the same answers again changes nothing."""
+    return service.save_answers(session, caller, visit_id, data)
+
+
+@router.get("/visits/{visit_id}/evidence", tags=[V], operation_id="visits-evidence", response_model=EvidencePage)
+def list_visit_evidence(visit_id: int, session: SessionDep, caller: CurrentCaller, page: PageDep) -> EvidencePage:
+    return service.list_evidence(session, caller, page, visit_id=visit_id)
+
+
+@router.post("/visits/{visit_id}/evidence", tags=[V], operation_id="visits-evidence-add", response_model=EvidenceRead,
+             status_code=status.HTTP_201_CREATED)
+def add_visit_evidence(visit_id: int, file: UploadFile, request: Request, session: SessionDep, caller: CurrentCaller,
+                       response: Response, item_code: Annotated[str | None, Form(max_length=30)] = None,
+                       captured_at: Annotated[datetime | None, Form()] = None) -> EvidenceRead:
+    """A photo or document from the site (type read from the content; 413 past OCOP_UPLOAD_MAX_BYTES)."""
+    e = service.add_visit_evidence(session, caller, visit_id, file.file, file.filename, _declared(request),
+                                   item_code, captured_at)
+    response.headers["Location"] = f"/api/v1/evidence/{e.id}"
+    return e
+
+
+# ---- findings -------------------------------------------------------------------------------
+
+@router.get("/findings", tags=[F], operation_id="findings-list", response_model=FindingPage)
+def list_findings(session: SessionDep, caller: CurrentCaller, page: PageDep, campaign_id: int | None = None,
+                  visit_id: int | None = None, producer_id: int | None = None, product_id: int | None = None,
+                  unit_id: int | None = None, status: FindingState | None = None, severity: Severity | None = None,
+                  content_area: Annotated[int | None, Query(ge=1, le=20)] = None, repeat: bool | None = None,
+                  q: Annotated[str | None, Query(max_length=100)] = None) -> FindingPage:
+    return service.list_findings(session, caller, page, campaign_id=campaign_id, visit_id=visit_id,
+                                 producer_id=producer_id, product_id=product_id, unit_id=unit_id, status=status,
+                                 severity=severity, content_area=content_area, repeat=repeat, q=q)
+
+
+@router.post("/findings", tags=[F], operation_id="findings-create", response_model=FindingRead,
+             status_code=status.HTTP_201_CREATED)
+def create_finding(data: FindingCreate, session: SessionDep, caller: CurrentCaller, response: Response) -> FindingRead:
+    f = service.create_finding(session, caller, data)
+    response.headers["Location"] = f"/api/v1/findings/{f.id}"
+    return _with_etag(response, f)
+
+
+@router.get("/findings/{finding_id}", tags=[F], operation_id="findings-get", response_model=FindingRead)
+def get_finding(finding_id: int, session: SessionDep, caller: CurrentCaller, response: Response) -> FindingRead:
+    return _with_etag(response, service.get_finding(session, caller, finding_id))
+
+
+@router.patch("/findings/{finding_id}", tags=[F], operation_id="findings-update", response_model=FindingRead)
+def update_finding(finding_id: int, data: FindingUpdate, session: SessionDep, caller: CurrentCaller,
+                   response: Response, if_match: IfMatch = None) -> FindingRead:
+    return _with_etag(response, service.update_finding(session, caller, finding_id, data, if_match))
+
+
+@router.post("/findings/{finding_id}/transitions", tags=[F], operation_id="findings-transition",
+             response_model=FindingRead)
+def transition_finding(finding_id: int, data: FindingTransition, session: SessionDep, caller: CurrentCaller,
+                       response: Response) -> FindingRead:
+    return _with_etag(response, service.transition_finding(session, caller, finding_id, data))
+
+
+@router.get("/findings/{finding_id}/timeline", tags=[F], operation_id="findings-timeline", response_model=Timeline)
+def timeline(finding_id: int, session: SessionDep, caller: CurrentCaller) -> Timeline:
+    return service.timeline(session, caller, finding_id)
+
+
+@router.get("/findings/{finding_id}/actions", tags=[F], operation_id="findings-actions", response_model=ActionPage)
+def list_actions(finding_id: int, session: SessionDep, caller: CurrentCaller, page: PageDep) -> ActionPage:
+    return service.list_actions(session, caller, finding_id, page)
+
+
+@router.post("/findings/{finding_id}/actions", tags=[F], operation_id="findings-actions-create",
+             response_model=ActionRead, status_code=status.HTTP_201_CREATED)
+def create_action(finding_id: int, data: ActionCreate, session: SessionDep, caller: CurrentCaller,
+                  response: Response) -> ActionRead:
+    a = service.create_action(session, caller, finding_id, data)
+    response.headers["Location"] = f"/api/v1/findings/{finding_id}/actions/{a.id}"
+    return _with_etag(response, a)
+
+
+@router.get("/findings/{finding_id}/actions/{action_id}", tags=[F], operation_id="findings-actions-get",
+            response_model=ActionRead)
+def get_action(finding_id: int, action_id: int, session: SessionDep, caller: CurrentCaller,
+               response: Response) -> ActionRead:
+    return _with_etag(response, service.get_action(session, caller, finding_id, action_id))
+
+
+@router.patch("/findings/{finding_id}/actions/{action_id}", tags=[F], operation_id="findings-actions-update",
+              response_model=ActionRead)
+def update_action(finding_id: int, action_id: int, data: ActionUpdate, session: SessionDep, caller: CurrentCaller,
+                  response: Response, if_match: IfMatch = None) -> ActionRead:
+    return _with_etag(response, service.update_action(session, caller, finding_id, action_id, data, if_match))
+
+
+@router.post("/findings/{finding_id}/actions/{action_id}/response", tags=[F], operation_id="findings-actions-respond",
+             response_model=ActionRead)
+def respond(finding_id: int, action_id: int, data: ActionResponse, session: SessionDep, caller: CurrentCaller,
+            response: Response) -> ActionRead:
+    """The owner (the producer, or the unit's local officer) answers with what was done and its evidence."""
+    return _with_etag(response, service.respond(session, caller, finding_id, action_id, data))
+
+
+@router.post("/findings/{finding_id}/actions/{action_id}/verification", tags=[F],
+             operation_id="findings-actions-verify", response_model=ActionRead)
+def verify(finding_id: int, action_id: int, data: ActionVerification, session: SessionDep, caller: CurrentCaller,
+           response: Response) -> ActionRead:
+    """The team accepts the answer, or rejects it with a comment (the action opens again)."""
+    return _with_etag(response, service.verify(session, caller, finding_id, action_id, data))
+
+
+@router.get("/findings/{finding_id}/evidence", tags=[F], operation_id="findings-evidence", response_model=EvidencePage)
+def list_finding_evidence(finding_id: int, session: SessionDep, caller: CurrentCaller,
+                          page: PageDep) -> EvidencePage:
+    return service.list_evidence(session, caller, page, finding_id=finding_id)
+
+
+@router.post("/findings/{finding_id}/evidence", tags=[F], operation_id="findings-evidence-add",
+             response_model=EvidenceRead, status_code=status.HTTP_201_CREATED)
+def add_finding_evidence(finding_id: int, file: UploadFile, request: Request, session: SessionDep,
+                         caller: CurrentCaller, response: Response,
+                         captured_at: Annotated[datetime | None, Form()] = None) -> EvidenceRead:
+    e = service.add_finding_evidence(session, caller, finding_id, file.file, file.filename, _declared(request),
+                                     captured_at)
+    response.headers["Location"] = f"/api/v1/evidence/{e.id}"
+    return e
+
+
+@router.get("/evidence/{evidence_id}", tags=[F], operation_id="evidence-download", response_class=FileResponse,
+            responses=FILE)
+def download(evidence_id: int, session: SessionDep, caller: CurrentCaller) -> Any:
+    path, name, content_type = service.evidence_file(session, caller, evidence_id)
+    return FileResponse(path, media_type=content_type, filename=name)
+
+
+@router.get("/evidence/{evidence_id}/thumbnail", tags=[F], operation_id="evidence-thumbnail",
+            response_class=FileResponse, responses=FILE)
+def thumbnail(evidence_id: int, session: SessionDep, caller: CurrentCaller) -> Any:
+    path, name, content_type = service.evidence_file(session, caller, evidence_id, thumbnail=True)
+    return FileResponse(path, media_type=content_type, filename=name)

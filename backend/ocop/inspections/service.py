@@ -1,0 +1,693 @@
+"""Inspection work: the record of a visit, checklist answers, findings, corrective actions and evidence.
+
+Every change that can move a product's compliance marks the product (`core.changes.mark`); the
+compliance domain recomputes it in the same transaction.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from ocop.audit import service as audit
+from ocop.audit.models import AuditEvent
+from ocop.campaigns import policies as campaign_policies
+from ocop.campaigns.models import Campaign, ChecklistItem, Visit, VisitTarget
+from ocop.core import changes, outbox, storage
+from ocop.core.caller import Caller
+from ocop.core.config import get_settings
+from ocop.core.dates import today
+from ocop.core.db import row_dict, utcnow
+from ocop.core.errors import Conflict, Forbidden, NotFound, field_error
+from ocop.core.pagination import PageParams, keyset_page
+from ocop.core.text import like_pattern
+from ocop.core.versioning import apply_changes, check_if_match
+from ocop.org import policies as org_policies
+from ocop.registry.models import Producer, Product
+
+from . import policies
+from .models import ChecklistAnswer, CorrectiveAction, Evidence, Finding
+from .schemas import (
+    ActionCreate,
+    ActionPage,
+    ActionRead,
+    ActionResponse,
+    ActionUpdate,
+    ActionVerification,
+    AnswerList,
+    AnswerRead,
+    AnswersIn,
+    EvidencePage,
+    EvidenceRead,
+    FindingCreate,
+    FindingPage,
+    FindingRead,
+    FindingTransition,
+    FindingUpdate,
+    Timeline,
+    TimelineEntry,
+    VisitRecordRead,
+    VisitRecordUpdate,
+    VisitTransition,
+)
+
+# visit record: from → {to: who}; who is "team" (any member), "head", or "head_or_runner"
+VISIT_TRANSITIONS: dict[str, dict[str, str]] = {
+    "planned": {"in_progress": "team"},
+    "in_progress": {"submitted": "team"},
+    "submitted": {"approved": "head", "in_progress": "head"},
+    "approved": {"locked": "head_or_runner", "in_progress": "head"},
+    "locked": {"in_progress": "head"},
+}
+CATEGORY_BY_AREA = {1: "local_management", 2: "operations", 3: "mark_use", 4: "quality_management"}
+ACTIVE_FINDINGS = ("open", "action_required", "response_submitted", "escalated")
+# finding: from → {to: who}; "team", "runner" (coordinator or leader), "escalator" (head, coordinator, leader)
+FINDING_TRANSITIONS: dict[str, dict[str, str]] = {
+    "open": {"action_required": "team", "dismissed": "team", "closed": "team_observation", "escalated": "escalator"},
+    "action_required": {"dismissed": "team", "escalated": "escalator"},
+    "response_submitted": {"verified": "team", "action_required": "team", "escalated": "escalator"},
+    "verified": {"closed": "team"},
+    "escalated": {"closed": "runner"},
+}
+
+
+# ---- visit records --------------------------------------------------------------------------
+
+def _visit(session: Session, caller: Caller, visit_id: int) -> Visit:
+    v = session.scalars(sa.select(Visit).join(Campaign, col(Campaign.id) == col(Visit.campaign_id)).where(
+        col(Visit.id) == visit_id, campaign_policies.visible_campaigns(caller),
+        campaign_policies.visible_visits(caller))).first()
+    if v is None:
+        raise NotFound(f"Visit {visit_id} does not exist.", code="visit_not_found")
+    return v
+
+
+def _visit_allowed(session: Session, caller: Caller, v: Visit) -> list[str]:
+    role = policies.team_role(session, caller, v.campaign_id)
+    runner = caller.kind == "user" and caller.has("coordinator", "leader")
+    allowed = []
+    for to, who in VISIT_TRANSITIONS.get(v.status, {}).items():
+        if (who == "team" and role is not None) or (who == "head" and role == "head") or (
+                who == "head_or_runner" and (role == "head" or runner)):
+            allowed.append(to)
+    return allowed
+
+
+def _record_read(session: Session, caller: Caller, v: Visit) -> VisitRecordRead:
+    return VisitRecordRead.model_validate({**row_dict(v), "allowed_transitions": _visit_allowed(session, caller, v)})
+
+
+def get_record(session: Session, caller: Caller, visit_id: int) -> VisitRecordRead:
+    return _record_read(session, caller, _visit(session, caller, visit_id))
+
+
+def _recording(session: Session, caller: Caller, visit_id: int) -> Visit:
+    v = _visit(session, caller, visit_id)
+    policies.require_team(session, caller, v.campaign_id)
+    if v.status != "in_progress":
+        raise Conflict("The visit is not being recorded: start it first, or reopen it.", code="visit_not_in_progress",
+                       current_status=v.status)
+    return v
+
+
+def update_record(session: Session, caller: Caller, visit_id: int, data: VisitRecordUpdate,
+                  if_match: str | None) -> VisitRecordRead:
+    v = _recording(session, caller, visit_id)
+    check_if_match(if_match, v.version)
+    changes_ = data.model_dump(exclude_unset=True)
+    if "attendees" in changes_:
+        changes_["attendees"] = [a.model_dump() for a in data.attendees or []]
+    before = audit.snapshot(v)
+    apply_changes(v, changes_)
+    if v.actual_start and v.actual_end and v.actual_end < v.actual_start:
+        raise field_error("actual_end", "The visit ends before it starts.")
+    audit.record(session, caller, "visit.record", "visit", v.id, before, audit.snapshot(v))
+    session.commit()
+    return _record_read(session, caller, v)
+
+
+def transition_visit(session: Session, caller: Caller, visit_id: int, data: VisitTransition) -> VisitRecordRead:
+    v = _visit(session, caller, visit_id)
+    targets = VISIT_TRANSITIONS.get(v.status, {})
+    if data.to not in targets:
+        raise Conflict(f"A visit in state '{v.status}' cannot move to '{data.to}'.", code="transition_not_allowed",
+                       allowed=list(targets))
+    allowed = _visit_allowed(session, caller, v)
+    if data.to not in allowed:
+        raise Forbidden(f"Your place in the team does not allow moving this visit to '{data.to}'.",
+                        code="transition_forbidden", allowed=allowed)
+    reopening = data.to == "in_progress" and v.status != "planned"
+    if reopening and not data.note:
+        raise field_error("note", "Give the reason for reopening or returning the visit (note).")
+    campaign = session.get(Campaign, v.campaign_id)
+    assert campaign is not None
+    if campaign.status not in ("issued", "in_progress", "reporting"):
+        raise Conflict("Visits are recorded while the plan is issued and in progress.", code="campaign_not_running")
+    before, now = audit.snapshot(v), utcnow()
+    if data.to == "in_progress" and v.status == "planned":
+        v.actual_start = v.actual_start or now
+        if campaign.status == "issued":  # the first visit starts the campaign
+            campaign.status = "in_progress"
+            campaign.version += 1
+            audit.record(session, caller, "campaign.in_progress", "campaign", campaign.id, None,
+                         {"status": "in_progress", "by": "first visit started"})
+            outbox.emit(session, "campaign.in_progress", "campaign", campaign.id,
+                        {"campaign_id": campaign.id, "from": "issued", "to": "in_progress"})
+    if data.to == "submitted":
+        v.actual_end, v.submitted_at = v.actual_end or now, now
+        _propose_findings(session, caller, v)
+    if data.to == "approved":
+        v.approved_at, v.approved_by = now, caller.id
+        outbox.emit(session, "visit.approved", "visit", v.id, {"visit_id": v.id, "campaign_id": v.campaign_id})
+    if data.to == "locked":
+        v.locked_at = now
+    if reopening:
+        v.approved_at = v.locked_at = None
+    v.status = data.to
+    apply_changes(v, {})
+    audit.record(session, caller, "visit.reopen" if reopening else f"visit.{data.to}", "visit", v.id, before,
+                 {**audit.snapshot(v), "note": data.note})
+    session.commit()
+    return _record_read(session, caller, v)
+
+
+def _items(session: Session, campaign: Campaign) -> dict[str, ChecklistItem]:
+    return {i.code: i for i in session.scalars(sa.select(ChecklistItem).where(
+        col(ChecklistItem.template_id) == campaign.checklist_template_id))}
+
+
+def list_answers(session: Session, caller: Caller, visit_id: int) -> AnswerList:
+    v = _visit(session, caller, visit_id)
+    if policies.is_outsider(caller):
+        raise NotFound("The checklist answers are the team's working record.", code="not_found")
+    rows = session.scalars(sa.select(ChecklistAnswer).where(col(ChecklistAnswer.visit_id) == v.id)
+                           .order_by(col(ChecklistAnswer.item_code), col(ChecklistAnswer.product_key)))
+    return AnswerList(items=[AnswerRead.model_validate(a, from_attributes=True) for a in rows])
+
+
+def save_answers(session: Session, caller: Caller, visit_id: int, data: AnswersIn) -> AnswerList:
+    """Create or replace answers (what a tablet sends when it is back online: sending twice changes nothing)."""
+    v = _recording(session, caller, visit_id)
+    campaign = session.get(Campaign, v.campaign_id)
+    assert campaign is not None
+    items = _items(session, campaign)
+    targets = set(session.scalars(sa.select(col(VisitTarget.product_id)).where(col(VisitTarget.visit_id) == v.id)))
+    producers = set(session.scalars(sa.select(col(VisitTarget.producer_id)).where(col(VisitTarget.visit_id) == v.id)))
+    existing = {(a.item_code, a.product_key): a for a in session.scalars(
+        sa.select(ChecklistAnswer).where(col(ChecklistAnswer.visit_id) == v.id))}
+    now = utcnow()
+    for i, a in enumerate(data.answers):
+        item = items.get(a.item_code)
+        loc = f"answers[{i}]"
+        if item is None:
+            raise field_error(f"{loc}.item_code", f"The campaign's checklist has no item {a.item_code}.")
+        if a.product_id is not None and a.product_id not in targets:
+            product = session.get(Product, a.product_id)
+            if product is None or product.producer_id not in producers:
+                raise field_error(f"{loc}.product_id", "The product is not one this visit inspects.")
+        problem = {"yes_no_na": a.value is None and "Answer yes, no or na (value).",
+                   "number": a.number_value is None and a.value != "na" and "Give the figure (number_value).",
+                   "text": a.text_value is None and a.value != "na" and "Write the answer (text_value)."}.get(
+            item.answer_type)
+        if problem:
+            raise field_error(f"{loc}.value", problem)
+        fields: dict[str, Any] = {"value": a.value, "number_value": a.number_value, "text_value": a.text_value, "note": a.note,
+                  "failed": item.answer_type in ("yes_no_na", "photo") and a.value == "no"}
+        key = (a.item_code, a.product_id or 0)
+        row = existing.get(key)
+        if row is None:
+            row = ChecklistAnswer(visit_id=v.id, item_code=a.item_code, checklist_item_id=item.id,  # type: ignore[arg-type]
+                                  product_id=a.product_id, product_key=a.product_id or 0, answered_by=caller.id,
+                                  answered_at=now, **fields)
+            session.add(row)
+            existing[key] = row
+        elif any(getattr(row, k) != val for k, val in fields.items()):
+            for k, val in fields.items():
+                setattr(row, k, val)
+            row.answered_by, row.answered_at, row.version = caller.id, now, row.version + 1
+    session.flush()
+    audit.record(session, caller, "visit.answers", "visit", v.id, None,
+                 {"answers": [a.model_dump(exclude_none=True) for a in data.answers]})
+    session.commit()
+    return list_answers(session, caller, visit_id)
+
+
+# ---- findings -------------------------------------------------------------------------------
+
+def _repeat_of(session: Session, producer_id: int, item_code: str | None, campaign_id: int) -> Finding | None:
+    if not item_code:
+        return None
+    return session.scalars(sa.select(Finding).where(
+        col(Finding.producer_id) == producer_id, col(Finding.item_code) == item_code,
+        col(Finding.campaign_id) != campaign_id, col(Finding.status) != "dismissed")
+        .order_by(col(Finding.created_at).desc(), col(Finding.id).desc())).first()
+
+
+def _new_finding(session: Session, caller: Caller, **fields: Any) -> Finding:
+    producer = session.get(Producer, fields["producer_id"])
+    assert producer is not None
+    earlier = _repeat_of(session, fields["producer_id"], fields.get("item_code"), fields["campaign_id"])
+    now = utcnow()
+    f = Finding(**fields, admin_unit_id=producer.admin_unit_id, product_key=fields.get("product_id") or 0,
+                repeat_of_id=earlier.id if earlier else None, repeat_count=(earlier.repeat_count + 1) if earlier else 0,
+                created_by=caller.id, created_at=now, updated_at=now)
+    session.add(f)
+    session.flush()
+    audit.record(session, caller, "finding.create", "finding", f.id, None, audit.snapshot(f))
+    outbox.emit(session, "finding.created", "finding", f.id, {
+        "finding_id": f.id, "campaign_id": f.campaign_id, "producer_id": f.producer_id, "product_id": f.product_id,
+        "severity": f.severity, "repeat_count": f.repeat_count})
+    _mark(session, f)
+    return f
+
+
+def _mark(session: Session, f: Finding) -> None:
+    if f.product_id:
+        changes.mark(session, "product", [f.product_id])
+    else:
+        changes.mark(session, "producer", [f.producer_id])
+
+
+def _propose_findings(session: Session, caller: Caller, v: Visit) -> None:
+    """A finding for every failed item of the visit that has none yet (idempotent across reopenings)."""
+    campaign = session.get(Campaign, v.campaign_id)
+    assert campaign is not None
+    items = {i.id: i for i in _items(session, campaign).values()}
+    producers = list(session.scalars(sa.select(col(VisitTarget.producer_id)).where(col(VisitTarget.visit_id) == v.id)))
+    failed = session.scalars(sa.select(ChecklistAnswer).where(col(ChecklistAnswer.visit_id) == v.id,
+                                                              col(ChecklistAnswer.failed).is_(True)))
+    for answer in failed:
+        item = items.get(answer.checklist_item_id)
+        if item is None or item.applies_to != "producer" or not producers:
+            continue
+        producer_id = producers[0]
+        if answer.product_id:
+            product = session.get(Product, answer.product_id)
+            producer_id = product.producer_id if product else producer_id
+        exists = session.scalar(sa.select(col(Finding.id)).where(
+            col(Finding.visit_id) == v.id, col(Finding.item_code) == item.code,
+            col(Finding.product_key) == (answer.product_id or 0)))
+        if exists:
+            continue
+        text = item.question + (f" — {answer.note}" if answer.note else "")
+        _new_finding(session, caller, campaign_id=v.campaign_id, visit_id=v.id, producer_id=producer_id,
+                     product_id=answer.product_id, content_area=item.content_area, checklist_item_id=item.id,
+                     item_code=item.code, category=CATEGORY_BY_AREA.get(item.content_area, "other"),
+                     severity=item.severity, description=f"Không đạt: {text}", legal_reference=item.legal_reference,
+                     recommendation=item.guidance, automatic=True)
+
+
+def _finding_allowed(session: Session, caller: Caller, f: Finding) -> list[str]:
+    role = policies.team_role(session, caller, f.campaign_id)
+    runner = caller.kind == "user" and caller.has("coordinator", "leader")
+    allowed = []
+    for to, who in FINDING_TRANSITIONS.get(f.status, {}).items():
+        ok = {"team": role is not None or runner,
+              "team_observation": (role is not None or runner) and f.severity == "observation",
+              "runner": runner, "escalator": role == "head" or runner}[who]
+        if ok:
+            allowed.append(to)
+    return allowed
+
+
+def _finding_stmt(caller: Caller) -> Any:
+    return (sa.select(Finding, col(Producer.name), col(Product.name))
+            .join(Producer, col(Producer.id) == col(Finding.producer_id))
+            .outerjoin(Product, col(Product.id) == col(Finding.product_id))
+            .where(policies.visible_findings(caller)))
+
+
+def _finding_read(session: Session, caller: Caller, row: Any, with_allowed: bool = True) -> FindingRead:
+    f, producer_name, product_name = row
+    data = {**row_dict(f), "producer_name": producer_name, "product_name": product_name,
+            "allowed_transitions": _finding_allowed(session, caller, f) if with_allowed else []}
+    if policies.is_outsider(caller):
+        data["internal_note"] = None
+    return FindingRead.model_validate(data)
+
+
+def _finding_row(session: Session, caller: Caller, finding_id: int) -> Any:
+    row = session.execute(_finding_stmt(caller).where(col(Finding.id) == finding_id)).first()
+    if row is None:
+        raise NotFound(f"Finding {finding_id} does not exist.", code="finding_not_found")
+    return row
+
+
+def get_finding(session: Session, caller: Caller, finding_id: int) -> FindingRead:
+    return _finding_read(session, caller, _finding_row(session, caller, finding_id))
+
+
+def list_findings(session: Session, caller: Caller, page: PageParams, *, campaign_id: int | None = None,
+                  visit_id: int | None = None, producer_id: int | None = None, product_id: int | None = None,
+                  unit_id: int | None = None, status: str | None = None, severity: str | None = None,
+                  content_area: int | None = None, repeat: bool | None = None, q: str | None = None) -> FindingPage:
+    stmt = _finding_stmt(caller)
+    for column, value in ((Finding.campaign_id, campaign_id), (Finding.visit_id, visit_id),
+                          (Finding.producer_id, producer_id), (Finding.product_id, product_id),
+                          (Finding.status, status), (Finding.severity, severity),
+                          (Finding.content_area, content_area)):
+        if value is not None:
+            stmt = stmt.where(col(column) == value)
+    if unit_id is not None:
+        stmt = stmt.where(col(Finding.admin_unit_id).in_(org_policies.units_within(unit_id)))
+    if repeat is not None:
+        stmt = stmt.where(col(Finding.repeat_count) > 0 if repeat else col(Finding.repeat_count) == 0)
+    if q:
+        stmt = stmt.where(col(Producer.search_name).like(like_pattern(q), escape="\\"))
+    rows, cursor = keyset_page(session, stmt, [col(Finding.id)], page, descending=True, key=lambda r: [r[0].id])
+    return FindingPage(items=[_finding_read(session, caller, r, with_allowed=False) for r in rows],
+                       next_cursor=cursor)
+
+
+def create_finding(session: Session, caller: Caller, data: FindingCreate) -> FindingRead:
+    campaign = session.scalars(sa.select(Campaign).where(col(Campaign.id) == data.campaign_id,
+                                                         campaign_policies.visible_campaigns(caller))).first()
+    if campaign is None:
+        raise field_error("campaign_id", f"Campaign {data.campaign_id} does not exist.")
+    policies.require_team(session, caller, campaign.id or 0, "write findings")
+    if session.get(Producer, data.producer_id) is None:
+        raise field_error("producer_id", f"Producer {data.producer_id} does not exist.")
+    if data.product_id is not None:
+        product = session.get(Product, data.product_id)
+        if product is None or product.producer_id != data.producer_id:
+            raise field_error("product_id", "The product is not one of the producer's.")
+    item = None
+    if data.visit_id is not None:
+        v = session.get(Visit, data.visit_id)
+        if v is None or v.campaign_id != campaign.id:
+            raise field_error("visit_id", "The visit is not part of this campaign.")
+    if data.item_code:
+        item = _items(session, campaign).get(data.item_code)
+        if item is None:
+            raise field_error("item_code", f"The campaign's checklist has no item {data.item_code}.")
+        if data.visit_id is not None and session.scalar(sa.select(col(Finding.id)).where(
+                col(Finding.visit_id) == data.visit_id, col(Finding.item_code) == data.item_code,
+                col(Finding.product_key) == (data.product_id or 0))):
+            raise Conflict("This visit already has a finding for this item.", code="duplicate_finding")
+    fields = data.model_dump()
+    if item is not None:
+        fields["checklist_item_id"] = item.id
+        fields["content_area"] = fields["content_area"] or item.content_area
+        fields["legal_reference"] = fields["legal_reference"] or item.legal_reference
+    f = _new_finding(session, caller, **fields)
+    session.commit()
+    return get_finding(session, caller, f.id or 0)
+
+
+def _editable_finding(session: Session, caller: Caller, finding_id: int) -> Finding:
+    f = _finding_row(session, caller, finding_id)[0]
+    if policies.team_role(session, caller, f.campaign_id) is None and not (
+            caller.kind == "user" and caller.has("coordinator")):
+        raise Forbidden("Only the campaign's team changes its findings.", code="not_in_team")
+    return f
+
+
+def update_finding(session: Session, caller: Caller, finding_id: int, data: FindingUpdate,
+                   if_match: str | None) -> FindingRead:
+    f = _editable_finding(session, caller, finding_id)
+    check_if_match(if_match, f.version)
+    if f.status in ("closed", "dismissed"):
+        raise Conflict("A closed or dismissed finding no longer changes.", code="finding_closed")
+    changes_ = data.model_dump(exclude_unset=True)
+    for field in ("category", "severity", "description"):
+        if field in changes_ and changes_[field] is None:
+            raise field_error(field, f"{field} cannot be empty.")
+    if changes_.get("product_id") is not None:
+        product = session.get(Product, changes_["product_id"])
+        if product is None or product.producer_id != f.producer_id:
+            raise field_error("product_id", "The product is not one of the producer's.")
+    before = audit.snapshot(f)
+    _mark(session, f)
+    if "product_id" in changes_:
+        changes_["product_key"] = changes_["product_id"] or 0
+    apply_changes(f, changes_)
+    _mark(session, f)
+    audit.record(session, caller, "finding.update", "finding", f.id, before, audit.snapshot(f))
+    session.commit()
+    return get_finding(session, caller, finding_id)
+
+
+def _set_finding_status(session: Session, caller: Caller, f: Finding, to: str, note: str | None = None,
+                        escalation: str | None = None) -> None:
+    before = f.status
+    apply_changes(f, {"status": to, "status_reason": note if note else f.status_reason,
+                      **({"escalation": escalation} if escalation else {})})
+    audit.record(session, caller, "finding.status", "finding", f.id, {"status": before},
+                 {"status": to, "note": note, "escalation": escalation})
+    outbox.emit(session, "finding.status_changed", "finding", f.id,
+                {"finding_id": f.id, "from": before, "to": to, "note": note, "escalation": escalation})
+    _mark(session, f)
+
+
+def transition_finding(session: Session, caller: Caller, finding_id: int, data: FindingTransition) -> FindingRead:
+    f = _finding_row(session, caller, finding_id)[0]
+    targets = FINDING_TRANSITIONS.get(f.status, {})
+    if data.to not in targets:
+        raise Conflict(f"A finding in state '{f.status}' cannot move to '{data.to}'.", code="transition_not_allowed",
+                       allowed=list(targets))
+    allowed = _finding_allowed(session, caller, f)
+    if data.to not in allowed:
+        raise Forbidden(f"You may not move this finding to '{data.to}'.", code="transition_forbidden",
+                        allowed=allowed)
+    if data.to in ("dismissed", "escalated", "action_required") and not data.note:
+        raise field_error("note", "Give the reason (note).")
+    if data.to == "escalated" and not data.escalation:
+        raise field_error("escalation", "Say whether revocation is proposed or a sanction referred (escalation).")
+    _set_finding_status(session, caller, f, data.to, data.note, data.escalation)
+    session.commit()
+    return get_finding(session, caller, finding_id)
+
+
+def timeline(session: Session, caller: Caller, finding_id: int) -> Timeline:
+    """What happened to a finding, its actions and its evidence, oldest first."""
+    f = _finding_row(session, caller, finding_id)[0]
+    actions = [str(a) for a in session.scalars(sa.select(col(CorrectiveAction.id)).where(
+        col(CorrectiveAction.finding_id) == f.id))]
+    rows = session.scalars(sa.select(AuditEvent).where(sa.or_(
+        sa.and_(col(AuditEvent.entity_type) == "finding", col(AuditEvent.entity_id) == str(f.id)),
+        sa.and_(col(AuditEvent.entity_type) == "corrective_action", col(AuditEvent.entity_id).in_(actions)),
+    )).order_by(col(AuditEvent.id)))
+    hide = policies.is_outsider(caller)
+    items = []
+    for e in rows:
+        detail = e.after
+        if hide and isinstance(detail, dict):
+            detail = {k: v for k, v in detail.items() if k != "internal_note"}
+        items.append(TimelineEntry(at=e.occurred_at, action=e.action, actor=e.actor_name, entity_type=e.entity_type,
+                                   entity_id=e.entity_id, detail=detail))
+    return Timeline(items=items)
+
+
+# ---- corrective actions ---------------------------------------------------------------------
+
+def _action_read(session: Session, a: CorrectiveAction, day: date) -> ActionRead:
+    evidence = list(session.scalars(sa.select(col(Evidence.id)).where(col(Evidence.action_id) == a.id)
+                                    .order_by(col(Evidence.id))))
+    return ActionRead.model_validate({**row_dict(a), "evidence_ids": evidence,
+                                      "overdue": a.status == "open" and a.due_date < day})
+
+
+def list_actions(session: Session, caller: Caller, finding_id: int, page: PageParams) -> ActionPage:
+    _finding_row(session, caller, finding_id)
+    stmt = sa.select(CorrectiveAction).where(col(CorrectiveAction.finding_id) == finding_id)
+    rows, cursor = keyset_page(session, stmt, [col(CorrectiveAction.id)], page, key=lambda r: [r[0].id])
+    day = today()
+    return ActionPage(items=[_action_read(session, r[0], day) for r in rows], next_cursor=cursor)
+
+
+def _action(session: Session, caller: Caller, finding_id: int, action_id: int) -> tuple[Finding, CorrectiveAction]:
+    f = _finding_row(session, caller, finding_id)[0]
+    a = session.get(CorrectiveAction, action_id)
+    if a is None or a.finding_id != f.id:
+        raise NotFound(f"Action {action_id} does not exist.", code="action_not_found")
+    return f, a
+
+
+def get_action(session: Session, caller: Caller, finding_id: int, action_id: int) -> ActionRead:
+    return _action_read(session, _action(session, caller, finding_id, action_id)[1], today())
+
+
+def create_action(session: Session, caller: Caller, finding_id: int, data: ActionCreate) -> ActionRead:
+    f = _editable_finding(session, caller, finding_id)
+    if f.status not in ("open", "action_required", "response_submitted"):
+        raise Conflict("Actions are set on open findings.", code="finding_not_open", current_status=f.status)
+    if data.owner_type == "unit":
+        unit = data.owner_unit_id or f.admin_unit_id
+        if unit is None:
+            raise field_error("owner_unit_id", "Name the unit that owns the action.")
+    now = utcnow()
+    a = CorrectiveAction(kind=data.kind, description=data.description, owner_type=data.owner_type,
+                         owner_producer_id=f.producer_id if data.owner_type == "producer" else None,
+                         owner_unit_id=(data.owner_unit_id or f.admin_unit_id) if data.owner_type == "unit" else None,
+                         due_date=data.due_date, finding_id=f.id, created_by=caller.id, created_at=now,  # type: ignore[arg-type]
+                         updated_at=now)
+    session.add(a)
+    session.flush()
+    audit.record(session, caller, "action.create", "corrective_action", a.id, None, audit.snapshot(a))
+    if f.status in ("open", "response_submitted"):
+        _set_finding_status(session, caller, f, "action_required")
+    _mark(session, f)
+    session.commit()
+    return _action_read(session, a, today())
+
+
+def update_action(session: Session, caller: Caller, finding_id: int, action_id: int, data: ActionUpdate,
+                  if_match: str | None) -> ActionRead:
+    f, a = _action(session, caller, finding_id, action_id)
+    _editable_finding(session, caller, finding_id)
+    check_if_match(if_match, a.version)
+    if a.status == "accepted":
+        raise Conflict("An accepted action no longer changes.", code="action_closed")
+    changes_ = data.model_dump(exclude_unset=True)
+    for field in ("kind", "description", "due_date"):
+        if field in changes_ and changes_[field] is None:
+            raise field_error(field, f"{field} cannot be empty.")
+    before = audit.snapshot(a)
+    apply_changes(a, changes_)
+    audit.record(session, caller, "action.update", "corrective_action", a.id, before, audit.snapshot(a))
+    _mark(session, f)
+    session.commit()
+    return _action_read(session, a, today())
+
+
+def respond(session: Session, caller: Caller, finding_id: int, action_id: int, data: ActionResponse) -> ActionRead:
+    f, a = _action(session, caller, finding_id, action_id)
+    if not policies.is_owner(session, caller, a):
+        raise Forbidden("Only the action's owner answers it.", code="not_action_owner")
+    if a.status != "open":
+        raise Conflict("The action has been answered already; wait for the inspector's verification.",
+                       code="action_not_open", current_status=a.status)
+    for eid in data.evidence_ids:
+        ev = session.get(Evidence, eid)
+        if ev is None or ev.finding_id != f.id:
+            raise field_error("evidence_ids", f"Evidence {eid} was not attached to this finding.")
+        ev.action_id = a.id
+    before, now = audit.snapshot(a), utcnow()
+    apply_changes(a, {"status": "responded", "response": data.response, "responded_at": now,
+                      "responded_by": caller.id})
+    audit.record(session, caller, "action.respond", "corrective_action", a.id, before, audit.snapshot(a))
+    open_left = session.scalar(sa.select(sa.func.count()).where(col(CorrectiveAction.finding_id) == f.id,
+                                                                col(CorrectiveAction.status) == "open"))
+    if not open_left and f.status == "action_required":
+        _set_finding_status(session, caller, f, "response_submitted")
+    _mark(session, f)
+    session.commit()
+    return _action_read(session, a, today())
+
+
+def verify(session: Session, caller: Caller, finding_id: int, action_id: int, data: ActionVerification) -> ActionRead:
+    f, a = _action(session, caller, finding_id, action_id)
+    policies.require_team(session, caller, f.campaign_id, "verify corrective actions")
+    if a.status != "responded":
+        raise Conflict("Only an answered action is verified.", code="action_not_responded", current_status=a.status)
+    before, now = audit.snapshot(a), utcnow()
+    if data.accepted:
+        apply_changes(a, {"status": "accepted", "verification_comment": data.comment, "verified_at": now,
+                          "verified_by": caller.id})
+    else:
+        apply_changes(a, {"status": "open", "verification_comment": data.comment, "verified_at": now,
+                          "verified_by": caller.id, "rejections": a.rejections + 1})
+    audit.record(session, caller, "action.verify", "corrective_action", a.id, before,
+                 {**audit.snapshot(a), "accepted": data.accepted})
+    statuses = set(session.scalars(sa.select(col(CorrectiveAction.status)).where(
+        col(CorrectiveAction.finding_id) == f.id)))
+    if statuses == {"accepted"} and f.status in ("response_submitted", "action_required"):
+        _set_finding_status(session, caller, f, "verified", data.comment)
+    elif not data.accepted and f.status == "response_submitted":
+        _set_finding_status(session, caller, f, "action_required", data.comment)
+    _mark(session, f)
+    session.commit()
+    return _action_read(session, a, today())
+
+
+def notify_overdue(session: Session, day: date | None = None) -> int:
+    """The daily job's part: an `action.overdue` event, once, for each open action past its due date."""
+    day = day or today()
+    late = list(session.scalars(sa.select(CorrectiveAction).where(
+        col(CorrectiveAction.status) == "open", col(CorrectiveAction.due_date) < day,
+        col(CorrectiveAction.overdue_notified_on).is_(None))))
+    for a in late:
+        a.overdue_notified_on = day
+        outbox.emit(session, "action.overdue", "corrective_action", a.id, {
+            "action_id": a.id, "finding_id": a.finding_id, "due_date": a.due_date.isoformat()})
+        f = session.get(Finding, a.finding_id)
+        if f is not None:
+            _mark(session, f)
+    return len(late)
+
+
+# ---- evidence -------------------------------------------------------------------------------
+
+def _evidence_read(e: Evidence) -> EvidenceRead:
+    return EvidenceRead.model_validate({**row_dict(e), "has_thumbnail": e.thumbnail_key is not None})
+
+
+def _store(session: Session, caller: Caller, upload: BinaryIO, filename: str | None, declared: int | None,
+           captured_at: Any, **links: Any) -> EvidenceRead:
+    stored = storage.store_upload(upload, filename, declared, get_settings().upload_max_bytes, thumbnail=True)
+    e = Evidence(**links, filename=stored.filename, content_type=stored.content_type, size=stored.size,
+                 sha256=stored.sha256, storage_key=stored.key, thumbnail_key=stored.thumbnail_key,
+                 captured_at=captured_at, uploaded_by=caller.id, uploaded_at=utcnow())
+    session.add(e)
+    session.flush()
+    audit.record(session, caller, "evidence.upload", "evidence", e.id, None, audit.snapshot(e))
+    session.commit()
+    return _evidence_read(e)
+
+
+def add_visit_evidence(session: Session, caller: Caller, visit_id: int, upload: BinaryIO, filename: str | None,
+                       declared: int | None, item_code: str | None, captured_at: Any) -> EvidenceRead:
+    v = _recording(session, caller, visit_id)
+    if item_code:
+        campaign = session.get(Campaign, v.campaign_id)
+        assert campaign is not None
+        if item_code not in _items(session, campaign):
+            raise field_error("item_code", f"The campaign's checklist has no item {item_code}.")
+    return _store(session, caller, upload, filename, declared, captured_at, visit_id=v.id, item_code=item_code)
+
+
+def add_finding_evidence(session: Session, caller: Caller, finding_id: int, upload: BinaryIO, filename: str | None,
+                         declared: int | None, captured_at: Any) -> EvidenceRead:
+    f = _finding_row(session, caller, finding_id)[0]
+    owner = any(policies.is_owner(session, caller, a) for a in session.scalars(
+        sa.select(CorrectiveAction).where(col(CorrectiveAction.finding_id) == f.id)))
+    if not owner:
+        policies.require_team(session, caller, f.campaign_id, "attach evidence")
+    return _store(session, caller, upload, filename, declared, captured_at, finding_id=f.id, visit_id=f.visit_id)
+
+
+def list_evidence(session: Session, caller: Caller, page: PageParams, *, visit_id: int | None = None,
+                  finding_id: int | None = None) -> EvidencePage:
+    if visit_id is not None:
+        _visit(session, caller, visit_id)
+        if policies.is_outsider(caller):
+            raise NotFound("The visit's evidence is the team's working record.", code="not_found")
+        stmt = sa.select(Evidence).where(col(Evidence.visit_id) == visit_id)
+    else:
+        _finding_row(session, caller, finding_id or 0)
+        stmt = sa.select(Evidence).where(col(Evidence.finding_id) == finding_id)
+    rows, cursor = keyset_page(session, stmt, [col(Evidence.id)], page, key=lambda r: [r[0].id])
+    return EvidencePage(items=[_evidence_read(r[0]) for r in rows], next_cursor=cursor)
+
+
+def evidence_file(session: Session, caller: Caller, evidence_id: int, thumbnail: bool = False) -> tuple[Path, str, str]:
+    e = session.get(Evidence, evidence_id)
+    visible = False
+    if e is not None and e.finding_id is not None:
+        visible = session.scalar(sa.select(sa.literal(1)).select_from(Finding).where(
+            col(Finding.id) == e.finding_id, policies.visible_findings(caller))) is not None
+    if e is not None and not visible and e.visit_id is not None and not policies.is_outsider(caller):
+        visible = session.scalar(sa.select(sa.literal(1)).select_from(Visit).join(
+            Campaign, col(Campaign.id) == col(Visit.campaign_id)).where(
+            col(Visit.id) == e.visit_id, campaign_policies.visible_campaigns(caller))) is not None
+    if e is None or not visible:
+        raise NotFound(f"Evidence {evidence_id} does not exist.", code="evidence_not_found")
+    if thumbnail:
+        if e.thumbnail_key is None:
+            raise NotFound("This evidence has no thumbnail.", code="thumbnail_not_found")
+        return storage.path_of(e.thumbnail_key), f"{Path(e.filename).stem}-nho.jpg", "image/jpeg"
+    return storage.path_of(e.storage_key), e.filename, e.content_type
+
