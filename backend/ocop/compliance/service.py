@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from ocop.core import changes, outbox
+from ocop.core import bulk, changes, outbox
 from ocop.core.caller import Caller
 from ocop.core.dates import today
 from ocop.core.db import utcnow
@@ -37,6 +37,8 @@ from .schemas import (
     Reason,
 )
 
+CERT_FIELDS = ("certificate_number", "stars", "valid_from", "valid_to", "revocation_date", "revocation_reason",
+               "superseded_on")
 OPEN_FINDINGS = ("open", "action_required", "response_submitted", "escalated")
 COUNTED = ("minor", "major", "critical")
 RANK = {"not_certified": 0, "compliant": 1, "conditional": 2, "expired": 3, "non_compliant": 4, "revoked": 5}
@@ -54,7 +56,7 @@ class Derived:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def derive(cert: Certificate | None, findings: list[Finding], actions: list[CorrectiveAction], day: date,
+def derive(cert: Any, findings: list[Finding], actions: list[CorrectiveAction], day: date,
            product_created: date) -> Derived:
     """The status of one product on `day`, with the reasons that make it so."""
     reasons: list[dict[str, Any]] = []
@@ -120,13 +122,18 @@ def _expiring_days() -> int:
 
 def _load(session: Session, product_ids: set[int], day: date) -> dict[int, Derived]:
     ids = sorted(product_ids)
-    rows = session.execute(sa.select(col(Product.id), col(Product.producer_id), col(Product.created_at), Certificate)
-                           .outerjoin(Certificate, col(Certificate.id) == col(Product.current_certificate_id))
-                           .where(col(Product.id).in_(ids))).all()
+    cert_columns = [col(getattr(Certificate, c)) for c in CERT_FIELDS]
+    found = session.execute(sa.select(col(Product.id), col(Product.producer_id), col(Product.created_at),
+                                      col(Certificate.id).label("cert_id"), *cert_columns)
+                            .outerjoin(Certificate, col(Certificate.id) == col(Product.current_certificate_id))
+                            .where(bulk.among(session, col(Product.id), ids))).all()
+    # plain rows, not ORM objects: a row has the attributes status_of and derive read
+    rows = [(r[0], r[1], r[2], r if r.cert_id is not None else None) for r in found]
     producers = {r[1] for r in rows}
     findings = list(session.scalars(sa.select(Finding).where(
-        col(Finding.status).in_(OPEN_FINDINGS), col(Finding.producer_id).in_(producers),
-        sa.or_(col(Finding.product_id).in_(ids), col(Finding.product_id).is_(None))))) if producers else []
+        col(Finding.status).in_(OPEN_FINDINGS), bulk.among(session, col(Finding.producer_id), sorted(producers)),
+        sa.or_(bulk.among(session, col(Finding.product_id), ids), col(Finding.product_id).is_(None))))) \
+        if producers else []
     by_product: dict[int, list[Finding]] = defaultdict(list)
     by_producer: dict[int, list[Finding]] = defaultdict(list)
     for f in findings:
@@ -151,22 +158,23 @@ def recompute(session: Session, product_ids: set[int]) -> int:
         return 0
     day, now = today(), utcnow()
     derived = _load(session, set(product_ids), day)
+    ids = list(derived)
     current = {s.product_id: s for s in session.scalars(sa.select(ComplianceStatus).where(
-        col(ComplianceStatus.product_id).in_(list(derived))))}
+        bulk.among(session, col(ComplianceStatus.product_id), ids)))}
     units = dict(session.execute(sa.select(col(Product.id), col(Producer.admin_unit_id))
                                  .join(Producer, col(Producer.id) == col(Product.producer_id))
-                                 .where(col(Product.id).in_(list(derived)))).all())
+                                 .where(bulk.among(session, col(Product.id), ids))).all())
     last_effective = dict(session.execute(
         sa.select(col(ComplianceHistory.product_id), sa.func.max(ComplianceHistory.effective_from))
-        .where(col(ComplianceHistory.product_id).in_(list(derived))).group_by(col(ComplianceHistory.product_id))).all())
-    changed = []
+        .where(bulk.among(session, col(ComplianceHistory.product_id), ids))
+        .group_by(col(ComplianceHistory.product_id))).all())
+    changed, fresh = [], []
     for pid, d in derived.items():
         row = current.get(pid)
         if row is None:
-            row = ComplianceStatus(product_id=pid, producer_id=d.extra["producer_id"], status=d.status,
-                                   reasons=d.reasons, certificate=d.certificate, open_findings=d.open_findings,
-                                   next_check_on=d.next_check_on, admin_unit_id=units.get(pid), updated_at=now)
-            session.add(row)
+            fresh.append({"product_id": pid, "producer_id": d.extra["producer_id"], "admin_unit_id": units.get(pid),
+                          "status": d.status, "reasons": d.reasons, "certificate": d.certificate,
+                          "open_findings": d.open_findings, "next_check_on": d.next_check_on, "updated_at": now})
         elif (row.status, row.reasons, row.certificate, row.open_findings) == (
                 d.status, d.reasons, d.certificate, d.open_findings):
             if row.next_check_on != d.next_check_on:
@@ -181,8 +189,8 @@ def recompute(session: Session, product_ids: set[int]) -> int:
                 outbox.emit(session, "compliance.changed", "product", pid,
                             {"product_id": pid, "producer_id": row.producer_id, "from": before, "to": d.status,
                              "reasons": d.reasons})
-        if row.product_id in current and not d.time_driven:
-            d.effective_from = day  # a change made now takes effect today
+            if not d.time_driven:
+                d.effective_from = day  # a change made now takes effect today
         if pid in last_effective:
             d.effective_from = max(d.effective_from, last_effective[pid])
         changed.append((pid, d))
@@ -191,11 +199,13 @@ def recompute(session: Session, product_ids: set[int]) -> int:
     session.flush()
     pg = session.get_bind().dialect.name == "postgresql"
     txid = session.scalar(sa.text("SELECT txid_current()")) if pg else None
-    session.execute(sa.insert(ComplianceHistory), [
+    bulk.insert_rows(session, ComplianceStatus, fresh, returning_ids=False)
+    bulk.insert_rows(session, ComplianceHistory, [
         {"product_id": pid, "effective_from": d.effective_from, "status": d.status, "reasons": d.reasons,
-         "certificate": d.certificate, "open_findings": d.open_findings, "recorded_at": now} for pid, d in changed])
-    session.execute(sa.insert(ComplianceChange), [{"product_id": pid, "txid": txid, "changed_at": now}
-                                                  for pid, _ in changed])
+         "certificate": d.certificate, "open_findings": d.open_findings, "recorded_at": now} for pid, d in changed],
+        returning_ids=False)
+    bulk.insert_rows(session, ComplianceChange, [{"product_id": pid, "txid": txid, "changed_at": now}
+                                                 for pid, _ in changed], returning_ids=False)
     return len(changed)
 
 

@@ -72,3 +72,12 @@ def set_references(session: Session, model: Any, column: str, pairs: Sequence[tu
         return
     conn.execute(sa.update(table).where(table.c.id == sa.bindparam("key")).values({column: sa.bindparam("value")}),
                  [{"key": k, "value": v} for k, v in pairs])
+
+
+def among(session: Session, column: Any, ids: Sequence[int]) -> sa.ColumnElement[bool]:
+    """`column IN ids` for a long list of integer keys: one array parameter on PostgreSQL (the driver does not
+    parse thousands of placeholders), an expanding IN elsewhere."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.cast(sa.bindparam(None, list(ids), type_=ARRAY(sa.BigInteger)),
+                                         ARRAY(sa.BigInteger)))
+    return column.in_(list(ids))
