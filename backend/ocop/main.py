@@ -16,7 +16,7 @@ from starlette.routing import Match, Route
 from starlette.types import Scope
 
 from . import __version__
-from .api import authenticated, public
+from .api import authenticated, hot_reads, public
 from .core import metrics
 from .core.config import get_settings
 from .core.db import get_engine
@@ -96,6 +96,7 @@ def create_app() -> FastAPI:
 
     app.include_router(public, prefix=API_PREFIX)
     app.include_router(authenticated, prefix=API_PREFIX)
+    app.include_router(hot_reads, prefix=API_PREFIX)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -57,7 +57,7 @@ def test_walk_the_whole_workflow_with_the_right_roles(client, session, as_user):
     # not ready: the team has no head
     r = move(client, co, c["id"], "submitted")
     assert r.status_code == 409 and r.json()["code"] == "campaign_incomplete"
-    assert any("head" in p for p in r.json()["problems"])
+    assert any("head" in p for p in r.json()["problems"]) and r.json()["problem_codes"] == ["no_head"]
     add_head(client, session, co, c["id"])
     # wrong state: a draft cannot be issued
     r = move(client, leader, c["id"], "issued")

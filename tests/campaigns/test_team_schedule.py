@@ -35,7 +35,11 @@ def test_exactly_one_head_from_the_lead_agencys_leadership(client, session, as_u
     # hand over: the outside head becomes deputy, then the director leads
     r = client.patch(f"{url}/{outside['id']}", json={"role": "deputy"}, headers={**co, "If-Match": '"1"'})
     assert r.status_code == 200 and r.json()["role"] == "deputy"
-    assert client.post(url, json={"user_id": user(session, "leader"), "role": "head"}, headers=co).status_code == 201
+    leader = client.post(url, json={"user_id": user(session, "leader"), "role": "head"}, headers=co)
+    assert leader.status_code == 201
+    # making the deputy head again, while the director leads, is refused like a second POST
+    r = client.patch(f"{url}/{outside['id']}", json={"role": "head"}, headers={**co, "If-Match": '"2"'})
+    assert r.status_code == 409 and r.json()["code"] == "team_head_exists"
     r = client.post(url, json={"user_id": user(session, "leader"), "role": "member"}, headers=co)
     assert r.status_code == 409 and r.json()["code"] == "team_member_exists"
     r = client.post(url, json={"role": "member"}, headers=co)

@@ -216,3 +216,16 @@ def test_change_feed_misses_nothing_under_concurrent_writes(template):
                                                                - sa.text("interval '1 minute'")))
         s.commit()
     engine.dispose()
+
+
+def test_the_fast_read_says_what_the_full_read_says(client, session, as_user):
+    h = as_user("coordinator")
+    for name in ("Na Chi Lăng", "Trà diếp cá Lúa Vy", "Rượu men lá A Múi"):
+        pid = product_id(session, name)
+        fast = client.get(f"{API}/compliance/products/{pid}", headers=h)
+        full = client.get(f"{API}/compliance/products/{pid}", params={"as_of": today().isoformat()}, headers=h)
+        assert fast.status_code == full.status_code == 200
+        assert fast.json() == {**full.json(), "updated_at": fast.json()["updated_at"]}
+        assert fast.headers["content-type"] == "application/json"
+    assert client.get(f"{API}/compliance/products/999999", headers=h).status_code == 404
+    assert client.get(f"{API}/compliance/products/1", headers={"Authorization": "Bearer nope"}).status_code == 401

@@ -147,10 +147,7 @@ def logout(session: Session, token: str | None) -> None:
 
 
 def caller_from_token(session: Session, token: str) -> Caller:
-    try:
-        claims = decode_access_token(token)
-    except TokenError as exc:
-        raise Unauthorized("The access token is not valid or has expired.", code="invalid_token") from exc
+    claims = decode_access_token_or_401(token)
     kind, _, ident = str(claims.get("sub", "")).partition(":")
     if kind != "user" or not ident.isdigit():
         raise Unauthorized("The access token is not valid.", code="invalid_token")
@@ -165,3 +162,38 @@ def caller_from_token(session: Session, token: str) -> Caller:
 
 def unsupported_client_credentials() -> OAuthError:
     return OAuthError("invalid_client", "Unknown API client or wrong secret.", status=401)
+
+
+# A short per-process memory of callers for the hot read API (compliance reads by partner systems): a token
+# is still verified on every request, but the user row is read at most once per CALLER_CACHE_SECONDS, so a
+# deactivation or password change reaches this path within that time (every other route reads it each time).
+CALLER_CACHE_SECONDS = 10.0
+_callers: dict[str, tuple[float, Caller]] = {}
+
+
+def cached_caller(token: str) -> Caller:
+    """The caller of a token, remembered by the exact token string: the first use verifies its signature and reads
+    the user; later uses within CALLER_CACHE_SECONDS (and before the token expires) reuse that."""
+    import time
+
+    from ocop.core.db import new_session
+
+    now = time.time()
+    hit = _callers.get(token)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    claims = decode_access_token_or_401(token)
+    with new_session() as session:
+        caller = caller_from_token(session, token)
+    if len(_callers) > 10_000:
+        _callers.clear()
+    expires = float(claims.get("exp", now))  # type: ignore[arg-type]
+    _callers[token] = (min(now + CALLER_CACHE_SECONDS, expires), caller)
+    return caller
+
+
+def decode_access_token_or_401(token: str) -> dict[str, object]:
+    try:
+        return decode_access_token(token)
+    except TokenError as exc:
+        raise Unauthorized("The access token is not valid or has expired.", code="invalid_token") from exc

@@ -503,18 +503,19 @@ def _snapshot_revision(session: Session, caller: Caller, c: Campaign, reason: st
                                  created_at=utcnow()))
 
 
-def _readiness_problems(session: Session, c: Campaign) -> list[str]:
-    problems = []
+def _readiness_problems(session: Session, c: Campaign) -> dict[str, str]:
+    """What keeps a plan from being submitted or issued: code → message."""
+    problems = {}
     if not c.content_areas:
-        problems.append("The plan has no content areas (section II).")
+        problems["no_content_areas"] = "The plan has no content areas (section II)."
     if not c.period:
-        problems.append("The plan has no planned period (section V).")
+        problems["no_period"] = "The plan has no planned period (section V)."
     heads = session.scalar(sa.select(sa.func.count()).where(col(TeamMember.campaign_id) == c.id,
                                                             col(TeamMember.role) == "head")) or 0
     if heads != 1:
-        problems.append("The team needs exactly one head (Trưởng đoàn).")
+        problems["no_head"] = "The team needs exactly one head (Trưởng đoàn)."
     if c.checklist_template_id is None:
-        problems.append("The campaign has no checklist.")
+        problems["no_checklist"] = "The campaign has no checklist."
     return problems
 
 
@@ -546,8 +547,8 @@ def transition(session: Session, caller: Caller, campaign_id: int, data: Transit
     if data.to in ("submitted", "issued"):
         problems = _readiness_problems(session, c)
         if problems:
-            raise Conflict("The plan is not ready: " + " ".join(problems), code="campaign_incomplete",
-                           problems=problems)
+            raise Conflict("The plan is not ready: " + " ".join(problems.values()), code="campaign_incomplete",
+                           problems=list(problems.values()), problem_codes=list(problems))
     if data.to in ("cancelled", "draft") and from_state != "draft" and not data.note:
         raise field_error("note", "Give the reason (note) for returning or cancelling the plan.")
     before = audit.snapshot(c)
@@ -825,7 +826,8 @@ def update_member(session: Session, caller: Caller, campaign_id: int, member_id:
     _check_agency(session, "agency_id", changes.get("agency_id"))
     before = audit.snapshot(m)
     apply_changes(m, changes)
-    _check_head(session, c, m)
+    with session.no_autoflush:  # check the rule before the database's one-head index sees the change
+        _check_head(session, c, m)
     audit.record(session, caller, "team_member.update", "team_member", m.id, before, audit.snapshot(m))
     session.commit()
     return _member_read(session, m)

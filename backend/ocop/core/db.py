@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -112,6 +113,17 @@ def new_session() -> Session:
 def set_session_factory(factory: Callable[[], Session] | None) -> None:
     global _session_factory
     _session_factory = factory
+
+
+@contextmanager
+def read_connection() -> Iterator[sa.Connection]:
+    """A connection for one short read outside the ORM (hot paths); the tests' connection when they installed one."""
+    if _session_factory is not None:
+        with _session_factory() as session:
+            yield session.connection()
+        return
+    with get_engine().connect() as conn:
+        yield conn
 
 
 def get_session() -> Iterator[Session]:

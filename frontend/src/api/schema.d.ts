@@ -833,7 +833,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Product */
+        /**
+         * Product
+         * @description The product's status today (or `as_of` a day), with reasons; ETag and If-None-Match → 304.
+         */
         get: operations["compliance-product"];
         put?: never;
         post?: never;
