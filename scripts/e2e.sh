@@ -59,4 +59,4 @@ for _ in $(seq 1 100); do
 done
 curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null || { cat "$WORK/server.log"; exit 1; }
 cd frontend
-E2E_BASE_URL="http://127.0.0.1:$PORT" npm run test:e2e --silent
+E2E_BASE_URL="http://127.0.0.1:$PORT" npm run test:e2e --silent -- "$@"

@@ -15,6 +15,9 @@ const UsersPage = lazy(() => import('./pages/users/UsersPage'));
 const AgenciesPage = lazy(() => import('./pages/AgenciesPage'));
 const AdminUnitsPage = lazy(() => import('./pages/AdminUnitsPage'));
 const AuditPage = lazy(() => import('./pages/AuditPage'));
+const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage'));
+const CampaignCreatePage = lazy(() => import('./pages/campaigns/CampaignCreatePage'));
+const CampaignPage = lazy(() => import('./pages/campaigns/CampaignPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export default function App() {
@@ -34,6 +37,30 @@ export default function App() {
             >
               <Route index element={<HomePage />} />
               <Route path="tai-khoan" element={<AccountPage />} />
+              <Route
+                path="ke-hoach"
+                element={
+                  <RequireMenu item="campaigns">
+                    <CampaignsPage />
+                  </RequireMenu>
+                }
+              />
+              <Route
+                path="ke-hoach/moi"
+                element={
+                  <RequireMenu item="campaigns">
+                    <CampaignCreatePage />
+                  </RequireMenu>
+                }
+              />
+              <Route
+                path="ke-hoach/:id"
+                element={
+                  <RequireMenu item="campaigns">
+                    <CampaignPage />
+                  </RequireMenu>
+                }
+              />
               <Route
                 path="san-pham"
                 element={

@@ -118,3 +118,115 @@ export const IMPORT_STATUSES = [
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 export const IMPORT_OUTCOMES = ['create', 'update', 'unchanged', 'error'] as const satisfies readonly ImportRow['outcome'][];
+
+// ---- campaigns (inspection plans) -----------------------------------------------------------
+
+type CampaignPath = paths['/api/v1/campaigns/{campaign_id}'];
+export type CampaignPage = JsonOf<paths['/api/v1/campaigns']['get']['responses'][200]>;
+export type CampaignSummary = CampaignPage['items'][number];
+export type CampaignsQuery = NonNullable<paths['/api/v1/campaigns']['get']['parameters']['query']>;
+export type Campaign = JsonOf<CampaignPath['get']['responses'][200]>;
+export type CampaignCreate = NonNullable<paths['/api/v1/campaigns']['post']['requestBody']>['content']['application/json'];
+export type CampaignUpdate = NonNullable<CampaignPath['patch']['requestBody']>['content']['application/json'];
+export type CampaignStatus = Campaign['status'];
+export type CampaignTransition = NonNullable<
+  paths['/api/v1/campaigns/{campaign_id}/transitions']['post']['requestBody']
+>['content']['application/json'];
+export type Amendment = NonNullable<
+  paths['/api/v1/campaigns/{campaign_id}/amendments']['post']['requestBody']
+>['content']['application/json'];
+export type LegalBasis = Campaign['legal_bases'][number];
+export type ContentArea = Campaign['content_areas'][number];
+export type TeamCompositionLine = Campaign['team_composition'][number];
+export type Counterpart = Campaign['counterparts'][number];
+export type CounterpartRole = Counterpart['role'];
+export type Period = NonNullable<Campaign['period']>;
+export type Recipient = Campaign['recipients'][number];
+export type SignerPrefix = NonNullable<CampaignCreate['signer_prefix']>;
+
+export type RevisionPage = JsonOf<paths['/api/v1/campaigns/{campaign_id}/revisions']['get']['responses'][200]>;
+export type Revision = RevisionPage['items'][number];
+
+export type CampaignUnitPage = JsonOf<paths['/api/v1/campaigns/{campaign_id}/units']['get']['responses'][200]>;
+export type CampaignUnit = CampaignUnitPage['items'][number];
+
+export type WarningList = JsonOf<paths['/api/v1/campaigns/{campaign_id}/warnings']['get']['responses'][200]>;
+export type PlanWarning = WarningList['items'][number];
+export type SuggestionPage = JsonOf<paths['/api/v1/campaigns/{campaign_id}/suggestions']['get']['responses'][200]>;
+export type Suggestion = SuggestionPage['items'][number];
+export type NoticeList = JsonOf<paths['/api/v1/campaigns/{campaign_id}/notices']['get']['responses'][200]>;
+export type Notice = NoticeList['items'][number];
+
+export type TeamMemberPage = JsonOf<paths['/api/v1/campaigns/{campaign_id}/team']['get']['responses'][200]>;
+export type TeamMember = TeamMemberPage['items'][number];
+export type TeamMemberCreate = NonNullable<
+  paths['/api/v1/campaigns/{campaign_id}/team']['post']['requestBody']
+>['content']['application/json'];
+export type TeamMemberUpdate = NonNullable<
+  paths['/api/v1/campaigns/{campaign_id}/team/{member_id}']['patch']['requestBody']
+>['content']['application/json'];
+export type TeamRole = TeamMember['role'];
+
+export type VisitPage = JsonOf<paths['/api/v1/campaigns/{campaign_id}/visits']['get']['responses'][200]>;
+export type Visit = VisitPage['items'][number];
+export type VisitCreate = NonNullable<
+  paths['/api/v1/campaigns/{campaign_id}/visits']['post']['requestBody']
+>['content']['application/json'];
+export type VisitKind = Visit['kind'];
+
+export type CampaignChecklist = JsonOf<paths['/api/v1/campaigns/{campaign_id}/checklist']['get']['responses'][200]>;
+export type ChecklistItem = CampaignChecklist['sections'][number]['items'][number];
+export type ChecklistItemIn = NonNullable<
+  paths['/api/v1/campaigns/{campaign_id}/checklist/items']['post']['requestBody']
+>['content']['application/json'];
+
+export type TaskPage = JsonOf<paths['/api/v1/campaigns/{campaign_id}/tasks']['get']['responses'][200]>;
+export type Task = TaskPage['items'][number];
+export type TaskCreate = NonNullable<
+  paths['/api/v1/campaigns/{campaign_id}/tasks']['post']['requestBody']
+>['content']['application/json'];
+export type TaskUpdate = NonNullable<
+  paths['/api/v1/campaigns/{campaign_id}/tasks/{task_id}']['patch']['requestBody']
+>['content']['application/json'];
+export type TaskStatus = Task['status'];
+
+export type LocalReportPage = JsonOf<paths['/api/v1/campaigns/{campaign_id}/local-reports']['get']['responses'][200]>;
+export type LocalReport = LocalReportPage['items'][number];
+export type ReportFigures = LocalReport['figures'];
+export type LocalReportStatus = LocalReport['status'];
+export type Attachment = LocalReport['attachments'][number];
+
+export const CAMPAIGN_STATUSES = [
+  'draft',
+  'submitted',
+  'issued',
+  'in_progress',
+  'reporting',
+  'closed',
+  'cancelled',
+] as const satisfies readonly CampaignStatus[];
+
+export const TEAM_ROLES = ['head', 'deputy', 'member', 'secretary'] as const satisfies readonly TeamRole[];
+
+export const COUNTERPART_ROLES = [
+  'local_leaders',
+  'specialised_divisions',
+  'commune_leaders',
+  'producer_representatives',
+  'other',
+] as const satisfies readonly CounterpartRole[];
+
+export const SIGNER_PREFIXES = ['TM.', 'KT.', 'TL.', 'TUQ.', 'Q.'] as const satisfies readonly SignerPrefix[];
+
+export const VISIT_KINDS = ['working_session', 'site_visit'] as const satisfies readonly VisitKind[];
+
+export const TASK_STATUSES = ['open', 'in_progress', 'done', 'cancelled'] as const satisfies readonly TaskStatus[];
+
+export const REPORT_STATUSES = ['draft', 'submitted', 'accepted', 'returned'] as const satisfies readonly LocalReportStatus[];
+
+export const ANSWER_TYPES = ['yes_no_na', 'number', 'text', 'photo'] as const satisfies readonly ChecklistItem['answer_type'][];
+export const EVIDENCE_KINDS = ['none', 'document', 'photo'] as const satisfies readonly ChecklistItem['evidence'][];
+export const SEVERITIES = ['observation', 'minor', 'major', 'critical'] as const satisfies readonly ChecklistItem['severity'][];
+export const APPLIES_TO = ['producer', 'local_government'] as const satisfies readonly NonNullable<
+  ChecklistItemIn['applies_to']
+>[];

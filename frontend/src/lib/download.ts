@@ -26,6 +26,12 @@ export function filenameFromDisposition(header: string | null | undefined, fallb
   return fallback;
 }
 
+/** A file the API answered, with the name to save it under. */
+export interface DownloadedFile {
+  blob: Blob;
+  filename: string;
+}
+
 /** No directories in a suggested name. */
 function sanitize(name: string, fallback: string): string {
   const base = name.split(/[/\\]/).pop()?.trim();

@@ -7,13 +7,17 @@ describe('menuFor', () => {
   it('gives everyone home, products, producers and account', () => {
     expect(keys([])).toEqual(['home', 'products', 'producers', 'account']);
     expect(keys(['producer'])).toEqual(['home', 'products', 'producers', 'account']);
-    expect(keys(['local_officer'])).toEqual(['home', 'products', 'producers', 'account']);
     expect(menuFor(undefined).map((i) => i.path)).toEqual(['/', '/san-pham', '/chu-the', '/tai-khoan']);
   });
 
-  it('gives admin imports, users, agencies, admin units and audit', () => {
+  it('gives local officers the inspection plans of their units', () => {
+    expect(keys(['local_officer'])).toEqual(['home', 'campaigns', 'products', 'producers', 'account']);
+  });
+
+  it('gives admin inspection plans, imports, users, agencies, admin units and audit', () => {
     expect(keys(['admin'])).toEqual([
       'home',
+      'campaigns',
       'products',
       'producers',
       'imports',
@@ -25,9 +29,10 @@ describe('menuFor', () => {
     ]);
   });
 
-  it('gives coordinator imports, agencies and admin units', () => {
+  it('gives coordinator inspection plans, imports, agencies and admin units', () => {
     expect(keys(['coordinator'])).toEqual([
       'home',
+      'campaigns',
       'products',
       'producers',
       'imports',
@@ -37,17 +42,27 @@ describe('menuFor', () => {
     ]);
   });
 
-  it('gives leader agencies, admin units and audit but not users or imports', () => {
-    expect(keys(['leader'])).toEqual(['home', 'products', 'producers', 'agencies', 'adminUnits', 'audit', 'account']);
+  it('gives leader inspection plans, agencies, admin units and audit but not users or imports', () => {
+    expect(keys(['leader'])).toEqual([
+      'home',
+      'campaigns',
+      'products',
+      'producers',
+      'agencies',
+      'adminUnits',
+      'audit',
+      'account',
+    ]);
   });
 
-  it.each(['inspector', 'viewer'])('gives %s agencies and admin units only, no imports', (role) => {
-    expect(keys([role])).toEqual(['home', 'products', 'producers', 'agencies', 'adminUnits', 'account']);
+  it.each(['inspector', 'viewer'])('gives %s inspection plans, agencies and admin units, no imports', (role) => {
+    expect(keys([role])).toEqual(['home', 'campaigns', 'products', 'producers', 'agencies', 'adminUnits', 'account']);
   });
 
   it('unions multiple roles without duplicates, in display order', () => {
     expect(keys(['viewer', 'leader', 'inspector'])).toEqual([
       'home',
+      'campaigns',
       'products',
       'producers',
       'agencies',
@@ -68,6 +83,7 @@ describe('menuFor', () => {
     expect(items.find((i) => i.key === 'products')).toMatchObject({ path: '/san-pham', labelKey: 'nav.products' });
     expect(items.find((i) => i.key === 'producers')).toMatchObject({ path: '/chu-the', labelKey: 'nav.producers' });
     expect(items.find((i) => i.key === 'imports')).toMatchObject({ path: '/nhap-du-lieu', labelKey: 'nav.imports' });
+    expect(items.find((i) => i.key === 'campaigns')).toMatchObject({ path: '/ke-hoach', labelKey: 'nav.campaigns' });
   });
 });
 
@@ -86,5 +102,13 @@ describe('canAccess', () => {
       expect(canAccess([role], 'producers')).toBe(true);
       expect(canAccess([role], 'imports')).toBe(role === 'admin' || role === 'coordinator');
     }
+  });
+
+  it('opens the inspection plans to every role but producers', () => {
+    for (const role of ['admin', 'coordinator', 'leader', 'inspector', 'local_officer', 'viewer']) {
+      expect(canAccess([role], 'campaigns')).toBe(true);
+    }
+    expect(canAccess(['producer'], 'campaigns')).toBe(false);
+    expect(canAccess([], 'campaigns')).toBe(false);
   });
 });

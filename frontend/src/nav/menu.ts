@@ -2,6 +2,7 @@
 
 export type MenuKey =
   | 'home'
+  | 'campaigns'
   | 'products'
   | 'producers'
   | 'imports'
@@ -20,6 +21,7 @@ export interface MenuItem {
 
 export const MENU_ITEMS: Record<MenuKey, MenuItem> = {
   home: { key: 'home', path: '/', labelKey: 'nav.home' },
+  campaigns: { key: 'campaigns', path: '/ke-hoach', labelKey: 'nav.campaigns' },
   products: { key: 'products', path: '/san-pham', labelKey: 'nav.products' },
   producers: { key: 'producers', path: '/chu-the', labelKey: 'nav.producers' },
   imports: { key: 'imports', path: '/nhap-du-lieu', labelKey: 'nav.imports' },
@@ -33,6 +35,7 @@ export const MENU_ITEMS: Record<MenuKey, MenuItem> = {
 /** Display order of the menu. */
 const ORDER: MenuKey[] = [
   'home',
+  'campaigns',
   'products',
   'producers',
   'imports',
@@ -48,12 +51,12 @@ const EVERYONE: MenuKey[] = ['home', 'products', 'producers', 'account'];
 
 /** Which menu entries each role unlocks (in addition to EVERYONE's). */
 const ROLE_ITEMS: Record<string, MenuKey[]> = {
-  admin: ['imports', 'users', 'agencies', 'adminUnits', 'audit'],
-  leader: ['agencies', 'adminUnits', 'audit'],
-  coordinator: ['imports', 'agencies', 'adminUnits'],
-  inspector: ['agencies', 'adminUnits'],
-  viewer: ['agencies', 'adminUnits'],
-  local_officer: [],
+  admin: ['campaigns', 'imports', 'users', 'agencies', 'adminUnits', 'audit'],
+  leader: ['campaigns', 'agencies', 'adminUnits', 'audit'],
+  coordinator: ['campaigns', 'imports', 'agencies', 'adminUnits'],
+  inspector: ['campaigns', 'agencies', 'adminUnits'],
+  viewer: ['campaigns', 'agencies', 'adminUnits'],
+  local_officer: ['campaigns'],
   producer: [],
 };
 

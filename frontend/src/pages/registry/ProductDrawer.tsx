@@ -1,29 +1,16 @@
-import type { ReactNode } from 'react';
 import { Badge, Divider, Drawer, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Certificate, Product, StampIssue } from '../../api/types';
 import { CursorListBody } from '../../components/CursorListBody';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { Field } from '../../components/Field';
 import { CertificateStatusBadge, SampleBadge, Stars } from '../../components/RegistryBadges';
 import { PageLoader } from '../../components/States';
 import { formatDate } from '../../lib/format';
 import { useCursorList } from '../../lib/useCursorList';
 import { producerKindLabel, productStatusLabel } from './labels';
 import { getProducer, getProduct, listProductCertificates, listStampIssues, useTaxonomy } from './registryApi';
-
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" component="div">
-        {children}
-      </Text>
-    </div>
-  );
-}
 
 function CertificateHistory({ productId }: { productId: Product['id'] }) {
   const { t } = useTranslation();

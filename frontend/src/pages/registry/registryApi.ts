@@ -17,7 +17,7 @@ import type {
   StampIssuePage,
   Taxonomy,
 } from '../../api/types';
-import { filenameFromDisposition } from '../../lib/download';
+import { filenameFromDisposition, type DownloadedFile } from '../../lib/download';
 
 export type ExportFormat = 'csv' | 'xlsx';
 
@@ -87,11 +87,6 @@ export async function createProducer(body: ProducerCreate): Promise<Producer> {
 }
 
 // ---- exports ----------------------------------------------------------------------------
-
-export interface DownloadedFile {
-  blob: Blob;
-  filename: string;
-}
 
 /** The whole filtered list as a CSV or XLSX file (the server streams every matching row). */
 export async function exportList(

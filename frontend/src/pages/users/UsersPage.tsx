@@ -1,33 +1,20 @@
 import { useState } from 'react';
 import { Badge, Button, Group, Menu, Modal, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
-import { unwrap } from '../../api/problem';
 import { ROLES, type User } from '../../api/types';
 import { CursorListBody } from '../../components/CursorListBody';
 import { useErrorMessage } from '../../components/ErrorAlert';
 import { ListFilters } from '../../components/ListFilters';
 import { RoleBadges, roleLabel } from '../../components/RoleBadges';
 import { formatDateTime } from '../../lib/format';
+import { useAgencyNames } from '../../lib/useAgencies';
 import { PAGE_SIZE, useCursorList } from '../../lib/useCursorList';
 import { ResetPasswordModal } from './ResetPasswordModal';
 import { UserFormModal } from './UserFormModal';
 import { listUsers, updateUser, type UserFilters } from './usersApi';
-
-/** Agency names for the table (one request; the province has few agencies). */
-function useAgencyNames() {
-  return useQuery({
-    queryKey: ['agency-names'],
-    queryFn: async () => {
-      const page = unwrap(await api.GET('/api/v1/agencies', { params: { query: { limit: 200 } } }));
-      return new Map(page.items.map((a) => [a.id, a.short_name || a.name]));
-    },
-    staleTime: 5 * 60_000,
-  });
-}
 
 export default function UsersPage() {
   const { t } = useTranslation();
@@ -158,7 +145,7 @@ export default function UsersPage() {
                 <RoleBadges roles={u.roles} size="xs" />
               </Table.Td>
               <Table.Td>
-                {u.agency_id != null ? (agencies.data?.get(u.agency_id) ?? `#${u.agency_id}`) : t('common.none')}
+                {u.agency_id != null ? (agencies.get(u.agency_id) ?? `#${u.agency_id}`) : t('common.none')}
               </Table.Td>
               <Table.Td style={{ whiteSpace: 'nowrap' }}>
                 <Badge color={u.active ? 'green' : 'gray'} variant="light" tt="none">

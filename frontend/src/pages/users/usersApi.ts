@@ -1,13 +1,9 @@
 // All /users calls in one place, so that small differences in the generated
 // schema only need fixing here.
 import { api } from '../../api/client';
+import { ifMatch } from '../../api/etag';
 import { ensureOk, unwrap } from '../../api/problem';
 import type { User, UserCreate, UserPage, UsersQuery } from '../../api/types';
-
-/** The If-Match value for a user: the list gives `version`, the ETag is `"<version>"`. */
-export function ifMatch(version: User['version']): string {
-  return `"${version}"`;
-}
 
 export interface UserFilters {
   q?: string;
