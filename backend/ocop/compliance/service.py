@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 from ocop.core import bulk, changes, outbox
 from ocop.core.caller import Caller
 from ocop.core.dates import today
-from ocop.core.db import read_connection, utcnow
+from ocop.core.db import hot_read, utcnow
 from ocop.core.errors import BadRequest, NotFound
 from ocop.core.pagination import PageParams, decode_cursor, encode_cursor
 from ocop.inspections.models import CorrectiveAction, Finding
@@ -286,8 +286,7 @@ def fast_product_status(caller: Caller, product_id: int) -> bytes | None:
     else:
         stmt, params = (sa.select(_STATUS).join(Producer, col(Producer.id) == _STATUS.c.producer_id)
                         .where(_STATUS.c.product_id == product_id, visible)), {}
-    with read_connection() as conn:
-        row = conn.execute(stmt, params).first()
+    row = hot_read(stmt, params)
     if row is None or (row.next_check_on is not None and row.next_check_on <= day):
         return None
     updated = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(tzinfo=UTC)

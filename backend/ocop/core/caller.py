@@ -42,7 +42,7 @@ class Caller:
             raise Forbidden(f"Your role may not {action}.", code="forbidden_role")
 
 
-def get_caller(request: Request) -> Caller:
+async def get_caller(request: Request) -> Caller:
     caller = getattr(request.state, "caller", None)
     if caller is None:
         raise Unauthorized()

@@ -1,8 +1,9 @@
 """Engine, sessions and the column types every domain shares."""
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -115,15 +116,30 @@ def set_session_factory(factory: Callable[[], Session] | None) -> None:
     _session_factory = factory
 
 
-@contextmanager
-def read_connection() -> Iterator[sa.Connection]:
-    """A connection for one short read outside the ORM (hot paths); the tests' connection when they installed one."""
+_hot = threading.local()
+
+
+def hot_read(stmt: Any, params: dict[str, Any]) -> Any:
+    """One short read for a hot path: the first row, on a connection this thread keeps open in autocommit mode
+    (no pool checkout, ping or reset per request). A broken connection is replaced once. Tests' sessions are
+    used when they installed a factory."""
     if _session_factory is not None:
         with _session_factory() as session:
-            yield session.connection()
-        return
-    with get_engine().connect() as conn:
-        yield conn
+            return session.connection().execute(stmt, params).first()
+    for attempt in (1, 2):
+        conn = getattr(_hot, "conn", None)
+        if conn is None or conn.closed or conn.engine is not get_engine():
+            conn = get_engine().connect().execution_options(isolation_level="AUTOCOMMIT")
+            _hot.conn = conn
+        try:
+            return conn.execute(stmt, params).first()
+        except sa.exc.DBAPIError:
+            _hot.conn = None
+            with suppress(Exception):
+                conn.close()
+            if attempt == 2:
+                raise
+    return None
 
 
 def get_session() -> Iterator[Session]:

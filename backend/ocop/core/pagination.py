@@ -31,7 +31,7 @@ class PageParams:
     cursor: str | None
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, description=f"Page size, at most {MAX_LIMIT}")] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=500, description="Opaque cursor from next_cursor")] = None,
 ) -> PageParams:
