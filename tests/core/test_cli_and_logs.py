@@ -36,3 +36,16 @@ def test_log_lines_are_json_with_the_request_id():
     data = json.loads(line)
     assert data["msg"] == "xin chào Lạng Sơn" and data["request_id"] == "req-42"
     assert data["level"] == "info" and data["route"] == "/api/v1/users" and data["ts"].endswith("+00:00")
+
+
+def test_daily_job_from_the_command_line_and_the_worker(client, session):
+    from ocop.core.outbox import OutboxEvent
+    from tests.conftest import count
+
+    result = CliRunner().invoke(app, ["daily"])
+    assert result.exit_code == 0, result.output
+    assert "actions_overdue=1" in result.output  # the seeded overdue action at Lúa Vy
+    assert count(session, OutboxEvent, OutboxEvent.event_type == "action.overdue") == 1
+    again = CliRunner().invoke(app, ["worker", "--once"])
+    assert again.exit_code == 0, again.output
+    assert count(session, OutboxEvent, OutboxEvent.event_type == "action.overdue") == 1  # once per action

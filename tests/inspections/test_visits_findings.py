@@ -230,3 +230,56 @@ def test_overdue_actions_become_one_event_each(client, session, as_user):
     session.commit()
     assert count(session, OutboxEvent, OutboxEvent.event_type == "action.overdue") == 1
     assert seeded(session, 2024)
+
+
+# (from state, to state, username, expected status): every move of the visit record, by who asks
+VISIT_MOVES = [
+    ("planned", "in_progress", "inspector2", 404),   # not in this campaign's team: the visit is not visible
+    ("planned", "in_progress", "viewer", 403),       # sees it, is not in the team
+    ("planned", "submitted", "inspector1", 409),     # not from this state
+    ("planned", "in_progress", "inspector1", 200),
+    ("in_progress", "approved", "leader", 409),
+    ("in_progress", "submitted", "coordinator", 403),  # the coordinator is not in this team
+    ("in_progress", "submitted", "inspector1", 200),
+    ("submitted", "approved", "inspector1", 403),    # only the head approves
+    ("submitted", "locked", "leader", 409),
+    ("submitted", "approved", "leader", 200),
+    ("approved", "locked", "inspector1", 403),
+    ("approved", "locked", "coordinator", 200),      # the head or a coordinator locks
+    ("locked", "in_progress", "inspector1", 403),    # only the head reopens
+]
+
+
+def test_visit_moves_by_state_and_role(client, session, as_user, site):
+    vid = site["visit"]["id"]
+    state = "planned"
+    for from_state, to, username, expected in VISIT_MOVES:
+        assert from_state == state, (from_state, state)
+        r = move(client, as_user(username), vid, to, note="Lý do")
+        assert r.status_code == expected, (from_state, to, username, r.text)
+        if expected == 200:
+            state = to
+        elif expected in (403, 409):
+            assert "allowed" in r.json()
+    r = move(client, as_user("leader"), vid, "in_progress", note="Bổ sung biên bản")
+    assert r.status_code == 200 and r.json()["status"] == "in_progress"
+    from ocop.audit.models import AuditEvent
+
+    reopen = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "visit.reopen",
+                                                         AuditEvent.entity_id == str(vid))).all()
+    assert len(reopen) == 1 and reopen[0].after["note"] == "Bổ sung biên bản"
+
+
+def test_unit_owned_action_is_answered_by_the_local_officer(client, session, as_user, site):
+    ins = as_user("inspector1")
+    r = client.post(f"{API}/findings", json={
+        "campaign_id": site["campaign"]["id"], "producer_id": site["product"]["producer_id"], "severity": "minor",
+        "category": "local_management", "description": "Huyện chưa theo dõi sản phẩm sắp hết hạn"}, headers=ins)
+    fid = r.json()["id"]
+    a = client.post(f"{API}/findings/{fid}/actions", json={
+        "description": "Lập danh sách theo dõi", "owner_type": "unit", "due_date": (today() + timedelta(days=7))
+        .isoformat()}, headers=ins).json()
+    assert a["owner_unit_id"] is not None
+    url = f"{API}/findings/{fid}/actions/{a['id']}/response"
+    assert client.post(url, json={"response": "x"}, headers=as_user("producer_dongbanh")).status_code == 403
+    assert client.post(url, json={"response": "Đã lập danh sách"}, headers=as_user("local_chilang")).status_code == 200
