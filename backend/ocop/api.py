@@ -6,12 +6,15 @@ from fastapi.security import OAuth2PasswordBearer
 
 from ocop.audit.router import router as audit_router
 from ocop.auth import service as auth_service
+from ocop.auth.router import clients_router
 from ocop.auth.router import public_router as auth_public_router
 from ocop.auth.router import router as me_router
 from ocop.campaigns.router import router as campaigns_router
 from ocop.compliance.router import router as compliance_router
+from ocop.core.caller import Caller
 from ocop.core.db import SessionDep
-from ocop.core.errors import Unauthorized
+from ocop.core.errors import Forbidden, Unauthorized
+from ocop.core.middleware import API_PREFIX
 from ocop.inspections.router import router as inspections_router
 from ocop.org.router import router as org_router
 from ocop.registry.router import public_router as registry_public_router
@@ -19,19 +22,51 @@ from ocop.registry.router import router as registry_router
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
+# What API clients may call: (method, route) → the scope it needs. Every other route is for signed-in users
+# only, and a client gets 403 there. tests/integrations walks every route of the app against this table.
+ANY_SCOPE = "*"
+CLIENT_ROUTES: dict[tuple[str, str], str] = {
+    ("GET", "/me"): ANY_SCOPE,
+    **{("GET", path): "registry:read" for path in (
+        "/taxonomy", "/producers", "/producers/{producer_id}", "/products", "/products/{product_id}",
+        "/products/{product_id}/stamp-issues", "/certificates", "/certificates/{certificate_id}")},
+    **{("GET", path): "campaigns:read" for path in (
+        "/campaigns", "/campaigns/{campaign_id}", "/campaigns/{campaign_id}/revisions",
+        "/campaigns/{campaign_id}/revisions/{revision}", "/campaigns/{campaign_id}/units",
+        "/campaigns/{campaign_id}/visits", "/campaigns/{campaign_id}/notices", "/visits/{visit_id}")},
+    **{("GET", path): "compliance:read" for path in (
+        "/compliance/products", "/compliance/products/{product_id}", "/compliance/producers/{producer_id}")},
+}
+
+
+def _check_client_route(request: Request, caller: Caller) -> None:
+    route = request.scope.get("route")
+    template = str(getattr(route, "path", "")).removeprefix(API_PREFIX)
+    needed = CLIENT_ROUTES.get((request.method, template))
+    if needed is None:
+        raise Forbidden("This operation is for signed-in users, not API clients.", code="not_for_clients")
+    if needed != ANY_SCOPE and needed not in caller.scopes:
+        raise Forbidden(f"This operation needs the scope {needed}.", code="insufficient_scope", scope=needed)
+
 
 def authenticate(request: Request, session: SessionDep, token: str | None = Depends(oauth2)) -> None:
     """Resolve the caller once per request; routes read it with `CurrentCaller`."""
     if not token:
         raise Unauthorized("Sign in first: this needs a bearer token.", code="not_authenticated")
-    request.state.caller = auth_service.caller_from_token(session, token)
+    caller = auth_service.caller_from_token(session, token)
+    if caller.kind == "client":
+        _check_client_route(request, caller)
+    request.state.caller = caller
 
 
 async def authenticate_cached(request: Request, token: str | None = Depends(oauth2)) -> None:
     """For the hot read API: the caller comes from a short per-process memory (see auth.service.cached_caller)."""
     if not token:
         raise Unauthorized("Sign in first: this needs a bearer token.", code="not_authenticated")
-    request.state.caller = auth_service.cached_caller(token)
+    caller = auth_service.cached_caller(token)
+    if caller.kind == "client":
+        _check_client_route(request, caller)
+    request.state.caller = caller
 
 
 public = APIRouter()
@@ -40,6 +75,7 @@ public.include_router(registry_public_router)
 
 authenticated = APIRouter(dependencies=[Depends(authenticate)])
 authenticated.include_router(me_router)
+authenticated.include_router(clients_router)
 authenticated.include_router(org_router)
 authenticated.include_router(registry_router)
 authenticated.include_router(campaigns_router)

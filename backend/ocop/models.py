@@ -1,6 +1,6 @@
 """Imports every table class so that the metadata (Alembic, tests) knows them all."""
 from ocop.audit.models import AuditEvent
-from ocop.auth.models import LoginFailure, RefreshToken
+from ocop.auth.models import ApiClient, LoginFailure, RefreshToken
 from ocop.campaigns.models import (
     Campaign,
     CampaignRevision,
@@ -30,7 +30,7 @@ from ocop.registry.models import (
     StampIssue,
 )
 
-__all__ = ["ChecklistAnswer", "ComplianceChange", "ComplianceHistory", "ComplianceStatus", "CorrectiveAction",
+__all__ = ["ApiClient", "ChecklistAnswer", "ComplianceChange", "ComplianceHistory", "ComplianceStatus", "CorrectiveAction",
            "Evidence", "Finding", "AdminUnit", "AdminUnitLink", "AdminUnitScope", "Agency", "AuditEvent", "Campaign", "CampaignRevision",
            "CampaignUnit", "Certificate", "ChecklistItem", "ChecklistTemplate", "CriteriaVersion", "LocalReport",
            "LocalReportAttachment", "OutboxEvent", "Task", "TeamMember", "Visit", "VisitTarget", "ImportJob", "LoginFailure", "Producer", "ProducerMember", "Product", "ProductGroup",

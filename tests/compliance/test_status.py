@@ -173,13 +173,14 @@ def test_change_feed_misses_nothing_under_concurrent_writes(template):
                 break
             cursor = page.next_cursor
     written: list[int] = []
+    inserted: list[int] = []  # the feed rows this test adds, removed at the end (the template is shared)
     hold = threading.Event()
 
     def slow_writer() -> None:  # takes its sequence number first, commits last
         with Session(engine) as s:
-            s.execute(sa.insert(compliance.ComplianceChange).values(
-                product_id=ids[0], txid=sa.func.txid_current(), changed_at=sa.func.now()))
-            s.flush()
+            inserted.append(s.execute(sa.insert(compliance.ComplianceChange).values(
+                product_id=ids[0], txid=sa.func.txid_current(), changed_at=sa.func.now())
+                .returning(compliance.ComplianceChange.seq)).scalar_one())
             hold.wait(10)
             s.commit()
             written.append(ids[0])
@@ -191,8 +192,9 @@ def test_change_feed_misses_nothing_under_concurrent_writes(template):
     time.sleep(0.3)
     with Session(engine) as s:
         for pid in ids[1:6]:
-            s.execute(sa.insert(compliance.ComplianceChange).values(
-                product_id=pid, txid=sa.func.txid_current(), changed_at=sa.func.now()))
+            inserted.append(s.execute(sa.insert(compliance.ComplianceChange).values(
+                product_id=pid, txid=sa.func.txid_current(), changed_at=sa.func.now())
+                .returning(compliance.ComplianceChange.seq)).scalar_one())
             s.commit()
             written.append(pid)
     got: list[int] = []
@@ -211,9 +213,7 @@ def test_change_feed_misses_nothing_under_concurrent_writes(template):
         cursor = page.next_cursor
     assert sorted(got) == sorted(written)
     with Session(engine) as s:
-        s.execute(sa.delete(compliance.ComplianceChange).where(compliance.ComplianceChange.product_id.in_(ids),
-                                                               compliance.ComplianceChange.changed_at > sa.func.now()
-                                                               - sa.text("interval '1 minute'")))
+        s.execute(sa.delete(compliance.ComplianceChange).where(compliance.ComplianceChange.seq.in_(inserted)))
         s.commit()
     engine.dispose()
 

@@ -37,3 +37,30 @@ class LoginFailure(SQLModel, table=True):
     username: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
     ip: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
     at: datetime = Field(sa_column=ts_column())
+
+
+class ApiClient(SQLModel, table=True):
+    """A partner system calling the API with client credentials. Secrets are stored hashed; during a rotation the
+    previous secret keeps working until `previous_secret_until`."""
+
+    __tablename__ = "api_client"
+
+    id: int | None = Field(default=None, sa_column=pk_column())
+    client_id: str = Field(sa_column=sa.Column(sa.String(40), nullable=False, unique=True))
+    name: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    agency_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("agency.id"),
+                                                                    nullable=True, index=True))
+    scopes: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    admin_unit_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("admin_unit.id"),
+                                                                        nullable=True))
+    secret_hash: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
+    previous_secret_hash: str | None = Field(default=None, sa_column=sa.Column(sa.String(255), nullable=True))
+    previous_secret_until: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
+    expires_at: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
+    revoked_at: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
+    last_used_at: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
+    created_by: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("app_user.id"),
+                                                                     nullable=True))
+    created_at: datetime = Field(sa_column=ts_column())
+    updated_at: datetime = Field(sa_column=ts_column())
+    version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False, server_default="1"))

@@ -2,16 +2,27 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Cookie, Form, Request, Response, status
+from fastapi import APIRouter, Body, Cookie, Form, Header, Request, Response, status
 
 from ocop.core.caller import CurrentCaller
 from ocop.core.config import get_settings
 from ocop.core.db import SessionDep
+from ocop.core.pagination import PageDep
+from ocop.core.versioning import set_etag
 from ocop.org import service as org_service
 from ocop.org.schemas import MeRead, PasswordChange
 
 from . import service
-from .schemas import RefreshRequest, TokenResponse
+from .schemas import (
+    ApiClientCreate,
+    ApiClientPage,
+    ApiClientRead,
+    ApiClientSecret,
+    ApiClientUpdate,
+    RefreshRequest,
+    Rotation,
+    TokenResponse,
+)
 
 public_router = APIRouter(prefix="/auth", tags=["auth"])
 router = APIRouter(tags=["me"])
@@ -48,7 +59,8 @@ def token(
             raise service.OAuthError("invalid_request", "username and password are required.")
         return _with_cookie(response, service.password_grant(session, username, password, _client_ip(request)))
     if grant_type == "client_credentials":
-        raise service.unsupported_client_credentials()
+        response.headers["Cache-Control"] = "no-store"
+        return service.client_credentials_grant(session, client_id, client_secret, scope)
     raise service.OAuthError("unsupported_grant_type", f"grant_type {grant_type!r} is not supported.")
 
 
@@ -88,3 +100,54 @@ def change_password(data: PasswordChange, session: SessionDep, caller: CurrentCa
     """Change your own password; your other sessions end."""
     org_service.change_own_password(session, caller, data)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# ---- API clients (admin) --------------------------------------------------------------------
+
+clients_router = APIRouter(prefix="/api-clients", tags=["api-clients"])
+
+
+@clients_router.get("", operation_id="api-clients-list", response_model=ApiClientPage)
+def list_clients(session: SessionDep, caller: CurrentCaller, page: PageDep) -> ApiClientPage:
+    return service.list_clients(session, caller, page)
+
+
+@clients_router.post("", operation_id="api-clients-create", response_model=ApiClientSecret,
+                     status_code=status.HTTP_201_CREATED)
+def create_client(data: ApiClientCreate, session: SessionDep, caller: CurrentCaller,
+                  response: Response) -> ApiClientSecret:
+    """Register a partner system. The secret is in this response only; it is stored hashed."""
+    c = service.create_client(session, caller, data)
+    response.headers["Location"] = f"/api/v1/api-clients/{c.id}"
+    response.headers["Cache-Control"] = "no-store"
+    set_etag(response, c.version)
+    return c
+
+
+@clients_router.get("/{client_pk}", operation_id="api-clients-get", response_model=ApiClientRead)
+def get_client(client_pk: int, session: SessionDep, caller: CurrentCaller, response: Response) -> ApiClientRead:
+    c = service.get_client(session, caller, client_pk)
+    set_etag(response, c.version)
+    return c
+
+
+@clients_router.patch("/{client_pk}", operation_id="api-clients-update", response_model=ApiClientRead)
+def update_client(client_pk: int, data: ApiClientUpdate, session: SessionDep, caller: CurrentCaller,
+                  response: Response, if_match: Annotated[str | None, Header(alias="If-Match")] = None
+                  ) -> ApiClientRead:
+    c = service.update_client(session, caller, client_pk, data, if_match)
+    set_etag(response, c.version)
+    return c
+
+
+@clients_router.post("/{client_pk}/rotate", operation_id="api-clients-rotate", response_model=ApiClientSecret)
+def rotate_client(client_pk: int, data: Rotation, session: SessionDep, caller: CurrentCaller,
+                  response: Response) -> ApiClientSecret:
+    """A new secret (shown once); the previous one keeps working for `grace_hours`."""
+    response.headers["Cache-Control"] = "no-store"
+    return service.rotate_client(session, caller, client_pk, data)
+
+
+@clients_router.post("/{client_pk}/revoke", operation_id="api-clients-revoke", response_model=ApiClientRead)
+def revoke_client(client_pk: int, session: SessionDep, caller: CurrentCaller) -> ApiClientRead:
+    return service.revoke_client(session, caller, client_pk)

@@ -4,15 +4,17 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ocop.audit import service as audit
 from ocop.core.caller import Caller
 from ocop.core.config import get_settings
-from ocop.core.db import utcnow
-from ocop.core.errors import DomainError, TooManyRequests, Unauthorized
+from ocop.core.db import row_dict, utcnow
+from ocop.core.errors import Conflict, DomainError, NotFound, TooManyRequests, Unauthorized, field_error
+from ocop.core.pagination import PageParams, keyset_page
 from ocop.core.security import (
     TokenError,
     create_access_token,
@@ -23,12 +25,22 @@ from ocop.core.security import (
     token_digest,
     verify_password,
 )
+from ocop.core.versioning import apply_changes, check_if_match
+from ocop.org import policies as org_policies
 from ocop.org import service as org_service
 from ocop.org.models import User
 
 from . import policies
-from .models import LoginFailure, RefreshToken
-from .schemas import TokenResponse
+from .models import ApiClient, LoginFailure, RefreshToken
+from .schemas import (
+    ApiClientCreate,
+    ApiClientPage,
+    ApiClientRead,
+    ApiClientSecret,
+    ApiClientUpdate,
+    Rotation,
+    TokenResponse,
+)
 
 
 class OAuthError(DomainError):
@@ -149,8 +161,10 @@ def logout(session: Session, token: str | None) -> None:
 def caller_from_token(session: Session, token: str) -> Caller:
     claims = decode_access_token_or_401(token)
     kind, _, ident = str(claims.get("sub", "")).partition(":")
-    if kind != "user" or not ident.isdigit():
+    if kind not in ("user", "client") or not ident.isdigit():
         raise Unauthorized("The access token is not valid.", code="invalid_token")
+    if kind == "client":
+        return _client_caller(session, int(ident), claims)
     user = session.get(User, int(ident))
     if not policies.may_sign_in(user) or user is None or claims.get("pca") != _stamp(user):
         raise Unauthorized("The session has ended; sign in again.", code="invalid_token")
@@ -161,7 +175,7 @@ def caller_from_token(session: Session, token: str) -> Caller:
 
 
 def unsupported_client_credentials() -> OAuthError:
-    return OAuthError("invalid_client", "Unknown API client or wrong secret.", status=401)
+    return OAuthError("invalid_client", "Unknown, revoked or expired API client, or a wrong secret.", status=401)
 
 
 # A short per-process memory of callers for the hot read API (compliance reads by partner systems): a token
@@ -197,3 +211,133 @@ def decode_access_token_or_401(token: str) -> dict[str, object]:
         return decode_access_token(token)
     except TokenError as exc:
         raise Unauthorized("The access token is not valid or has expired.", code="invalid_token") from exc
+
+
+# ---- API clients ------------------------------------------------------------------------------
+
+def _client_read(c: ApiClient) -> ApiClientRead:
+    return ApiClientRead.model_validate(row_dict(c))
+
+
+def _check_client_refs(session: Session, agency_id: int | None, unit_id: int | None) -> None:
+    from ocop.org.models import AdminUnit, Agency
+
+    if agency_id is not None and session.get(Agency, agency_id) is None:
+        raise field_error("agency_id", f"Agency {agency_id} does not exist.")
+    if unit_id is not None and session.get(AdminUnit, unit_id) is None:
+        raise field_error("admin_unit_id", f"Administrative unit {unit_id} does not exist.")
+
+
+def _client(session: Session, caller: Caller, client_pk: int) -> ApiClient:
+    org_policies.require_admin(caller, "manage API clients")
+    c = session.get(ApiClient, client_pk)
+    if c is None:
+        raise NotFound(f"API client {client_pk} does not exist.", code="api_client_not_found")
+    return c
+
+
+def list_clients(session: Session, caller: Caller, page: PageParams) -> ApiClientPage:
+    org_policies.require_admin(caller, "manage API clients")
+    rows, cursor = keyset_page(session, sa.select(ApiClient), [col(ApiClient.id)], page, key=lambda r: [r[0].id])
+    return ApiClientPage(items=[_client_read(r[0]) for r in rows], next_cursor=cursor)
+
+
+def get_client(session: Session, caller: Caller, client_pk: int) -> ApiClientRead:
+    return _client_read(_client(session, caller, client_pk))
+
+
+def create_client(session: Session, caller: Caller, data: ApiClientCreate) -> ApiClientSecret:
+    org_policies.require_admin(caller, "manage API clients")
+    _check_client_refs(session, data.agency_id, data.admin_unit_id)
+    secret, now = "ocs_" + secrets.token_urlsafe(32), utcnow()
+    c = ApiClient(client_id="ocp_" + secrets.token_hex(10), name=data.name, agency_id=data.agency_id,
+                  scopes=sorted(set(data.scopes)), admin_unit_id=data.admin_unit_id, expires_at=data.expires_at,
+                  secret_hash=hash_password(secret), created_by=caller.id, created_at=now, updated_at=now)
+    session.add(c)
+    session.flush()
+    audit.record(session, caller, "api_client.create", "api_client", c.id, None, audit.snapshot(c))
+    session.commit()
+    return ApiClientSecret(**_client_read(c).model_dump(), client_secret=secret)
+
+
+def update_client(session: Session, caller: Caller, client_pk: int, data: ApiClientUpdate,
+                  if_match: str | None) -> ApiClientRead:
+    c = _client(session, caller, client_pk)
+    check_if_match(if_match, c.version)
+    changes = data.model_dump(exclude_unset=True)
+    if "name" in changes and not changes["name"]:
+        raise field_error("name", "name cannot be empty.")
+    if "scopes" in changes:
+        if not changes["scopes"]:
+            raise field_error("scopes", "Give at least one scope.")
+        changes["scopes"] = sorted(set(changes["scopes"]))
+    _check_client_refs(session, changes.get("agency_id"), changes.get("admin_unit_id"))
+    before = audit.snapshot(c)
+    apply_changes(c, changes)
+    audit.record(session, caller, "api_client.update", "api_client", c.id, before, audit.snapshot(c))
+    session.commit()
+    _callers.clear()  # scopes and unit limits apply at once
+    return _client_read(c)
+
+
+def rotate_client(session: Session, caller: Caller, client_pk: int, data: Rotation) -> ApiClientSecret:
+    c = _client(session, caller, client_pk)
+    if c.revoked_at is not None:
+        raise Conflict("A revoked client is not rotated; create a new one.", code="api_client_revoked")
+    secret, now = "ocs_" + secrets.token_urlsafe(32), utcnow()
+    before = audit.snapshot(c)
+    apply_changes(c, {"previous_secret_hash": c.secret_hash if data.grace_hours else None,
+                      "previous_secret_until": now + timedelta(hours=data.grace_hours) if data.grace_hours else None,
+                      "secret_hash": hash_password(secret)})
+    audit.record(session, caller, "api_client.rotate", "api_client", c.id, before,
+                 {**audit.snapshot(c), "grace_hours": data.grace_hours})
+    session.commit()
+    return ApiClientSecret(**_client_read(c).model_dump(), client_secret=secret)
+
+
+def revoke_client(session: Session, caller: Caller, client_pk: int) -> ApiClientRead:
+    c = _client(session, caller, client_pk)
+    if c.revoked_at is None:
+        before = audit.snapshot(c)
+        apply_changes(c, {"revoked_at": utcnow(), "previous_secret_hash": None, "previous_secret_until": None})
+        audit.record(session, caller, "api_client.revoke", "api_client", c.id, before, audit.snapshot(c))
+        session.commit()
+        _callers.clear()
+    return _client_read(c)
+
+
+def _client_usable(c: ApiClient | None, now: Any) -> bool:
+    return c is not None and c.revoked_at is None and (c.expires_at is None or c.expires_at > now)
+
+
+def client_credentials_grant(session: Session, client_id: str | None, client_secret: str | None,
+                             scope: str | None) -> TokenResponse:
+    if not client_id or not client_secret:
+        raise OAuthError("invalid_client", "Give client_id and client_secret.", status=401)
+    now = utcnow()
+    c = session.scalars(sa.select(ApiClient).where(col(ApiClient.client_id) == client_id[:40])).first()
+    ok = verify_password(c.secret_hash if c else None, client_secret)  # same cost for an unknown client
+    if not ok and c is not None and c.previous_secret_hash and c.previous_secret_until and \
+            c.previous_secret_until > now:
+        ok = verify_password(c.previous_secret_hash, client_secret)
+    if not ok or c is None or not _client_usable(c, now):
+        raise unsupported_client_credentials()
+    wanted = set((scope or "").split()) or set(c.scopes)
+    if not wanted <= set(c.scopes):
+        raise OAuthError("invalid_scope", f"This client may ask only for: {' '.join(c.scopes)}.",
+                         code="invalid_scope")
+    granted = " ".join(sorted(wanted))
+    token, ttl = create_access_token(f"client:{c.id}", {"scope": granted})
+    if c.last_used_at is None or (now - c.last_used_at).total_seconds() > 60:
+        c.last_used_at = now
+        session.commit()
+    return TokenResponse(access_token=token, expires_in=ttl, scope=granted)
+
+
+def _client_caller(session: Session, ident: int, claims: dict[str, Any]) -> Caller:
+    c = session.get(ApiClient, ident)
+    if not _client_usable(c, utcnow()) or c is None:
+        raise Unauthorized("This API client is revoked or expired.", code="invalid_token")
+    scopes = set(str(claims.get("scope", "")).split()) & set(c.scopes)
+    return Caller(kind="client", id=ident, name=c.name, scopes=frozenset(scopes), scope_unit_id=c.admin_unit_id,
+                  agency_id=c.agency_id)

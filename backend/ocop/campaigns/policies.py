@@ -57,7 +57,13 @@ def visible_campaigns(caller: Caller) -> sa.ColumnElement[bool]:
     if sees_everything(caller):
         return sa.true()
     if caller.kind == "client":
-        return col(Campaign.status).in_(PUBLISHED) if "campaigns:read" in caller.scopes else sa.false()
+        if "campaigns:read" not in caller.scopes:
+            return sa.false()
+        published = col(Campaign.status).in_(PUBLISHED)
+        if caller.scope_unit_id is None:
+            return published
+        return sa.and_(published, col(Campaign.id).in_(sa.select(col(CampaignUnit.campaign_id)).where(
+            col(CampaignUnit.admin_unit_id).in_(org_policies.units_within(caller.scope_unit_id)))))
     conditions: list[sa.ColumnElement[bool]] = []
     if caller.has("viewer"):
         conditions.append(col(Campaign.status).in_(PUBLISHED))
@@ -75,8 +81,9 @@ def visible_campaigns(caller: Caller) -> sa.ColumnElement[bool]:
 
 
 def unit_part_filter(caller: Caller, unit_column: Any) -> sa.ColumnElement[bool]:
-    """Parts of a campaign placed in a unit (visits, tasks, reports): local officers see their units' only."""
-    if is_local(caller):
+    """Parts of a campaign placed in a unit (visits, tasks, reports): local officers (and API clients limited
+    to a unit) see their units' only."""
+    if is_local(caller) or (caller.kind == "client" and caller.scope_unit_id is not None):
         return unit_column.in_(_local_units(caller))
     return sa.true()
 

@@ -76,6 +76,82 @@ export interface paths {
         patch: operations["agencies-update"];
         trace?: never;
     };
+    "/api/v1/api-clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Clients */
+        get: operations["api-clients-list"];
+        put?: never;
+        /**
+         * Create Client
+         * @description Register a partner system. The secret is in this response only; it is stored hashed.
+         */
+        post: operations["api-clients-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-clients/{client_pk}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Client */
+        get: operations["api-clients-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Client */
+        patch: operations["api-clients-update"];
+        trace?: never;
+    };
+    "/api/v1/api-clients/{client_pk}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke Client */
+        post: operations["api-clients-revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-clients/{client_pk}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate Client
+         * @description A new secret (shown once); the previous one keeps working for `grace_hours`.
+         */
+        post: operations["api-clients-rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-events": {
         parameters: {
             query?: never;
@@ -1766,6 +1842,100 @@ export interface components {
             /** Answers */
             answers: components["schemas"]["AnswerIn"][];
         };
+        /** ApiClientCreate */
+        ApiClientCreate: {
+            /**
+             * Admin Unit Id
+             * @description Limit the client to this unit and what it covers
+             */
+            admin_unit_id?: number | null;
+            /** Agency Id */
+            agency_id?: number | null;
+            /** Expires At */
+            expires_at?: string | null;
+            /** Name */
+            name: string;
+            /** Scopes */
+            scopes: ("compliance:read" | "registry:read" | "campaigns:read" | "eoffice:write" | "webhooks:manage")[];
+        };
+        /** ApiClientRead */
+        ApiClientRead: {
+            /** Admin Unit Id */
+            admin_unit_id: number | null;
+            /** Agency Id */
+            agency_id: number | null;
+            /** Client Id */
+            client_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Expires At */
+            expires_at: string | null;
+            /** Id */
+            id: number;
+            /** Last Used At */
+            last_used_at: string | null;
+            /** Name */
+            name: string;
+            /** Previous Secret Until */
+            previous_secret_until: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Scopes */
+            scopes: string[];
+            /** Version */
+            version: number;
+        };
+        /** ApiClientSecret */
+        ApiClientSecret: {
+            /** Admin Unit Id */
+            admin_unit_id: number | null;
+            /** Agency Id */
+            agency_id: number | null;
+            /** Client Id */
+            client_id: string;
+            /**
+             * Client Secret
+             * @description Shown once; only its hash is kept
+             */
+            client_secret: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Expires At */
+            expires_at: string | null;
+            /** Id */
+            id: number;
+            /** Last Used At */
+            last_used_at: string | null;
+            /** Name */
+            name: string;
+            /** Previous Secret Until */
+            previous_secret_until: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Scopes */
+            scopes: string[];
+            /** Version */
+            version: number;
+        };
+        /** ApiClientUpdate */
+        ApiClientUpdate: {
+            /** Admin Unit Id */
+            admin_unit_id?: number | null;
+            /** Agency Id */
+            agency_id?: number | null;
+            /** Expires At */
+            expires_at?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Scopes */
+            scopes?: ("compliance:read" | "registry:read" | "campaigns:read" | "eoffice:write" | "webhooks:manage")[] | null;
+        };
         /** AttachmentRead */
         AttachmentRead: {
             /** Content Type */
@@ -2936,6 +3106,13 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** Page[ApiClientRead] */
+        Page_ApiClientRead_: {
+            /** Items */
+            items: components["schemas"]["ApiClientRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** Page[AuditEventRead] */
         Page_AuditEventRead_: {
             /** Items */
@@ -3455,6 +3632,15 @@ export interface components {
             decision_number: string;
             /** Reason */
             reason: string;
+        };
+        /** Rotation */
+        Rotation: {
+            /**
+             * Grace Hours
+             * @description How long the previous secret still works
+             * @default 24
+             */
+            grace_hours: number;
         };
         /** StampIssueCreate */
         StampIssueCreate: {
@@ -4388,6 +4574,207 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AgencyRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "api-clients-list": {
+        parameters: {
+            query?: {
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ApiClientRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "api-clients-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiClientCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClientSecret"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "api-clients-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_pk: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClientRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "api-clients-update": {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                client_pk: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiClientUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClientRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "api-clients-revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_pk: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClientRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "api-clients-rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                client_pk: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Rotation"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClientSecret"];
                 };
             };
             /** @description Validation Error */
