@@ -142,3 +142,13 @@ def as_user(client: TestClient) -> Callable[[str], dict[str, str]]:
 
 def count(session: Session, model: type, *where: sa.ColumnElement[bool]) -> int:
     return session.scalar(sa.select(sa.func.count()).select_from(model).where(*where)) or 0
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> Iterator[None]:
+    """Rate-limit windows live in process memory: each test starts with none (client ids repeat across tests)."""
+    from ocop.core.ratelimit import client_limiter, public_limiter
+
+    client_limiter.reset()
+    public_limiter.reset()
+    yield

@@ -12,9 +12,11 @@ from ocop.auth.router import router as me_router
 from ocop.campaigns.router import router as campaigns_router
 from ocop.compliance.router import router as compliance_router
 from ocop.core.caller import Caller
+from ocop.core.config import get_settings
 from ocop.core.db import SessionDep
 from ocop.core.errors import Forbidden, Unauthorized
 from ocop.core.middleware import API_PREFIX
+from ocop.core.ratelimit import client_limiter
 from ocop.inspections.router import router as inspections_router
 from ocop.org.router import router as org_router
 from ocop.registry.router import public_router as registry_public_router
@@ -40,6 +42,8 @@ CLIENT_ROUTES: dict[tuple[str, str], str] = {
 
 
 def _check_client_route(request: Request, caller: Caller) -> None:
+    settings = get_settings()
+    client_limiter.hit(f"client:{caller.id}", settings.client_rate_limit, settings.client_rate_window_seconds)
     route = request.scope.get("route")
     template = str(getattr(route, "path", "")).removeprefix(API_PREFIX)
     needed = CLIENT_ROUTES.get((request.method, template))

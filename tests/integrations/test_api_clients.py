@@ -148,3 +148,18 @@ def test_a_client_limited_to_a_unit_sees_only_that_unit(client, session, as_user
     assert visits and {v["admin_unit_id"] for v in visits} == {unit_id(session, "188")}
     assert client.get(f"{API}/campaigns/{seeded(session, 2026)}", headers=h).status_code == 404  # a draft
     assert count(session, ApiClient) == 1
+
+
+def test_each_client_has_its_own_rate_limit(client, session, as_user, settings, monkeypatch):
+    from ocop.core.ratelimit import client_limiter
+
+    client_limiter.reset()
+    monkeypatch.setattr(settings, "client_rate_limit", 3)
+    a, b = bearer(client, new_client(client, as_user)), bearer(client, new_client(client, as_user))
+    for _ in range(3):
+        assert client.get(f"{API}/compliance/products", headers=a).status_code == 200
+    r = client.get(f"{API}/compliance/products", headers=a)
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1 and r.json()["code"] == "rate_limited"
+    assert client.get(f"{API}/compliance/products", headers=b).status_code == 200  # another client is not slowed
+    assert client.get(f"{API}/compliance/products", headers=as_user("coordinator")).status_code == 200
+    client_limiter.reset()

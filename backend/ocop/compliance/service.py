@@ -42,6 +42,7 @@ CERT_FIELDS = ("certificate_number", "stars", "valid_from", "valid_to", "revocat
                "superseded_on")
 OPEN_FINDINGS = ("open", "action_required", "response_submitted", "escalated")
 COUNTED = ("minor", "major", "critical")
+SEVERITY_VI = {"observation": "ghi nhận", "minor": "nhẹ", "major": "nặng", "critical": "nghiêm trọng"}
 RANK = {"not_certified": 0, "compliant": 1, "conditional": 2, "expired": 3, "non_compliant": 4, "revoked": 5}
 
 
@@ -94,8 +95,8 @@ def derive(cert: Any, findings: list[Finding], actions: list[CorrectiveAction], 
         if f.severity not in COUNTED:
             continue
         grave = f.severity in ("major", "critical")
-        reasons.append({"code": "open_finding", "finding_id": f.id,
-                        "detail": f"Phát hiện {f.severity} chưa khắc phục: {f.description[:200]}"})
+        reasons.append({"code": "open_finding", "finding_id": f.id, "severity": f.severity,
+                        "detail": f"Phát hiện mức {SEVERITY_VI[f.severity]} chưa khắc phục: {f.description[:200]}"})
         worst = "non_compliant" if grave else max(worst, "conditional", key=RANK.__getitem__)
         effective = max(effective, f.created_at.date())
     for a in actions:

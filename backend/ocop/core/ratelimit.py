@@ -34,3 +34,4 @@ class RateLimiter:
 
 
 public_limiter = RateLimiter()
+client_limiter = RateLimiter()
