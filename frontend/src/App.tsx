@@ -18,6 +18,11 @@ const AuditPage = lazy(() => import('./pages/AuditPage'));
 const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage'));
 const CampaignCreatePage = lazy(() => import('./pages/campaigns/CampaignCreatePage'));
 const CampaignPage = lazy(() => import('./pages/campaigns/CampaignPage'));
+const VisitPage = lazy(() => import('./pages/inspections/VisitPage'));
+const MyVisitsPage = lazy(() => import('./pages/inspections/MyVisitsPage'));
+const FindingsPage = lazy(() => import('./pages/inspections/FindingsPage'));
+const FindingPage = lazy(() => import('./pages/inspections/FindingPage'));
+const CompliancePage = lazy(() => import('./pages/inspections/CompliancePage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export default function App() {
@@ -58,6 +63,46 @@ export default function App() {
                 element={
                   <RequireMenu item="campaigns">
                     <CampaignPage />
+                  </RequireMenu>
+                }
+              />
+              <Route
+                path="luot-kiem-tra/:visitId"
+                element={
+                  <RequireMenu item="campaigns">
+                    <VisitPage />
+                  </RequireMenu>
+                }
+              />
+              <Route
+                path="viec-cua-toi"
+                element={
+                  <RequireMenu item="myVisits">
+                    <MyVisitsPage />
+                  </RequireMenu>
+                }
+              />
+              <Route
+                path="phat-hien"
+                element={
+                  <RequireMenu item="findings">
+                    <FindingsPage />
+                  </RequireMenu>
+                }
+              />
+              <Route
+                path="phat-hien/:id"
+                element={
+                  <RequireMenu item="findings">
+                    <FindingPage />
+                  </RequireMenu>
+                }
+              />
+              <Route
+                path="tuan-thu"
+                element={
+                  <RequireMenu item="compliance">
+                    <CompliancePage />
                   </RequireMenu>
                 }
               />

@@ -9,6 +9,7 @@ import './i18n';
 import { ApiError } from './api/problem';
 import { AuthProvider } from './auth/AuthContext';
 import App from './App';
+import { registerServiceWorker } from './serviceWorker';
 
 const theme = createTheme({
   primaryColor: 'green',
@@ -44,3 +45,5 @@ createRoot(document.getElementById('root')!).render(
     </MantineProvider>
   </StrictMode>,
 );
+
+registerServiceWorker();

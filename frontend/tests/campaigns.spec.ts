@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { signIn } from './support';
+import { signIn, signOut } from './support';
 
 /** Picks the option of a searchable Mantine select after typing `search` into it. */
 async function choose(page: Page, testId: string, search: string, option: RegExp) {
@@ -7,11 +7,6 @@ async function choose(page: Page, testId: string, search: string, option: RegExp
   await input.click();
   await input.fill(search);
   await page.getByRole('option', { name: option }).first().click();
-}
-
-async function signOut(page: Page) {
-  await page.getByTestId('sign-out').click();
-  await expect(page.getByTestId('login-form')).toBeVisible();
 }
 
 test('a plan goes from draft to issued, and the district sends its report', async ({ page }) => {

@@ -13,6 +13,12 @@ const baseUrl = '';
 export const authClient = createClient<paths>({ baseUrl, credentials: 'include' });
 
 let refreshInFlight: Promise<string | null> | null = null;
+let refreshUnreachable = false;
+
+/** Whether the last refresh failed because the server could not be reached (offline), not because it refused. */
+export function lastRefreshUnreachable(): boolean {
+  return refreshUnreachable;
+}
 
 /**
  * Exchanges the refresh cookie for a new access token. Concurrent callers share
@@ -24,6 +30,7 @@ export function refreshAccessToken(): Promise<string | null> {
     refreshInFlight = (async () => {
       try {
         const res = await authClient.POST('/api/v1/auth/refresh', { body: {} });
+        refreshUnreachable = false;
         if (!res.response.ok || !res.data) {
           setAccessToken(null);
           return null;
@@ -32,6 +39,7 @@ export function refreshAccessToken(): Promise<string | null> {
         return res.data.access_token;
       } catch {
         // network failure: keep whatever we had, report "no new token"
+        refreshUnreachable = true;
         return null;
       } finally {
         refreshInFlight = null;

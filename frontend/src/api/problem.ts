@@ -129,6 +129,22 @@ export const KNOWN_CODES = [
   'unsupported_file_type',
   'content_mismatch',
   'file_empty',
+  'payload_too_large',
+  'visit_not_found',
+  'visit_not_in_progress',
+  'not_in_team',
+  'campaign_not_running',
+  'finding_not_found',
+  'duplicate_finding',
+  'finding_not_open',
+  'finding_closed',
+  'action_not_found',
+  'action_closed',
+  'not_action_owner',
+  'action_not_open',
+  'action_not_responded',
+  'evidence_not_found',
+  'no_product',
 ] as const;
 
 /** Codes meaning "the session is over"; shown as such on the sign-in page. */

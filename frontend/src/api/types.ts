@@ -230,3 +230,77 @@ export const SEVERITIES = ['observation', 'minor', 'major', 'critical'] as const
 export const APPLIES_TO = ['producer', 'local_government'] as const satisfies readonly NonNullable<
   ChecklistItemIn['applies_to']
 >[];
+
+// ---- inspection work (visit records, answers, findings, actions, evidence) ------------------
+
+export type VisitRecord = JsonOf<paths['/api/v1/visits/{visit_id}/record']['get']['responses'][200]>;
+export type VisitRecordUpdate = NonNullable<
+  paths['/api/v1/visits/{visit_id}/record']['patch']['requestBody']
+>['content']['application/json'];
+export type VisitStatus = VisitRecord['status'];
+export type VisitTransition = NonNullable<
+  paths['/api/v1/visits/{visit_id}/transitions']['post']['requestBody']
+>['content']['application/json'];
+export type Attendee = VisitRecord['attendees'][number];
+
+export type AnswerList = JsonOf<paths['/api/v1/visits/{visit_id}/answers']['get']['responses'][200]>;
+export type Answer = AnswerList['items'][number];
+export type AnswerIn = NonNullable<
+  paths['/api/v1/visits/{visit_id}/answers']['put']['requestBody']
+>['content']['application/json']['answers'][number];
+export type AnswerValue = NonNullable<AnswerIn['value']>;
+
+export type EvidencePage = JsonOf<paths['/api/v1/visits/{visit_id}/evidence']['get']['responses'][200]>;
+export type Evidence = EvidencePage['items'][number];
+
+export type FindingPage = JsonOf<paths['/api/v1/findings']['get']['responses'][200]>;
+export type Finding = JsonOf<paths['/api/v1/findings/{finding_id}']['get']['responses'][200]>;
+export type FindingsQuery = NonNullable<paths['/api/v1/findings']['get']['parameters']['query']>;
+export type FindingStatus = Finding['status'];
+export type Severity = Finding['severity'];
+export type FindingTransition = NonNullable<
+  paths['/api/v1/findings/{finding_id}/transitions']['post']['requestBody']
+>['content']['application/json'];
+export type Escalation = NonNullable<FindingTransition['escalation']>;
+export type Timeline = JsonOf<paths['/api/v1/findings/{finding_id}/timeline']['get']['responses'][200]>;
+export type TimelineEntry = Timeline['items'][number];
+
+export type ActionPage = JsonOf<paths['/api/v1/findings/{finding_id}/actions']['get']['responses'][200]>;
+export type CorrectiveAction = ActionPage['items'][number];
+export type ActionCreate = NonNullable<
+  paths['/api/v1/findings/{finding_id}/actions']['post']['requestBody']
+>['content']['application/json'];
+export type ActionStatus = CorrectiveAction['status'];
+
+export const VISIT_STATUSES = ['planned', 'in_progress', 'submitted', 'approved', 'locked'] as const satisfies readonly VisitStatus[];
+
+export const FINDING_STATUSES = [
+  'open',
+  'action_required',
+  'response_submitted',
+  'verified',
+  'closed',
+  'dismissed',
+  'escalated',
+] as const satisfies readonly FindingStatus[];
+
+export const ESCALATIONS = ['revocation_proposed', 'sanction_referred'] as const satisfies readonly Escalation[];
+
+export const ACTION_KINDS = ['corrective', 'preventive'] as const satisfies readonly NonNullable<ActionCreate['kind']>[];
+export const ACTION_OWNERS = ['producer', 'unit'] as const satisfies readonly NonNullable<ActionCreate['owner_type']>[];
+
+// ---- compliance -----------------------------------------------------------------------------
+
+export type ProductCompliance = JsonOf<paths['/api/v1/compliance/products/{product_id}']['get']['responses'][200]>;
+export type ProducerCompliance = JsonOf<paths['/api/v1/compliance/producers/{producer_id}']['get']['responses'][200]>;
+export type ComplianceStatus = ProductCompliance['status'];
+export type ComplianceReason = ProductCompliance['reasons'][number];
+
+export const COMPLIANCE_STATUSES = [
+  'compliant',
+  'conditional',
+  'non_compliant',
+  'expired',
+  'revoked',
+  'not_certified',
+] as const satisfies readonly ComplianceStatus[];

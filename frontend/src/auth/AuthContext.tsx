@@ -1,8 +1,10 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { fetchMe, logout, passwordGrant, refreshAccessToken } from '../api/client';
+import { fetchMe, lastRefreshUnreachable, logout, passwordGrant, refreshAccessToken } from '../api/client';
+import { isNetworkError } from '../api/problem';
 import { onSessionExpired, setAccessToken } from '../api/session';
 import type { Me } from '../api/types';
+import { clearProfile, loadProfile, saveProfile } from './profileCache';
 
 export type AuthStatus = 'restoring' | 'anonymous' | 'authenticated';
 
@@ -20,15 +22,26 @@ const AuthContext = createContext<AuthState | null>(null);
 
 let bootstrap: Promise<Me | null> | null = null;
 
-/** Restores the session from the refresh cookie once per page load (StrictMode-safe). */
+/**
+ * Restores the session from the refresh cookie once per page load (StrictMode-safe). Without a
+ * connection, the last profile stands in: the app (and a visit's offline draft) opens, and the first
+ * API call once back online renews the token from the cookie (or ends the session).
+ */
 function restoreSession(): Promise<Me | null> {
   if (!bootstrap) {
     bootstrap = (async () => {
       const token = await refreshAccessToken();
-      if (!token) return null;
+      if (!token) {
+        if (lastRefreshUnreachable()) return loadProfile();
+        clearProfile();
+        return null;
+      }
       try {
-        return await fetchMe();
-      } catch {
+        const me = await fetchMe();
+        saveProfile(me);
+        return me;
+      } catch (err) {
+        if (isNetworkError(err)) return loadProfile();
         setAccessToken(null);
         return null;
       }
@@ -61,6 +74,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     () =>
       onSessionExpired(() => {
         if (statusRef.current !== 'authenticated') return;
+        clearProfile();
         setMeState(null);
         setExpired(true);
         setStatus('anonymous');
@@ -74,6 +88,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       const token = await passwordGrant(username, password);
       setAccessToken(token.access_token);
       const profile = await fetchMe();
+      saveProfile(profile);
       queryClient.clear();
       queryClient.setQueryData(['me'], profile);
       setMeState(profile);
@@ -91,6 +106,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       /* the cookie may already be gone; sign out locally anyway */
     }
     setAccessToken(null);
+    clearProfile();
     bootstrap = null;
     queryClient.clear();
     setMeState(null);
@@ -98,7 +114,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setStatus('anonymous');
   }, [queryClient]);
 
-  const setMe = useCallback((profile: Me) => setMeState(profile), []);
+  const setMe = useCallback((profile: Me) => {
+    saveProfile(profile);
+    setMeState(profile);
+  }, []);
 
   const value = useMemo<AuthState>(
     () => ({ status, me, expired, signIn, signOut, setMe }),

@@ -6,9 +6,9 @@ import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
-import type { AdminUnit, Agency, Producer, User } from '../api/types';
+import type { AdminUnit, Agency, Producer, Product, ProductPage, User } from '../api/types';
 
-type Source = 'agencies' | 'admin-units' | 'users' | 'producers';
+type Source = 'agencies' | 'admin-units' | 'users' | 'producers' | 'products';
 
 interface Option {
   id: number;
@@ -28,6 +28,7 @@ const producerOption = (p: Producer): Option => ({
   id: p.id,
   label: p.admin_unit_name ? `${p.name} (${p.admin_unit_name})` : p.name,
 });
+const productOption = (p: Product): Option => ({ id: p.id, label: `${p.name} — ${p.producer_name}` });
 
 /**
  * Entities in force today matching `q` (new assignments should not point at dissolved bodies),
@@ -50,6 +51,10 @@ async function search(
     const users = { limit: 50, q: q || undefined, active: true };
     return unwrap(await api.GET('/api/v1/users', { params: { query: users } })).items.map(userOption);
   }
+  if (source === 'products') {
+    const page = unwrap(await api.GET('/api/v1/products', { params: { query: { limit: 50, q: q || undefined } } }));
+    return (page as ProductPage).items.map(productOption);
+  }
   if (source === 'producers') {
     const producers = { limit: 50, q: q || undefined, unit_id: within };
     const page = unwrap(await api.GET('/api/v1/producers', { params: { query: producers } }));
@@ -67,6 +72,9 @@ async function fetchOne(source: Source, id: number, ended: Ended): Promise<Optio
   }
   if (source === 'users') {
     return userOption(unwrap(await api.GET('/api/v1/users/{user_id}', { params: { path: { user_id: id } } })));
+  }
+  if (source === 'products') {
+    return productOption(unwrap(await api.GET('/api/v1/products/{product_id}', { params: { path: { product_id: id } } })));
   }
   if (source === 'producers') {
     const producer = await api.GET('/api/v1/producers/{producer_id}', { params: { path: { producer_id: id } } });
@@ -96,7 +104,7 @@ interface Props {
   'data-testid'?: string;
 }
 
-/** Searchable select backed by a server-side `q` search on agencies, admin units, users or producers. */
+/** Searchable select backed by a server-side `q` search on agencies, admin units, users, producers or products. */
 export function EntitySelect({
   source,
   label,

@@ -4,20 +4,39 @@ import { canAccess, menuFor } from './menu';
 const keys = (roles: string[]) => menuFor(roles).map((i) => i.key);
 
 describe('menuFor', () => {
-  it('gives everyone home, products, producers and account', () => {
-    expect(keys([])).toEqual(['home', 'products', 'producers', 'account']);
-    expect(keys(['producer'])).toEqual(['home', 'products', 'producers', 'account']);
-    expect(menuFor(undefined).map((i) => i.path)).toEqual(['/', '/san-pham', '/chu-the', '/tai-khoan']);
+  it('gives everyone home, the compliance lookup, products, producers and account', () => {
+    expect(keys([])).toEqual(['home', 'compliance', 'products', 'producers', 'account']);
+    expect(menuFor(undefined).map((i) => i.path)).toEqual(['/', '/tuan-thu', '/san-pham', '/chu-the', '/tai-khoan']);
   });
 
-  it('gives local officers the inspection plans of their units', () => {
-    expect(keys(['local_officer'])).toEqual(['home', 'campaigns', 'products', 'producers', 'account']);
+  it('gives producers their own findings, labelled "Phát hiện của tôi"', () => {
+    expect(keys(['producer'])).toEqual(['home', 'findings', 'compliance', 'products', 'producers', 'account']);
+    expect(menuFor(['producer']).find((i) => i.key === 'findings')).toMatchObject({
+      path: '/phat-hien',
+      labelKey: 'nav.myFindings',
+    });
   });
 
-  it('gives admin inspection plans, imports, users, agencies, admin units and audit', () => {
-    expect(keys(['admin'])).toEqual([
+  it('gives local officers the inspection plans and the findings of their units', () => {
+    expect(keys(['local_officer'])).toEqual([
       'home',
       'campaigns',
+      'findings',
+      'compliance',
+      'products',
+      'producers',
+      'account',
+    ]);
+    expect(menuFor(['local_officer']).find((i) => i.key === 'findings')?.labelKey).toBe('nav.findings');
+  });
+
+  it('gives admin everything', () => {
+    expect(keys(['admin'])).toEqual([
+      'home',
+      'myVisits',
+      'campaigns',
+      'findings',
+      'compliance',
       'products',
       'producers',
       'imports',
@@ -29,10 +48,13 @@ describe('menuFor', () => {
     ]);
   });
 
-  it('gives coordinator inspection plans, imports, agencies and admin units', () => {
+  it('gives coordinator their visits, plans, findings, imports, agencies and admin units', () => {
     expect(keys(['coordinator'])).toEqual([
       'home',
+      'myVisits',
       'campaigns',
+      'findings',
+      'compliance',
       'products',
       'producers',
       'imports',
@@ -42,10 +64,13 @@ describe('menuFor', () => {
     ]);
   });
 
-  it('gives leader inspection plans, agencies, admin units and audit but not users or imports', () => {
+  it('gives leader their visits, plans, findings, agencies, admin units and audit but not users or imports', () => {
     expect(keys(['leader'])).toEqual([
       'home',
+      'myVisits',
       'campaigns',
+      'findings',
+      'compliance',
       'products',
       'producers',
       'agencies',
@@ -55,14 +80,42 @@ describe('menuFor', () => {
     ]);
   });
 
-  it.each(['inspector', 'viewer'])('gives %s inspection plans, agencies and admin units, no imports', (role) => {
-    expect(keys([role])).toEqual(['home', 'campaigns', 'products', 'producers', 'agencies', 'adminUnits', 'account']);
+  it('gives inspectors their visits ("Việc của tôi"), plans and findings', () => {
+    expect(keys(['inspector'])).toEqual([
+      'home',
+      'myVisits',
+      'campaigns',
+      'findings',
+      'compliance',
+      'products',
+      'producers',
+      'agencies',
+      'adminUnits',
+      'account',
+    ]);
+  });
+
+  it('gives viewers plans and findings to read, no visits of their own', () => {
+    expect(keys(['viewer'])).toEqual([
+      'home',
+      'campaigns',
+      'findings',
+      'compliance',
+      'products',
+      'producers',
+      'agencies',
+      'adminUnits',
+      'account',
+    ]);
   });
 
   it('unions multiple roles without duplicates, in display order', () => {
     expect(keys(['viewer', 'leader', 'inspector'])).toEqual([
       'home',
+      'myVisits',
       'campaigns',
+      'findings',
+      'compliance',
       'products',
       'producers',
       'agencies',
@@ -71,10 +124,11 @@ describe('menuFor', () => {
       'account',
     ]);
     expect(keys(['local_officer', 'coordinator'])).toContain('imports');
+    expect(menuFor(['producer', 'inspector']).find((i) => i.key === 'findings')?.labelKey).toBe('nav.findings');
   });
 
   it('ignores unknown roles', () => {
-    expect(keys(['superhero'])).toEqual(['home', 'products', 'producers', 'account']);
+    expect(keys(['superhero'])).toEqual(['home', 'compliance', 'products', 'producers', 'account']);
   });
 
   it('uses Vietnamese slugs and i18n label keys', () => {
@@ -84,6 +138,9 @@ describe('menuFor', () => {
     expect(items.find((i) => i.key === 'producers')).toMatchObject({ path: '/chu-the', labelKey: 'nav.producers' });
     expect(items.find((i) => i.key === 'imports')).toMatchObject({ path: '/nhap-du-lieu', labelKey: 'nav.imports' });
     expect(items.find((i) => i.key === 'campaigns')).toMatchObject({ path: '/ke-hoach', labelKey: 'nav.campaigns' });
+    expect(items.find((i) => i.key === 'findings')).toMatchObject({ path: '/phat-hien', labelKey: 'nav.findings' });
+    expect(items.find((i) => i.key === 'compliance')).toMatchObject({ path: '/tuan-thu', labelKey: 'nav.compliance' });
+    expect(items.find((i) => i.key === 'myVisits')).toMatchObject({ path: '/viec-cua-toi', labelKey: 'nav.myVisits' });
   });
 });
 
@@ -110,5 +167,19 @@ describe('canAccess', () => {
     }
     expect(canAccess(['producer'], 'campaigns')).toBe(false);
     expect(canAccess([], 'campaigns')).toBe(false);
+  });
+
+  it('opens findings to every role, the compliance lookup to everyone signed in', () => {
+    for (const role of ['admin', 'coordinator', 'leader', 'inspector', 'local_officer', 'producer', 'viewer']) {
+      expect(canAccess([role], 'findings')).toBe(true);
+      expect(canAccess([role], 'compliance')).toBe(true);
+    }
+    expect(canAccess([], 'findings')).toBe(false);
+    expect(canAccess([], 'compliance')).toBe(true);
+  });
+
+  it('gives "Việc của tôi" to those who sit on inspection teams', () => {
+    for (const role of ['admin', 'coordinator', 'leader', 'inspector']) expect(canAccess([role], 'myVisits')).toBe(true);
+    for (const role of ['viewer', 'local_officer', 'producer']) expect(canAccess([role], 'myVisits')).toBe(false);
   });
 });

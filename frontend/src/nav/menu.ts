@@ -2,7 +2,10 @@
 
 export type MenuKey =
   | 'home'
+  | 'myVisits'
   | 'campaigns'
+  | 'findings'
+  | 'compliance'
   | 'products'
   | 'producers'
   | 'imports'
@@ -21,7 +24,10 @@ export interface MenuItem {
 
 export const MENU_ITEMS: Record<MenuKey, MenuItem> = {
   home: { key: 'home', path: '/', labelKey: 'nav.home' },
+  myVisits: { key: 'myVisits', path: '/viec-cua-toi', labelKey: 'nav.myVisits' },
   campaigns: { key: 'campaigns', path: '/ke-hoach', labelKey: 'nav.campaigns' },
+  findings: { key: 'findings', path: '/phat-hien', labelKey: 'nav.findings' },
+  compliance: { key: 'compliance', path: '/tuan-thu', labelKey: 'nav.compliance' },
   products: { key: 'products', path: '/san-pham', labelKey: 'nav.products' },
   producers: { key: 'producers', path: '/chu-the', labelKey: 'nav.producers' },
   imports: { key: 'imports', path: '/nhap-du-lieu', labelKey: 'nav.imports' },
@@ -35,7 +41,10 @@ export const MENU_ITEMS: Record<MenuKey, MenuItem> = {
 /** Display order of the menu. */
 const ORDER: MenuKey[] = [
   'home',
+  'myVisits',
   'campaigns',
+  'findings',
+  'compliance',
   'products',
   'producers',
   'imports',
@@ -46,19 +55,25 @@ const ORDER: MenuKey[] = [
   'account',
 ];
 
-/** Entries every signed-in user gets (the API narrows the registry to what each role may see). */
-const EVERYONE: MenuKey[] = ['home', 'products', 'producers', 'account'];
+/**
+ * Entries every signed-in user gets (the API narrows the registry and the compliance lookup to what
+ * each role may see).
+ */
+const EVERYONE: MenuKey[] = ['home', 'compliance', 'products', 'producers', 'account'];
 
 /** Which menu entries each role unlocks (in addition to EVERYONE's). */
 const ROLE_ITEMS: Record<string, MenuKey[]> = {
-  admin: ['campaigns', 'imports', 'users', 'agencies', 'adminUnits', 'audit'],
-  leader: ['campaigns', 'agencies', 'adminUnits', 'audit'],
-  coordinator: ['campaigns', 'imports', 'agencies', 'adminUnits'],
-  inspector: ['campaigns', 'agencies', 'adminUnits'],
-  viewer: ['campaigns', 'agencies', 'adminUnits'],
-  local_officer: ['campaigns'],
-  producer: [],
+  admin: ['myVisits', 'campaigns', 'findings', 'imports', 'users', 'agencies', 'adminUnits', 'audit'],
+  leader: ['myVisits', 'campaigns', 'findings', 'agencies', 'adminUnits', 'audit'],
+  coordinator: ['myVisits', 'campaigns', 'findings', 'imports', 'agencies', 'adminUnits'],
+  inspector: ['myVisits', 'campaigns', 'findings', 'agencies', 'adminUnits'],
+  viewer: ['campaigns', 'findings', 'agencies', 'adminUnits'],
+  local_officer: ['campaigns', 'findings'],
+  producer: ['findings'],
 };
+
+/** Roles that see findings beyond their own: with none of them, a producer's list is "Phát hiện của tôi". */
+const WIDER_FINDINGS = ['admin', 'coordinator', 'leader', 'inspector', 'viewer', 'local_officer'];
 
 /** The set of menu keys available to a user holding `roles` (union over roles). */
 export function allowedKeys(roles: readonly string[] | null | undefined): Set<MenuKey> {
@@ -70,7 +85,10 @@ export function allowedKeys(roles: readonly string[] | null | undefined): Set<Me
 /** The navigation menu for a user holding `roles`, in display order. */
 export function menuFor(roles: readonly string[] | null | undefined): MenuItem[] {
   const keys = allowedKeys(roles);
-  return ORDER.filter((k) => keys.has(k)).map((k) => MENU_ITEMS[k]);
+  const ownOnly = !(roles ?? []).some((r) => WIDER_FINDINGS.includes(r));
+  return ORDER.filter((k) => keys.has(k)).map((k) =>
+    k === 'findings' && ownOnly ? { ...MENU_ITEMS[k], labelKey: 'nav.myFindings' } : MENU_ITEMS[k],
+  );
 }
 
 export function canAccess(roles: readonly string[] | null | undefined, key: MenuKey): boolean {

@@ -32,14 +32,9 @@ import { PageLoader } from '../../components/States';
 import { blankToNull, useServerErrors } from '../../lib/forms';
 import { enumLabel } from '../registry/labels';
 import { addChecklistItem, campaignKeys, deleteChecklistItem, getChecklist, updateChecklistItem } from './campaignsApi';
+import { SeverityBadge } from '../inspections/parts';
 import { ConfirmButton, FormActions, Section } from './parts';
 
-const SEVERITY_COLORS: Record<string, string> = {
-  observation: 'gray',
-  minor: 'yellow',
-  major: 'orange',
-  critical: 'red',
-};
 const ITEM_FIELDS = [
   'code',
   'content_area',
@@ -358,9 +353,7 @@ export function ChecklistTab({ campaign }: { campaign: Campaign }) {
                       <Table.Td>{options('campaigns.answerTypes', item.answer_type)}</Table.Td>
                       <Table.Td>{options('campaigns.evidence', item.evidence)}</Table.Td>
                       <Table.Td>
-                        <Badge size="sm" variant="light" color={SEVERITY_COLORS[item.severity]}>
-                          {options('campaigns.severities', item.severity)}
-                        </Badge>
+                        <SeverityBadge severity={item.severity} />
                       </Table.Td>
                       <Table.Td>{options('campaigns.appliesTo', item.applies_to)}</Table.Td>
                       {editable && (

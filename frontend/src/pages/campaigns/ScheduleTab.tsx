@@ -16,12 +16,16 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
 import type { Campaign, PlanWarning, TeamMember, Visit } from '../../api/types';
+import { useAuth } from '../../auth/AuthContext';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageLoader } from '../../components/States';
 import { enumLabel } from '../registry/labels';
+import { canOpenVisits } from '../inspections/access';
+import { VisitStatusBadge } from '../inspections/parts';
 import type { CampaignAccess } from './access';
 import { deleteVisit, useRefreshCampaign, useTeam, useVisits, useWarnings } from './campaignsApi';
 import {
@@ -48,6 +52,7 @@ function VisitCard({
   team,
   warnings,
   editable,
+  open,
   onEdit,
   onDeleted,
 }: {
@@ -55,6 +60,8 @@ function VisitCard({
   team: readonly TeamMember[];
   warnings: readonly PlanWarning[];
   editable: boolean;
+  /** The caller opens the visit's record: `record` (a team member, the visit to be recorded) or `view`. */
+  open: 'record' | 'view' | null;
   onEdit: () => void;
   onDeleted: () => void;
 }) {
@@ -81,6 +88,7 @@ function VisitCard({
             <Badge size="sm" variant="light" color={KIND_COLORS[visit.kind]}>
               {enumLabel(t, 'campaigns.visitKinds', visit.kind)}
             </Badge>
+            {visit.status !== 'planned' && <VisitStatusBadge status={visit.status} size="sm" />}
             {visit.admin_unit_name && (
               <Text size="sm" c="dimmed">
                 {visit.admin_unit_name}
@@ -114,17 +122,32 @@ function VisitCard({
             </Text>
           )}
         </Stack>
-        {editable && (
+        {(editable || open) && (
           <Group gap={4} wrap="nowrap">
-            <Button size="compact-xs" variant="light" onClick={onEdit} data-testid="visit-edit">
-              {t('common.edit')}
-            </Button>
-            <ConfirmButton
-              label={t('campaigns.visits.delete')}
-              message={t('campaigns.visits.confirmDelete', { place: visit.place })}
-              action={() => deleteVisit(visit.id)}
-              onDone={onDeleted}
-            />
+            {open && (
+              <Button
+                component={Link}
+                to={`/luot-kiem-tra/${visit.id}`}
+                size="xs"
+                variant={open === 'record' ? 'filled' : 'light'}
+                data-testid="visit-open"
+              >
+                {open === 'record' ? t('visit.record.openRecord') : t('visit.view')}
+              </Button>
+            )}
+            {editable && (
+              <>
+                <Button size="compact-xs" variant="light" onClick={onEdit} data-testid="visit-edit">
+                  {t('common.edit')}
+                </Button>
+                <ConfirmButton
+                  label={t('campaigns.visits.delete')}
+                  message={t('campaigns.visits.confirmDelete', { place: visit.place })}
+                  action={() => deleteVisit(visit.id)}
+                  onDone={onDeleted}
+                />
+              </>
+            )}
           </Group>
         )}
       </Group>
@@ -259,6 +282,7 @@ interface FormState {
 /** "Lịch kiểm tra": the schedule by day or as a month, the visit form, suggestions and the notices. */
 export function ScheduleTab({ campaign, access }: { campaign: Campaign; access: CampaignAccess }) {
   const { t } = useTranslation();
+  const { me } = useAuth();
   const refresh = useRefreshCampaign(campaign.id);
   const visits = useVisits(campaign.id);
   const team = useTeam(campaign.id, access.tabs.includes('team'));
@@ -270,6 +294,11 @@ export function ScheduleTab({ campaign, access }: { campaign: Campaign; access: 
   const byVisit = useMemo(() => warningsByVisit(warnings.data?.items ?? []), [warnings.data]);
   const scheduleWarnings = (warnings.data?.items ?? []).filter((w) => w.visit_ids?.length);
   const members = team.data ?? [];
+  const onTeam = members.some((m) => m.user_id === me?.id);
+  const openAs = (v: Visit): 'record' | 'view' | null => {
+    if (!canOpenVisits(me?.roles)) return null;
+    return onTeam && (v.status === 'planned' || v.status === 'in_progress') ? 'record' : 'view';
+  };
 
   return (
     <Stack gap="md">
@@ -314,6 +343,7 @@ export function ScheduleTab({ campaign, access }: { campaign: Campaign; access: 
                 team={members}
                 warnings={byVisit.get(v.id) ?? []}
                 editable={editable && v.status === 'planned'}
+                open={openAs(v)}
                 onEdit={() => setForm({ visit: v })}
                 onDeleted={() => {
                   refresh();

@@ -3,7 +3,7 @@
 import { useCallback } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
-import { ifMatch } from '../../api/etag';
+import { ifMatchHeaders } from '../../api/etag';
 import { ensureOk, unwrap } from '../../api/problem';
 import type {
   Amendment,
@@ -52,10 +52,7 @@ export async function fetchAll<T>(fetchPage: (cursor: string | undefined) => Pro
 }
 
 const path = (campaignId: Id) => ({ campaign_id: campaignId });
-const withEtag = (version: number) => {
-  const etag = ifMatch(version);
-  return { header: { 'If-Match': etag }, headers: { 'If-Match': etag } };
-};
+const withEtag = ifMatchHeaders;
 
 // ---- query keys: everything of a campaign lives under ['campaign', id] -------------------
 

@@ -1,4 +1,5 @@
-import { Badge, Divider, Drawer, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Divider, Drawer, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Link } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Certificate, Product, StampIssue } from '../../api/types';
@@ -138,11 +139,16 @@ function ProductDetails({ productId }: { productId: Product['id'] }) {
 
   return (
     <Stack gap="md" data-testid="product-detail">
-      <Group gap="xs">
-        <Title order={3} data-testid="product-detail-name">
-          {p.name}
-        </Title>
-        {p.is_sample && <SampleBadge />}
+      <Group gap="xs" justify="space-between">
+        <Group gap="xs">
+          <Title order={3} data-testid="product-detail-name">
+            {p.name}
+          </Title>
+          {p.is_sample && <SampleBadge />}
+        </Group>
+        <Button component={Link} to={`/tuan-thu?sp=${p.id}`} variant="light" size="xs" data-testid="product-compliance">
+          {t('compliance.lookup')}
+        </Button>
       </Group>
 
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
