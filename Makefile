@@ -40,7 +40,7 @@ run: venv spa
 	$(BIN)/ocop db upgrade
 	$(BIN)/ocop seed-demo
 	@echo "OCOP Inspect: http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs)"
-	$(BIN)/ocop serve --host $(HOST) --port $(PORT)
+	OCOP_EMBEDDED_WORKER=1 $(BIN)/ocop serve --host $(HOST) --port $(PORT)
 
 worker: venv
 	$(BIN)/ocop worker

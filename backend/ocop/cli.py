@@ -104,6 +104,7 @@ def serve(
 
 
 def _run_daily() -> dict[str, int]:
+    import ocop.handlers  # noqa: F401
     from ocop.compliance.service import run_daily
     from ocop.core.db import new_session
 
@@ -134,8 +135,10 @@ def worker(once: bool = False, interval: float = 5.0) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    log.info("worker started", extra={"jobs": ["daily"]})
+    log.info("worker started", extra={"jobs": ["daily", "webhooks"]})
+    import ocop.handlers  # noqa: F401
     from ocop.core.dates import today
+    from ocop.integrations.service import deliver_due
 
     while not stop:
         if last_daily != today():
@@ -144,6 +147,12 @@ def worker(once: bool = False, interval: float = 5.0) -> None:
                 last_daily = today()
             except Exception:  # keep the worker alive; the next loop tries again
                 log.exception("daily job failed")
+        try:
+            sent = deliver_due()
+            if sent:
+                log.info("webhooks sent", extra={"deliveries": sent})
+        except Exception:
+            log.exception("webhook delivery failed")
         if once:
             break
         time.sleep(interval)

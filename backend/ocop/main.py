@@ -1,6 +1,7 @@
 """create_app(): settings, logging, middleware, routers, error handlers, the SPA."""
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,7 +16,10 @@ from fastapi.routing import APIRoute
 from starlette.routing import Match, Route
 from starlette.types import Scope
 
-from . import __version__
+from . import (
+    __version__,
+    handlers,  # noqa: F401  (commit handlers: compliance, webhook fan-out)
+)
 from .api import authenticated, hot_reads, public
 from .core import metrics
 from .core.config import get_settings
@@ -66,6 +70,20 @@ def _spa_endpoint(spa_dir: Path) -> Any:
     return spa
 
 
+def _embedded_worker(stop: threading.Event) -> None:
+    """A small delivery loop for a single-process installation (the `ocop worker` command in production)."""
+    import logging
+
+    from .integrations.service import deliver_due
+
+    log = logging.getLogger("ocop.worker")
+    while not stop.wait(3.0):
+        try:
+            deliver_due()
+        except Exception:
+            log.exception("webhook delivery failed")
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     settings.check_production()
@@ -73,7 +91,15 @@ def create_app() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        worker = None
+        if settings.embedded_worker:  # `make run`: webhook deliveries inside the server process
+            worker = threading.Thread(target=_embedded_worker, args=(stop,), name="ocop-worker", daemon=True)
+            worker.start()
         yield
+        stop.set()
+        if worker is not None:
+            worker.join(timeout=15)
         get_engine().dispose()
 
     app = FastAPI(

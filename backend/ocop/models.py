@@ -17,6 +17,7 @@ from ocop.campaigns.models import (
 from ocop.compliance.models import ComplianceChange, ComplianceHistory, ComplianceStatus
 from ocop.core.outbox import OutboxEvent
 from ocop.inspections.models import ChecklistAnswer, CorrectiveAction, Evidence, Finding
+from ocop.integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from ocop.org.models import AdminUnit, AdminUnitLink, AdminUnitScope, Agency, User, UserRole
 from ocop.registry.models import (
     Certificate,
@@ -30,7 +31,7 @@ from ocop.registry.models import (
     StampIssue,
 )
 
-__all__ = ["ApiClient", "ChecklistAnswer", "ComplianceChange", "ComplianceHistory", "ComplianceStatus", "CorrectiveAction",
+__all__ = ["WebhookAttempt", "WebhookDelivery", "WebhookSubscription", "ApiClient", "ChecklistAnswer", "ComplianceChange", "ComplianceHistory", "ComplianceStatus", "CorrectiveAction",
            "Evidence", "Finding", "AdminUnit", "AdminUnitLink", "AdminUnitScope", "Agency", "AuditEvent", "Campaign", "CampaignRevision",
            "CampaignUnit", "Certificate", "ChecklistItem", "ChecklistTemplate", "CriteriaVersion", "LocalReport",
            "LocalReportAttachment", "OutboxEvent", "Task", "TeamMember", "Visit", "VisitTarget", "ImportJob", "LoginFailure", "Producer", "ProducerMember", "Product", "ProductGroup",

@@ -152,6 +152,8 @@ def ensure_user(session: Session, username: str, full_name: str, roles: list[str
 
 
 def seed_demo(session: Session, password: str) -> dict[str, int]:
+    import ocop.handlers  # noqa: F401  (compliance and webhooks react to what the seed writes)
+
     stats = seed_reference(session)
     agencies = {a.code: a.id for a in session.scalars(sa.select(Agency))}
     units = {(u.code): u.id for u in session.scalars(sa.select(AdminUnit))}

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel
 
+from . import changes
 from .db import pk_column, ts_column, utcnow
 from .logging import request_id_var
 
@@ -34,4 +35,6 @@ def emit(session: Session, event_type: str, aggregate_type: str, aggregate_id: A
     event = OutboxEvent(event_type=event_type, aggregate_type=aggregate_type, aggregate_id=str(aggregate_id),
                         payload=payload, request_id=request_id_var.get(), occurred_at=utcnow())
     session.add(event)
+    session.flush()
+    changes.mark(session, "outbox_event", [event.id])  # webhooks fan out in the same transaction
     return event

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from ocop.core.db import pk_column, ts_column
+
+DELIVERY_STATES = ("pending", "retrying", "delivered", "dead")
+
+
+class WebhookSubscription(SQLModel, table=True):
+    """Where to send which events. The signing secret is stored encrypted with a key derived from SECRET_KEY."""
+
+    __tablename__ = "webhook_subscription"
+
+    id: int | None = Field(default=None, sa_column=pk_column())
+    url: str = Field(sa_column=sa.Column(sa.String(2000), nullable=False))
+    event_types: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    description: str | None = Field(default=None, sa_column=sa.Column(sa.String(300), nullable=True))
+    secret_encrypted: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    active: bool = Field(default=True, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.text("true")))
+    owner_user_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("app_user.id"),
+                                                                        nullable=True))
+    owner_client_id: int | None = Field(default=None, sa_column=sa.Column(
+        sa.BigInteger, sa.ForeignKey("api_client.id"), nullable=True, index=True))
+    created_at: datetime = Field(sa_column=ts_column())
+    updated_at: datetime = Field(sa_column=ts_column())
+    version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False, server_default="1"))
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one subscription, created in the transaction that wrote the event; retried until delivered
+    or, after 24 hours of failures, dead. Its webhook-id never changes."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (
+        sa.UniqueConstraint("subscription_id", "event_id"),
+        sa.CheckConstraint(f"status IN {DELIVERY_STATES!r}", name="status"),
+        sa.Index("ix_webhook_delivery_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, sa_column=pk_column())
+    subscription_id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("webhook_subscription.id",
+                                                                                  ondelete="CASCADE"),
+                                                     nullable=False, index=True))
+    event_id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("outbox_event.id"), nullable=False))
+    event_type: str = Field(sa_column=sa.Column(sa.String(60), nullable=False))
+    status: str = Field(default="pending", sa_column=sa.Column(sa.String(20), nullable=False))
+    attempts: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
+    next_attempt_at: datetime = Field(sa_column=ts_column())
+    last_status_code: int | None = Field(default=None, sa_column=sa.Column(sa.Integer, nullable=True))
+    last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    delivered_at: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
+    created_at: datetime = Field(sa_column=ts_column())
+
+
+class WebhookAttempt(SQLModel, table=True):
+    """The delivery log: every attempt with its response code or error."""
+
+    __tablename__ = "webhook_attempt"
+
+    id: int | None = Field(default=None, sa_column=pk_column())
+    delivery_id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("webhook_delivery.id",
+                                                                              ondelete="CASCADE"),
+                                                 nullable=False, index=True))
+    at: datetime = Field(sa_column=ts_column())
+    status_code: int | None = Field(default=None, sa_column=sa.Column(sa.Integer, nullable=True))
+    error: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    duration_ms: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))

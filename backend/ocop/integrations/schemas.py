@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from ocop.core.pagination import Page
+
+EventType = Literal["*", "campaign.submitted", "campaign.issued", "campaign.in_progress", "campaign.reporting",
+                    "campaign.closed", "campaign.cancelled", "campaign.amended", "visit.approved", "finding.created",
+                    "finding.status_changed", "action.overdue", "compliance.changed", "local_report.submitted",
+                    "local_report.accepted", "local_report.returned", "certificate.expiring", "certificate.expired"]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=2000,
+                                       pattern=r"^https?://[^\s/$.?#].[^\s]*$")]
+
+
+class WebhookCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: Url
+    event_types: list[EventType] = Field(min_length=1, max_length=30)
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
+
+
+class WebhookUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: Url | None = None
+    event_types: list[EventType] | None = Field(default=None, min_length=1, max_length=30)
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
+    active: bool | None = None
+
+
+class WebhookRead(BaseModel):
+    id: int
+    url: str
+    event_types: list[str]
+    description: str | None
+    active: bool
+    created_at: datetime
+    version: int
+
+
+class WebhookSecret(WebhookRead):
+    secret: str = Field(description="whsec_… — shown once; verify signatures with it")
+
+
+WebhookPage = Page[WebhookRead]
+
+
+class AttemptRead(BaseModel):
+    at: datetime
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+
+class DeliveryRead(BaseModel):
+    id: int
+    subscription_id: int
+    event_id: int
+    event_type: str
+    webhook_id: str
+    status: Literal["pending", "retrying", "delivered", "dead"]
+    attempts: int
+    next_attempt_at: datetime
+    last_status_code: int | None
+    last_error: str | None
+    delivered_at: datetime | None
+    created_at: datetime
+    log: list[AttemptRead] = Field(default_factory=list)
+
+
+DeliveryPage = Page[DeliveryRead]

@@ -1,0 +1,321 @@
+"""Webhooks: subscriptions, deliveries created with the event, the worker that sends them (Standard Webhooks
+signatures, the same webhook-id on every retry, exponential backoff up to a day, then dead), replay, and the
+refusal of private, loopback and link-local targets unless an allow-list permits them."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import ipaddress
+import json
+import secrets
+import socket
+import time
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import sqlalchemy as sa
+from cryptography.fernet import Fernet, InvalidToken
+from sqlmodel import Session, col
+
+from ocop.audit import service as audit
+from ocop.core import changes
+from ocop.core.caller import Caller
+from ocop.core.config import get_settings
+from ocop.core.db import new_session, row_dict, utcnow
+from ocop.core.errors import Conflict, Forbidden, NotFound, field_error
+from ocop.core.outbox import OutboxEvent
+from ocop.core.pagination import PageParams, keyset_page
+from ocop.core.versioning import apply_changes, check_if_match
+
+from .models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from .schemas import (
+    AttemptRead,
+    DeliveryPage,
+    DeliveryRead,
+    WebhookCreate,
+    WebhookPage,
+    WebhookRead,
+    WebhookSecret,
+    WebhookUpdate,
+)
+
+FIRST_RETRY_SECONDS = 30
+MAX_RETRY_SECONDS = 6 * 3600
+
+
+# ---- secrets and signatures -----------------------------------------------------------------
+
+def _fernet() -> Fernet:
+    key = hashlib.sha256(b"ocop-webhook-secrets:" + get_settings().secret_key.get_secret_value().encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def _secret_of(sub: WebhookSubscription) -> str:
+    try:
+        return _fernet().decrypt(sub.secret_encrypted.encode()).decode()
+    except InvalidToken as exc:  # SECRET_KEY changed since the subscription was made
+        raise RuntimeError("the webhook secret cannot be decrypted with the current SECRET_KEY") from exc
+
+
+def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
+    """Standard Webhooks: v1,<base64 HMAC-SHA256 over "{id}.{timestamp}.{body}"> with the whsec_ secret's bytes."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    digest = hmac.new(key, f"{msg_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def webhook_id(event_id: int) -> str:
+    return f"msg_{event_id}"
+
+
+# ---- targets --------------------------------------------------------------------------------
+
+def _allowed_networks() -> tuple[set[str], list[Any]]:
+    names, nets = set(), []
+    for item in (x.strip() for x in get_settings().webhook_allowed_targets.split(",")):
+        if not item:
+            continue
+        try:
+            nets.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            names.add(item.lower())
+    return names, nets
+
+
+def target_problem(url: str, resolve: bool = True) -> str | None:
+    """Why this URL may not be called, or None. Private, loopback, link-local and reserved addresses are refused
+    unless OCOP_WEBHOOK_ALLOWED_TARGETS names the host or a network holding its address."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "Use an http or https URL with a host."
+    host = parts.hostname.lower()
+    names, nets = _allowed_networks()
+    if host in names:
+        return None
+    try:
+        addresses = [ipaddress.ip_address(host)]
+    except ValueError:
+        if host == "localhost" or host.endswith(".localhost") or host.endswith(".local"):
+            return "Local host names are not allowed as webhook targets."
+        if not resolve:
+            return None
+        try:
+            addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in socket.getaddrinfo(host, None)]
+        except (socket.gaierror, UnicodeError):
+            return None  # not resolvable now; checked again before every delivery
+    for addr in addresses:
+        if any(addr in net for net in nets):
+            continue
+        if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved or addr.is_multicast \
+                or addr.is_unspecified:
+            return f"The address {addr} is private, loopback or link-local; webhooks may not call it."
+    return None
+
+
+# ---- subscriptions --------------------------------------------------------------------------
+
+def _require_manager(caller: Caller) -> None:
+    if caller.kind == "user" and caller.has("admin"):
+        return
+    if caller.kind == "client" and "webhooks:manage" in caller.scopes:
+        return
+    raise Forbidden("Webhooks are managed by administrators and API clients with webhooks:manage.",
+                    code="forbidden_role")
+
+
+def _visible(caller: Caller) -> sa.ColumnElement[bool]:
+    if caller.kind == "client":
+        return col(WebhookSubscription.owner_client_id) == caller.id
+    return sa.true()
+
+
+def _subscription(session: Session, caller: Caller, sub_id: int) -> WebhookSubscription:
+    _require_manager(caller)
+    sub = session.scalars(sa.select(WebhookSubscription).where(col(WebhookSubscription.id) == sub_id,
+                                                               _visible(caller))).first()
+    if sub is None:
+        raise NotFound(f"Webhook {sub_id} does not exist.", code="webhook_not_found")
+    return sub
+
+
+def _read(sub: WebhookSubscription) -> WebhookRead:
+    return WebhookRead.model_validate(row_dict(sub))
+
+
+def list_webhooks(session: Session, caller: Caller, page: PageParams) -> WebhookPage:
+    _require_manager(caller)
+    rows, cursor = keyset_page(session, sa.select(WebhookSubscription).where(_visible(caller)),
+                               [col(WebhookSubscription.id)], page, key=lambda r: [r[0].id])
+    return WebhookPage(items=[_read(r[0]) for r in rows], next_cursor=cursor)
+
+
+def get_webhook(session: Session, caller: Caller, sub_id: int) -> WebhookRead:
+    return _read(_subscription(session, caller, sub_id))
+
+
+def create_webhook(session: Session, caller: Caller, data: WebhookCreate) -> WebhookSecret:
+    _require_manager(caller)
+    problem = target_problem(data.url)
+    if problem:
+        raise field_error("url", problem)
+    secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+    now = utcnow()
+    sub = WebhookSubscription(url=data.url, event_types=sorted(set(data.event_types)), description=data.description,
+                              secret_encrypted=_fernet().encrypt(secret.encode()).decode(),
+                              owner_user_id=caller.id if caller.kind == "user" else None,
+                              owner_client_id=caller.id if caller.kind == "client" else None,
+                              created_at=now, updated_at=now)
+    session.add(sub)
+    session.flush()
+    audit.record(session, caller, "webhook.create", "webhook", sub.id, None, audit.snapshot(sub))
+    session.commit()
+    return WebhookSecret(**_read(sub).model_dump(), secret=secret)
+
+
+def update_webhook(session: Session, caller: Caller, sub_id: int, data: WebhookUpdate,
+                   if_match: str | None) -> WebhookRead:
+    sub = _subscription(session, caller, sub_id)
+    check_if_match(if_match, sub.version)
+    changes_ = data.model_dump(exclude_unset=True)
+    for field in ("url", "event_types", "active"):
+        if field in changes_ and changes_[field] is None:
+            raise field_error(field, f"{field} cannot be empty.")
+    if "url" in changes_:
+        problem = target_problem(changes_["url"])
+        if problem:
+            raise field_error("url", problem)
+    if "event_types" in changes_:
+        changes_["event_types"] = sorted(set(changes_["event_types"]))
+    before = audit.snapshot(sub)
+    apply_changes(sub, changes_)
+    audit.record(session, caller, "webhook.update", "webhook", sub.id, before, audit.snapshot(sub))
+    session.commit()
+    return _read(sub)
+
+
+def delete_webhook(session: Session, caller: Caller, sub_id: int) -> None:
+    sub = _subscription(session, caller, sub_id)
+    audit.record(session, caller, "webhook.delete", "webhook", sub.id, audit.snapshot(sub), None)
+    session.execute(sa.delete(WebhookAttempt).where(col(WebhookAttempt.delivery_id).in_(
+        sa.select(col(WebhookDelivery.id)).where(col(WebhookDelivery.subscription_id) == sub.id))))
+    session.execute(sa.delete(WebhookDelivery).where(col(WebhookDelivery.subscription_id) == sub.id))
+    session.delete(sub)
+    session.commit()
+
+
+# ---- deliveries -----------------------------------------------------------------------------
+
+def _fan_out(session: Session, event_ids: set[int]) -> None:
+    """Runs before the commit of any transaction that wrote events: one delivery per matching subscription."""
+    subs = list(session.scalars(sa.select(WebhookSubscription).where(col(WebhookSubscription.active).is_(True))))
+    if not subs:
+        return
+    now = utcnow()
+    for event in session.scalars(sa.select(OutboxEvent).where(col(OutboxEvent.id).in_(sorted(event_ids)))):
+        for sub in subs:
+            if "*" in sub.event_types or event.event_type in sub.event_types:
+                session.add(WebhookDelivery(subscription_id=sub.id, event_id=event.id, event_type=event.event_type,  # type: ignore[arg-type]
+                                            next_attempt_at=now, created_at=now))
+    session.flush()
+
+
+changes.on_commit("outbox_event", _fan_out)
+
+
+def _delivery_read(session: Session, d: WebhookDelivery) -> DeliveryRead:
+    log = session.scalars(sa.select(WebhookAttempt).where(col(WebhookAttempt.delivery_id) == d.id)
+                          .order_by(col(WebhookAttempt.id)))
+    return DeliveryRead.model_validate({**row_dict(d), "webhook_id": webhook_id(d.event_id),
+                                        "log": [AttemptRead.model_validate(a, from_attributes=True) for a in log]})
+
+
+def list_deliveries(session: Session, caller: Caller, sub_id: int, page: PageParams,
+                    status: str | None = None) -> DeliveryPage:
+    _subscription(session, caller, sub_id)
+    stmt = sa.select(WebhookDelivery).where(col(WebhookDelivery.subscription_id) == sub_id)
+    if status:
+        stmt = stmt.where(col(WebhookDelivery.status) == status)
+    rows, cursor = keyset_page(session, stmt, [col(WebhookDelivery.id)], page, descending=True,
+                               key=lambda r: [r[0].id])
+    return DeliveryPage(items=[_delivery_read(session, r[0]) for r in rows], next_cursor=cursor)
+
+
+def replay(session: Session, caller: Caller, sub_id: int, delivery_id: int) -> DeliveryRead:
+    """Send a delivery again (same webhook-id), whatever its state."""
+    _subscription(session, caller, sub_id)
+    d = session.get(WebhookDelivery, delivery_id)
+    if d is None or d.subscription_id != sub_id:
+        raise NotFound(f"Delivery {delivery_id} does not exist.", code="delivery_not_found")
+    if d.status in ("pending", "retrying") and d.next_attempt_at <= utcnow():
+        raise Conflict("This delivery is already waiting to be sent.", code="delivery_pending")
+    d.status, d.next_attempt_at, d.created_at = "pending", utcnow(), utcnow()
+    audit.record(session, caller, "webhook.replay", "webhook_delivery", d.id, None, {"event_id": d.event_id})
+    session.commit()
+    return _delivery_read(session, d)
+
+
+def _claim(session: Session, now: datetime) -> WebhookDelivery | None:
+    stmt = (sa.select(WebhookDelivery).where(col(WebhookDelivery.status).in_(("pending", "retrying")),
+                                             col(WebhookDelivery.next_attempt_at) <= now)
+            .order_by(col(WebhookDelivery.next_attempt_at), col(WebhookDelivery.id)).limit(1))
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)  # several workers never take the same delivery
+    return session.scalars(stmt).first()
+
+
+def deliver_one(client: httpx.Client) -> bool:
+    """Send the next due delivery, if any. The row stays locked while it is being sent."""
+    with new_session() as session:
+        now = utcnow()
+        d = _claim(session, now)
+        if d is None:
+            session.rollback()
+            return False
+        sub = session.get(WebhookSubscription, d.subscription_id)
+        event = session.get(OutboxEvent, d.event_id)
+        assert sub is not None and event is not None
+        body = json.dumps({"type": event.event_type, "timestamp": event.occurred_at.isoformat(),
+                           "data": event.payload}, ensure_ascii=False, separators=(",", ":")).encode()
+        msg_id, ts = webhook_id(event.id or 0), int(time.time())
+        status_code, error = None, None
+        started = time.perf_counter()
+        problem = target_problem(sub.url)
+        if problem:
+            error = problem
+        elif not sub.active:
+            error = "The subscription is paused."
+        else:
+            try:
+                r = client.post(sub.url, content=body, headers={
+                    "content-type": "application/json", "webhook-id": msg_id, "webhook-timestamp": str(ts),
+                    "webhook-signature": sign(_secret_of(sub), msg_id, ts, body), "user-agent": "OCOP-Inspect"})
+                status_code = r.status_code
+            except httpx.HTTPError as exc:
+                error = f"{type(exc).__name__}: {exc}"[:500]
+        session.add(WebhookAttempt(delivery_id=d.id, at=now, status_code=status_code, error=error,  # type: ignore[arg-type]
+                                   duration_ms=int((time.perf_counter() - started) * 1000)))
+        d.attempts += 1
+        d.last_status_code, d.last_error = status_code, error
+        if status_code is not None and 200 <= status_code < 300:
+            d.status, d.delivered_at = "delivered", now
+        else:
+            delay = min(FIRST_RETRY_SECONDS * 2 ** (d.attempts - 1), MAX_RETRY_SECONDS)
+            created = d.created_at
+            if problem or now + timedelta(seconds=delay) - created > timedelta(hours=get_settings().webhook_max_age_hours):
+                d.status = "dead"
+            else:
+                d.status, d.next_attempt_at = "retrying", now + timedelta(seconds=delay)
+        session.commit()
+        return True
+
+
+def deliver_due(limit: int = 100) -> int:
+    """What the worker runs each turn: send up to `limit` due deliveries."""
+    sent = 0
+    with httpx.Client(timeout=get_settings().webhook_timeout_seconds, follow_redirects=False) as client:
+        while sent < limit and deliver_one(client):
+            sent += 1
+    return sent

@@ -1,0 +1,219 @@
+"""Webhooks: subscriptions, SSRF refusals, deliveries made with the event, signatures checked by an independent
+implementation (the standardwebhooks package), retries with backoff against a real local receiver, replay."""
+from __future__ import annotations
+
+import base64
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from standardwebhooks import Webhook
+
+from ocop.core.db import utcnow
+from ocop.integrations import service as webhooks
+from ocop.integrations.models import WebhookDelivery, WebhookSubscription
+from tests.campaigns.helpers import API, add_head, draft, move
+from tests.conftest import PG_URL, count
+
+
+class Receiver:
+    """A real HTTP endpoint on 127.0.0.1 that answers the given status codes in turn, then 200."""
+
+    def __init__(self, codes: list[int]) -> None:
+        self.codes, self.received = list(codes), []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+                body = self.rfile.read(int(self.headers["content-length"]))
+                outer.received.append((dict(self.headers), body))
+                code = outer.codes.pop(0) if outer.codes else 200
+                self.send_response(code)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/ocop"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+@pytest.fixture
+def receiver(settings, monkeypatch):
+    monkeypatch.setattr(settings, "webhook_allowed_targets", "127.0.0.1")
+    made: list[Receiver] = []
+
+    def make(codes: list[int]) -> Receiver:
+        made.append(Receiver(codes))
+        return made[-1]
+
+    yield make
+    for r in made:
+        r.close()
+
+
+def subscribe(client, as_user, url, types=("campaign.submitted",)):
+    r = client.post(f"{API}/webhooks", json={"url": url, "event_types": list(types)}, headers=as_user("admin"))
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def submit_a_plan(client, session, as_user):
+    co = as_user("coordinator")
+    c = draft(client, session, co)
+    add_head(client, session, co, c["id"])
+    assert move(client, co, c["id"], "submitted").status_code == 200
+    return c
+
+
+def send_all() -> None:
+    with httpx.Client(timeout=5) as http:
+        while webhooks.deliver_one(http):
+            pass
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/x", "http://10.1.2.3/hook", "http://169.254.169.254/latest",
+                                 "http://[::1]/hook", "http://localhost:9000/", "http://192.168.1.10/h",
+                                 "ftp://example.org/x"])
+def test_private_loopback_and_link_local_targets_are_refused(client, as_user, session, url):
+    r = client.post(f"{API}/webhooks", json={"url": url, "event_types": ["*"]}, headers=as_user("admin"))
+    assert r.status_code == 422, r.text
+    assert count(session, WebhookSubscription) == 0
+
+
+def test_the_allow_list_opens_a_private_target_and_the_secret_is_shown_once(client, as_user, session, receiver):
+    rec = receiver([])
+    sub = subscribe(client, as_user, rec.url)
+    assert sub["secret"].startswith("whsec_")
+    stored = session.get(WebhookSubscription, sub["id"])
+    assert sub["secret"] not in stored.secret_encrypted
+    assert "secret" not in client.get(f"{API}/webhooks/{sub['id']}", headers=as_user("admin")).json()
+    assert client.get(f"{API}/webhooks", headers=as_user("coordinator")).status_code == 403
+
+
+def test_deliveries_are_signed_retried_with_backoff_and_keep_their_id(client, session, as_user, receiver):
+    rec = receiver([500, 503])
+    sub = subscribe(client, as_user, rec.url)
+    c = submit_a_plan(client, session, as_user)
+    d = session.scalars(sa.select(WebhookDelivery).where(WebhookDelivery.subscription_id == sub["id"])).one()
+    assert d.event_type == "campaign.submitted" and d.status == "pending"
+    gaps = []
+    for _ in range(3):
+        before = utcnow()
+        send_all()
+        session.expire_all()
+        d = session.get(WebhookDelivery, d.id)
+        if d.status == "retrying":
+            gaps.append((d.next_attempt_at - before).total_seconds())
+            session.execute(sa.update(WebhookDelivery).where(WebhookDelivery.id == d.id)
+                            .values(next_attempt_at=utcnow()))  # the clock moves on
+            session.commit()
+    assert d.status == "delivered" and d.attempts == 3
+    assert 25 <= gaps[0] <= 35 and 55 <= gaps[1] <= 65  # 30 s, then 60 s
+    ids = {h["webhook-id"] for h, _ in rec.received}
+    assert len(rec.received) == 3 and ids == {f"msg_{d.event_id}"}
+    verifier = Webhook(sub["secret"])
+    for headers, body in rec.received:
+        payload = verifier.verify(body, {k.lower(): v for k, v in headers.items()})
+        assert payload["type"] == "campaign.submitted" and payload["data"]["campaign_id"] == c["id"]
+    log = client.get(f"{API}/webhooks/{sub['id']}/deliveries", headers=as_user("admin")).json()["items"][0]
+    assert [a["status_code"] for a in log["log"]] == [500, 503, 200] and log["webhook_id"] == f"msg_{d.event_id}"
+    # replay sends it again, with the same id
+    r = client.post(f"{API}/webhooks/{sub['id']}/deliveries/{d.id}/replay", headers=as_user("admin"))
+    assert r.status_code == 200 and r.json()["status"] == "pending"
+    send_all()
+    assert len(rec.received) == 4 and rec.received[-1][0]["webhook-id"] == f"msg_{d.event_id}"
+
+
+def test_a_day_of_failures_makes_a_delivery_dead(client, session, as_user, receiver):
+    rec = receiver([500] * 10)
+    sub = subscribe(client, as_user, rec.url)
+    submit_a_plan(client, session, as_user)
+    session.execute(sa.update(WebhookDelivery).values(created_at=utcnow() - timedelta(hours=23, minutes=59, seconds=45)))  # the next try would pass 24 h
+    session.commit()
+    send_all()
+    session.expire_all()
+    d = session.scalars(sa.select(WebhookDelivery).where(WebhookDelivery.subscription_id == sub["id"])).one()
+    assert d.status == "dead" and d.last_status_code == 500
+
+
+def test_events_of_a_refused_change_are_never_delivered(client, session, as_user, receiver):
+    rec = receiver([])
+    subscribe(client, as_user, rec.url, types=("*",))
+    co = as_user("coordinator")
+    c = draft(client, session, co)
+    assert move(client, co, c["id"], "submitted").status_code == 409  # no head: nothing written
+    assert count(session, WebhookDelivery) == 0
+    add_head(client, session, co, c["id"])
+    move(client, co, c["id"], "submitted")
+    assert count(session, WebhookDelivery) == 1
+    send_all()
+    assert len(rec.received) == 1
+
+
+def test_a_client_with_webhooks_manage_owns_its_subscriptions(client, session, as_user, receiver):
+    rec = receiver([])
+    c = client.post(f"{API}/api-clients", json={"name": "Cổng dịch vụ công", "scopes": ["webhooks:manage"]},
+                    headers=as_user("admin")).json()
+    tok = client.post(f"{API}/auth/token", data={"grant_type": "client_credentials", "client_id": c["client_id"],
+                                                 "client_secret": c["client_secret"]}).json()["access_token"]
+    h = {"Authorization": f"Bearer {tok}"}
+    mine = client.post(f"{API}/webhooks", json={"url": rec.url, "event_types": ["compliance.changed"]}, headers=h)
+    assert mine.status_code == 201
+    other = subscribe(client, as_user, rec.url)
+    assert [w["id"] for w in client.get(f"{API}/webhooks", headers=h).json()["items"]] == [mine.json()["id"]]
+    assert client.get(f"{API}/webhooks/{other['id']}", headers=h).status_code == 404
+    assert client.patch(f"{API}/webhooks/{mine.json()['id']}", json={"active": False},
+                        headers={**h, "If-Match": '"1"'}).json()["active"] is False
+
+
+@pytest.mark.skipif(not PG_URL, reason="row locks need PostgreSQL")
+def test_two_workers_never_send_one_delivery_twice(template, receiver, settings):
+    """Deliveries committed for real; two workers race over them; each is sent exactly once."""
+    from sqlmodel import Session
+
+    from ocop.core import db as core_db
+    from ocop.core.outbox import OutboxEvent
+
+    rec = receiver([])
+    engine = core_db.make_engine(template)
+    saved_factory = core_db._session_factory
+    core_db.set_session_factory(None)
+    core_db.set_engine(engine)
+    try:
+        with Session(engine) as s:
+            sub = WebhookSubscription(url=rec.url, event_types=["*"], secret_encrypted=webhooks._fernet().encrypt(
+                b"whsec_" + base64.b64encode(b"k" * 32)).decode(), created_at=utcnow(),
+                updated_at=utcnow())
+            s.add(sub)
+            s.flush()
+            events = [OutboxEvent(event_type="test.race", aggregate_type="test", aggregate_id=str(i), payload={"i": i},
+                                  occurred_at=utcnow()) for i in range(30)]
+            s.add_all(events)
+            s.flush()
+            s.add_all([WebhookDelivery(subscription_id=sub.id, event_id=e.id, event_type=e.event_type,
+                                       next_attempt_at=utcnow(), created_at=utcnow()) for e in events])
+            s.commit()
+            sub_id, event_ids = sub.id, [e.id for e in events]
+        workers = [threading.Thread(target=send_all) for _ in range(2)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(60)
+        sent = [h["webhook-id"] for h, _ in rec.received]
+        assert sorted(sent) == sorted(f"msg_{i}" for i in event_ids)  # each once, none twice
+    finally:
+        with Session(engine) as s:
+            s.execute(sa.delete(WebhookSubscription).where(WebhookSubscription.id == sub_id))
+            s.execute(sa.delete(OutboxEvent).where(OutboxEvent.id.in_(event_ids)))
+            s.commit()
+        core_db.set_engine(None)
+        core_db.set_session_factory(saved_factory)
+        engine.dispose()
