@@ -25,6 +25,7 @@ from .core import metrics
 from .core.config import get_settings
 from .core.db import get_engine
 from .core.errors import install_error_handlers, problem_response
+from .core.idempotency import IdempotencyMiddleware
 from .core.logging import configure_logging
 from .core.middleware import RequestContextMiddleware
 
@@ -118,7 +119,8 @@ def create_app() -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_credentials=True,
                            allow_methods=["*"], allow_headers=["*"], expose_headers=["ETag", "Location",
                                                                                      "X-Request-ID"])
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(RequestContextMiddleware)  # outermost: every response gets its request id
 
     app.include_router(public, prefix=API_PREFIX)
     app.include_router(authenticated, prefix=API_PREFIX)

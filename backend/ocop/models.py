@@ -15,6 +15,7 @@ from ocop.campaigns.models import (
     VisitTarget,
 )
 from ocop.compliance.models import ComplianceChange, ComplianceHistory, ComplianceStatus
+from ocop.core.idempotency import IdempotencyRecord
 from ocop.core.outbox import OutboxEvent
 from ocop.inspections.models import ChecklistAnswer, CorrectiveAction, Evidence, Finding
 from ocop.integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
@@ -31,7 +32,7 @@ from ocop.registry.models import (
     StampIssue,
 )
 
-__all__ = ["WebhookAttempt", "WebhookDelivery", "WebhookSubscription", "ApiClient", "ChecklistAnswer", "ComplianceChange", "ComplianceHistory", "ComplianceStatus", "CorrectiveAction",
+__all__ = ["IdempotencyRecord", "WebhookAttempt", "WebhookDelivery", "WebhookSubscription", "ApiClient", "ChecklistAnswer", "ComplianceChange", "ComplianceHistory", "ComplianceStatus", "CorrectiveAction",
            "Evidence", "Finding", "AdminUnit", "AdminUnitLink", "AdminUnitScope", "Agency", "AuditEvent", "Campaign", "CampaignRevision",
            "CampaignUnit", "Certificate", "ChecklistItem", "ChecklistTemplate", "CriteriaVersion", "LocalReport",
            "LocalReportAttachment", "OutboxEvent", "Task", "TeamMember", "Visit", "VisitTarget", "ImportJob", "LoginFailure", "Producer", "ProducerMember", "Product", "ProductGroup",

@@ -235,11 +235,13 @@ def recompute_due(session: Session, day: date | None = None) -> int:
 
 def run_daily(session: Session, day: date | None = None) -> dict[str, int]:
     """Overdue actions become events (once each), then every status that time changed is recomputed."""
+    from ocop.core import idempotency
     from ocop.inspections import service as inspections
 
     overdue = inspections.notify_overdue(session, day)
     changes.flush_marks(session)
-    return {"actions_overdue": overdue, "statuses_changed": recompute_due(session, day)}
+    return {"actions_overdue": overdue, "statuses_changed": recompute_due(session, day),
+            "idempotency_keys_forgotten": idempotency.purge(session)}
 
 
 # ---- reads ----------------------------------------------------------------------------------
