@@ -57,7 +57,7 @@ e2e: venv spa
 	bash scripts/e2e.sh
 
 lint: venv node
-	$(BIN)/ruff check backend tests alembic scripts bench
+	$(BIN)/ruff check backend tests alembic scripts bench examples
 	$(BIN)/mypy
 	cd frontend && npm run lint --silent
 
