@@ -21,6 +21,7 @@ from . import (
     handlers,  # noqa: F401  (commit handlers: compliance, webhook fan-out)
 )
 from .api import authenticated, hot_reads, public
+from .compliance.fastlane import ComplianceFastLane
 from .core import metrics
 from .core.config import get_settings
 from .core.db import get_engine
@@ -119,6 +120,7 @@ def create_app() -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_credentials=True,
                            allow_methods=["*"], allow_headers=["*"], expose_headers=["ETag", "Location",
                                                                                      "X-Request-ID"])
+    app.add_middleware(ComplianceFastLane)  # partner systems' hottest read, ahead of the framework
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(RequestContextMiddleware)  # outermost: every response gets its request id
 

@@ -229,3 +229,24 @@ def test_the_fast_read_says_what_the_full_read_says(client, session, as_user):
         assert fast.headers["content-type"] == "application/json"
     assert client.get(f"{API}/compliance/products/999999", headers=h).status_code == 404
     assert client.get(f"{API}/compliance/products/1", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+def test_the_fast_lane_leaves_every_other_case_to_the_route(client, session, as_user, settings, monkeypatch):
+    from ocop.core.ratelimit import client_limiter
+
+    pid = product_id(session, "Na Chi Lăng")
+    url = f"{API}/compliance/products/{pid}"
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers={"Authorization": "Bearer x.y.z"}).status_code == 401
+    assert client.get(url, headers=as_user("local_locbinh")).status_code == 404  # not theirs
+    r = client.get(url, headers=as_user("viewer"))
+    assert r.status_code == 200 and r.headers["x-request-id"] and r.headers["content-security-policy"]
+    assert client.get(url, headers={**as_user("viewer"), "If-None-Match": r.headers["ETag"]}).status_code == 304
+    c = client.post(f"{API}/api-clients", json={"name": "Đối tác", "scopes": ["compliance:read"]},
+                    headers=as_user("admin")).json()
+    tok = client.post(f"{API}/auth/token", data={"grant_type": "client_credentials", "client_id": c["client_id"],
+                                                 "client_secret": c["client_secret"]}).json()["access_token"]
+    monkeypatch.setattr(settings, "client_rate_limit", 2)
+    client_limiter.reset()
+    h = {"Authorization": f"Bearer {tok}"}
+    assert [client.get(url, headers=h).status_code for _ in range(3)] == [200, 200, 429]
