@@ -18,6 +18,7 @@ from ocop.core.errors import Forbidden, Unauthorized
 from ocop.core.middleware import API_PREFIX
 from ocop.core.ratelimit import client_limiter
 from ocop.inspections.router import router as inspections_router
+from ocop.integrations.router import eoffice_router
 from ocop.integrations.router import router as webhooks_router
 from ocop.org.router import router as org_router
 from ocop.registry.router import public_router as registry_public_router
@@ -42,6 +43,8 @@ CLIENT_ROUTES: dict[tuple[str, str], str] = {
         ("PATCH", "/webhooks/{webhook_id}"), ("DELETE", "/webhooks/{webhook_id}"),
         ("GET", "/webhooks/{webhook_id}/deliveries"),
         ("POST", "/webhooks/{webhook_id}/deliveries/{delivery_id}/replay"))},
+    ("POST", "/eoffice/inbound"): "eoffice:write",
+    ("GET", "/campaigns/{campaign_id}/documents/{kind}.edxml"): "campaigns:read",
     **{("GET", path): "compliance:read" for path in (
         "/compliance/products", "/compliance/products/{product_id}", "/compliance/producers/{producer_id}")},
 }
@@ -91,6 +94,7 @@ authenticated.include_router(registry_router)
 authenticated.include_router(campaigns_router)
 authenticated.include_router(inspections_router)
 authenticated.include_router(webhooks_router)
+authenticated.include_router(eoffice_router)
 
 # compliance reads: the caller is remembered for a few seconds (partner systems poll them hard)
 hot_reads = APIRouter(dependencies=[Depends(authenticate_cached)])

@@ -18,7 +18,7 @@ from ocop.compliance.models import ComplianceChange, ComplianceHistory, Complian
 from ocop.core.idempotency import IdempotencyRecord
 from ocop.core.outbox import OutboxEvent
 from ocop.inspections.models import ChecklistAnswer, CorrectiveAction, Evidence, Finding
-from ocop.integrations.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from ocop.integrations.models import EofficeDocument, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from ocop.org.models import AdminUnit, AdminUnitLink, AdminUnitScope, Agency, User, UserRole
 from ocop.registry.models import (
     Certificate,
@@ -32,7 +32,7 @@ from ocop.registry.models import (
     StampIssue,
 )
 
-__all__ = ["IdempotencyRecord", "WebhookAttempt", "WebhookDelivery", "WebhookSubscription", "ApiClient", "ChecklistAnswer", "ComplianceChange", "ComplianceHistory", "ComplianceStatus", "CorrectiveAction",
+__all__ = ["EofficeDocument", "IdempotencyRecord", "WebhookAttempt", "WebhookDelivery", "WebhookSubscription", "ApiClient", "ChecklistAnswer", "ComplianceChange", "ComplianceHistory", "ComplianceStatus", "CorrectiveAction",
            "Evidence", "Finding", "AdminUnit", "AdminUnitLink", "AdminUnitScope", "Agency", "AuditEvent", "Campaign", "CampaignRevision",
            "CampaignUnit", "Certificate", "ChecklistItem", "ChecklistTemplate", "CriteriaVersion", "LocalReport",
            "LocalReportAttachment", "OutboxEvent", "Task", "TeamMember", "Visit", "VisitTarget", "ImportJob", "LoginFailure", "Producer", "ProducerMember", "Product", "ProductGroup",

@@ -424,6 +424,14 @@ def _set_plan(c: Campaign, data: dict[str, Any]) -> None:
 
 def create_campaign(session: Session, caller: Caller, data: CampaignCreate) -> CampaignRead:
     policies.require_edit(caller, "create a campaign")
+    c = add_campaign(session, caller, data)
+    session.commit()
+    return get_campaign(session, caller, c.id or 0)
+
+
+def add_campaign(session: Session, actor: Caller, data: CampaignCreate, document_number: str | None = None
+                 ) -> Campaign:
+    """A draft campaign in the current transaction, for a coordinator or a system (the e-office inbound)."""
     plan = data.model_dump(mode="json", exclude={"tasks", "unit_ids", "checklist_template_id"})
     plan["document_date"] = data.document_date
     _check_plan_refs(session, plan)
@@ -435,7 +443,8 @@ def create_campaign(session: Session, caller: Caller, data: CampaignCreate) -> C
         t = newest_published(session) or ensure_default_template(session)
     now = utcnow()
     c = Campaign(title=data.title, year=data.year, issuing_agency_id=data.issuing_agency_id, place=data.place,
-                 search_title="", checklist_template_id=t.id, created_by=caller.id, created_at=now, updated_at=now)
+                 search_title="", checklist_template_id=t.id, document_number=document_number,
+                 created_by=actor.id if actor.kind == "user" else None, created_at=now, updated_at=now)
     _set_plan(c, plan)
     session.add(c)
     session.flush()
@@ -443,9 +452,8 @@ def create_campaign(session: Session, caller: Caller, data: CampaignCreate) -> C
         _new_task(session, c, TaskCreate(**task.model_dump()), position=i)
     for uid in dict.fromkeys(data.unit_ids):
         _add_unit(session, c, uid, field="unit_ids")
-    audit.record(session, caller, "campaign.create", "campaign", c.id, None, audit.snapshot(c))
-    session.commit()
-    return get_campaign(session, caller, c.id or 0)
+    audit.record(session, actor, "campaign.create", "campaign", c.id, None, audit.snapshot(c))
+    return c
 
 
 def update_campaign(session: Session, caller: Caller, campaign_id: int, data: CampaignUpdate,

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     webhook_allowed_targets: str = Field("", alias="OCOP_WEBHOOK_ALLOWED_TARGETS")
     webhook_timeout_seconds: float = Field(10.0, alias="OCOP_WEBHOOK_TIMEOUT")
     webhook_max_age_hours: int = Field(24, alias="OCOP_WEBHOOK_MAX_AGE_HOURS")
+    eoffice_agency_code: str = Field("000.00.00.G22", alias="OCOP_EOFFICE_AGENCY_CODE")
+    eoffice_max_bytes: int = Field(20 * 1024 * 1024, alias="OCOP_EOFFICE_MAX_BYTES")
     embedded_worker: bool = Field(False, alias="OCOP_EMBEDDED_WORKER")
     storage_dir: Path = Field(REPO_ROOT / "var" / "files", alias="OCOP_STORAGE_DIR")
     cors_origins: str = Field("", alias="OCOP_CORS_ORIGINS")

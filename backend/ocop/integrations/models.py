@@ -69,3 +69,25 @@ class WebhookAttempt(SQLModel, table=True):
     status_code: int | None = Field(default=None, sa_column=sa.Column(sa.Integer, nullable=True))
     error: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
     duration_ms: int = Field(default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0"))
+
+
+class EofficeDocument(SQLModel, table=True):
+    """A document exchanged with the provincial e-office: received (in) or sent (out), kept with its package."""
+
+    __tablename__ = "eoffice_document"
+    __table_args__ = (sa.UniqueConstraint("direction", "document_id"),)
+
+    id: int | None = Field(default=None, sa_column=pk_column())
+    direction: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))
+    document_id: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
+    doc_type: str = Field(sa_column=sa.Column(sa.String(20), nullable=False))
+    number: str | None = Field(default=None, sa_column=sa.Column(sa.String(100), nullable=True))
+    subject: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    sender_code: str = Field(sa_column=sa.Column(sa.String(60), nullable=False))
+    response_for: str | None = Field(default=None, sa_column=sa.Column(sa.String(200), nullable=True))
+    campaign_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("campaign.id"),
+                                                                      nullable=True, index=True))
+    storage_key: str | None = Field(default=None, sa_column=sa.Column(sa.String(255), nullable=True))
+    sha256: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    attachments: list[dict[str, object]] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    created_at: datetime = Field(sa_column=ts_column())

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Header, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 
 from ocop.core.caller import CurrentCaller
+from ocop.core.config import get_settings
 from ocop.core.db import SessionDep
+from ocop.core.errors import NotFound, PayloadTooLarge
 from ocop.core.pagination import PageDep
 from ocop.core.versioning import set_etag
 
@@ -13,6 +16,7 @@ from . import service
 from .schemas import (
     DeliveryPage,
     DeliveryRead,
+    EofficeRead,
     WebhookCreate,
     WebhookPage,
     WebhookRead,
@@ -73,3 +77,43 @@ def list_deliveries(webhook_id: int, session: SessionDep, caller: CurrentCaller,
 def replay(webhook_id: int, delivery_id: int, session: SessionDep, caller: CurrentCaller) -> DeliveryRead:
     """Send a delivery again, with the same webhook-id."""
     return service.replay(session, caller, webhook_id, delivery_id)
+
+
+eoffice_router = APIRouter(tags=["eoffice"])
+XML = {"application/xml": {"schema": {"type": "string"}}, "text/xml": {"schema": {"type": "string"}}}
+
+
+@eoffice_router.post("/eoffice/inbound", operation_id="eoffice-inbound", response_model=EofficeRead,
+                     status_code=status.HTTP_201_CREATED, openapi_extra={"requestBody": {"content": XML,
+                                                                                           "required": True}})
+async def inbound(request: Request, session: SessionDep, caller: CurrentCaller, response: Response) -> Any:
+    """An edXML package (QCVN 102:2016) from the provincial e-office. A plan (KH) becomes a draft campaign; an
+    answer (ResponseFor) joins its campaign; the same DocumentId again changes nothing (200)."""
+    limit = get_settings().eoffice_max_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"The package is larger than {limit // (1024 * 1024)} MB.", max_bytes=limit)
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"The package is larger than {limit // (1024 * 1024)} MB.", max_bytes=limit)
+
+    doc = await run_in_threadpool(service.receive_package, session, caller, body)
+    if doc.duplicate:
+        response.status_code = 200
+    else:
+        response.headers["Location"] = f"/api/v1/campaigns/{doc.campaign_id}" if doc.campaign_id else ""
+    return doc
+
+
+@eoffice_router.get("/campaigns/{campaign_id}/documents/{kind}.edxml", operation_id="eoffice-outbound",
+                    response_class=Response, responses={200: {"content": {"application/xml": {}}}})
+def outbound(campaign_id: int, kind: str, session: SessionDep, caller: CurrentCaller) -> Response:
+    """The campaign's document wrapped in an edXML package for the e-office (kind: plan)."""
+    if kind != "plan":
+        raise NotFound("Only the plan is packaged for now; notices and the report come with the documents.",
+                       code="document_kind_not_available")
+    data, name = service.export_plan(session, caller, campaign_id)
+    return Response(data, media_type="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

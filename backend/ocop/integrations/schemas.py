@@ -71,3 +71,19 @@ class DeliveryRead(BaseModel):
 
 
 DeliveryPage = Page[DeliveryRead]
+
+
+class EofficeRead(BaseModel):
+    id: int
+    direction: Literal["in", "out"]
+    document_id: str
+    doc_type: str
+    number: str | None
+    subject: str
+    sender_code: str
+    response_for: str | None
+    campaign_id: int | None
+    sha256: str
+    attachments: list[dict[str, object]]
+    created_at: datetime
+    duplicate: bool = Field(default=False, description="True when this package had been received before")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import io
 import ipaddress
 import json
 import secrets
@@ -21,20 +22,21 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlmodel import Session, col
 
 from ocop.audit import service as audit
-from ocop.core import changes
+from ocop.core import changes, storage
 from ocop.core.caller import Caller
 from ocop.core.config import get_settings
 from ocop.core.db import new_session, row_dict, utcnow
-from ocop.core.errors import Conflict, Forbidden, NotFound, field_error
+from ocop.core.errors import Conflict, Forbidden, NotFound, PayloadTooLarge, Unprocessable, field_error
 from ocop.core.outbox import OutboxEvent
 from ocop.core.pagination import PageParams, keyset_page
 from ocop.core.versioning import apply_changes, check_if_match
 
-from .models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from .models import EofficeDocument, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from .schemas import (
     AttemptRead,
     DeliveryPage,
     DeliveryRead,
+    EofficeRead,
     WebhookCreate,
     WebhookPage,
     WebhookRead,
@@ -319,3 +321,120 @@ def deliver_due(limit: int = 100) -> int:
         while sent < limit and deliver_one(client):
             sent += 1
     return sent
+
+
+# ---- e-office exchange (edXML) ----------------------------------------------------------------
+
+def _require_eoffice(caller: Caller) -> None:
+    if (caller.kind == "client" and "eoffice:write" in caller.scopes) or (caller.kind == "user" and
+                                                                           caller.has("admin")):
+        return
+    raise Forbidden("Only the e-office system (scope eoffice:write) sends packages here.", code="forbidden_role")
+
+
+def _eoffice_read(doc: EofficeDocument, duplicate: bool = False) -> EofficeRead:
+    return EofficeRead.model_validate({**row_dict(doc), "duplicate": duplicate})
+
+
+def receive_package(session: Session, caller: Caller, data: bytes) -> EofficeRead:
+    """A package from the e-office: a plan (KH) becomes a draft campaign; an answer to one of our documents is
+    attached to its campaign; a package already received changes nothing."""
+    from ocop.campaigns import service as campaigns
+    from ocop.campaigns.schemas import CampaignCreate
+    from ocop.org.models import Agency
+
+    from . import edxml
+
+    _require_eoffice(caller)
+    limit = get_settings().eoffice_max_bytes
+    if len(data) > limit:
+        raise PayloadTooLarge(f"The package is larger than {limit // (1024 * 1024)} MB.", max_bytes=limit)
+    try:
+        pkg = edxml.parse(data)
+    except edxml.EdxmlError as exc:
+        raise Unprocessable(str(exc), code="edxml_invalid") from exc
+    existing = session.scalars(sa.select(EofficeDocument).where(col(EofficeDocument.direction) == "in",
+                                                                col(EofficeDocument.document_id) == pkg.document_id)
+                               ).first()
+    if existing is not None:
+        return _eoffice_read(existing, duplicate=True)
+    campaign_id = None
+    if pkg.response_for_document_id:
+        ours = session.scalars(sa.select(EofficeDocument).where(
+            col(EofficeDocument.direction) == "out",
+            col(EofficeDocument.document_id) == pkg.response_for_document_id)).first()
+        if ours is None:
+            raise Unprocessable("ResponseFor names no document sent from this system.", code="edxml_unknown_response")
+        campaign_id = ours.campaign_id
+    elif pkg.doc_type.upper() == "KH":
+        agency = session.scalars(sa.select(Agency).where(col(Agency.eoffice_code) == pkg.sender.organ_id)).first()
+        if agency is None:
+            raise Unprocessable(f"No agency here has the e-office code {pkg.sender.organ_id}.",
+                                code="edxml_unknown_sender")
+        day = pkg.promulgation_date
+        prefix = pkg.signer_competence.strip().upper()
+        plan = CampaignCreate.model_validate({
+            "title": pkg.subject or "Kế hoạch", "year": (day or utcnow().date()).year, "issuing_agency_id": agency.id,
+            "place": pkg.place or "—", "document_date": day, "introduction": pkg.content or None,
+            "signer_prefix": prefix if prefix in ("TM.", "KT.", "TL.", "TUQ.", "Q.") else None,
+            "signer_title": pkg.signer_position or None, "signer_name": pkg.signer_name or None,
+            "recipients": [{"name": place[:300]} for place in pkg.to_places if place][:50]})
+        campaign_id = campaigns.add_campaign(session, caller, plan, document_number=pkg.number or None).id
+    else:
+        raise Unprocessable("Only plans (KH) and answers to documents sent from here are taken.",
+                            code="edxml_not_taken")
+    key, _size, digest = storage.save_stream(io.BytesIO(data), limit, "The package is too large.")
+    files = []
+    for att in pkg.attachments:
+        akey, asize, adigest = storage.save_stream(io.BytesIO(att.data), limit, "An attachment is too large.")
+        files.append({"name": storage.safe_filename(att.name, "tep-dinh-kem"), "content_type": att.content_type,
+                      "size": asize, "sha256": adigest, "key": akey})
+    doc = EofficeDocument(direction="in", document_id=pkg.document_id, doc_type=pkg.doc_type or "?",
+                          number=pkg.number or None, subject=pkg.subject, sender_code=pkg.sender.organ_id,
+                          response_for=pkg.response_for_document_id, campaign_id=campaign_id, storage_key=key,
+                          sha256=digest, attachments=files, created_at=utcnow())
+    session.add(doc)
+    session.flush()
+    audit.record(session, caller, "eoffice.receive", "eoffice_document", doc.id, None, audit.snapshot(doc))
+    session.commit()
+    return _eoffice_read(doc)
+
+
+def export_plan(session: Session, caller: Caller, campaign_id: int) -> tuple[bytes, str]:
+    """The plan as an edXML package (with the plan's data as a JSON attachment until the documents issue adds the
+    Word file); recorded as sent so that answers to it find their campaign."""
+    from ocop.campaigns import service as campaigns
+    from ocop.org.models import Agency
+
+    from . import edxml
+
+    c = campaigns._visible_campaign(session, caller, campaign_id)
+    settings = get_settings()
+    agency = session.get(Agency, c.issuing_agency_id)
+    receivers: list[edxml.Organ] = []
+    for r in c.recipients or []:
+        for aid in r.get("agency_ids", []):
+            a = session.get(Agency, aid)
+            if a is not None and a.eoffice_code:
+                receivers.append(edxml.Organ(a.eoffice_code, a.name))
+    number, _, notation = (c.document_number or "").partition("/")
+    content = campaigns.plan_content(session, c)
+    pkg = edxml.Package(
+        document_id=f"{settings.eoffice_agency_code}.KH.{c.id}.{c.revision}",
+        sender=edxml.Organ(settings.eoffice_agency_code, agency.name if agency else ""), receivers=receivers,
+        code_number=number, code_notation=notation, place=c.place, promulgation_date=c.document_date,
+        doc_type="KH", type_name="Kế hoạch", subject=c.title, content=c.introduction or "",
+        signer_competence=c.signer_prefix or "", signer_position=c.signer_title or "", signer_name=c.signer_name or "",
+        to_places=[f"{r['name']}{' (' + r['purpose'] + ')' if r.get('purpose') else ''}" for r in c.recipients or []],
+        attachments=[edxml.Attachment("ke-hoach", "ke-hoach.json", "application/json",
+                                      json.dumps(content, ensure_ascii=False, default=str).encode())])
+    data = edxml.build(pkg)
+    if session.scalars(sa.select(EofficeDocument).where(col(EofficeDocument.direction) == "out",
+                                                        col(EofficeDocument.document_id) == pkg.document_id)
+                       ).first() is None:
+        session.add(EofficeDocument(direction="out", document_id=pkg.document_id, doc_type="KH",
+                                    number=c.document_number, subject=c.title, sender_code=pkg.sender.organ_id,
+                                    campaign_id=c.id, sha256=hashlib.sha256(data).hexdigest(), created_at=utcnow()))
+        session.commit()
+    name = f"ke-hoach-{(c.document_number or f'du-thao-{c.id}').replace('/', '-')}.edxml"
+    return data, name

@@ -352,6 +352,26 @@ export interface paths {
         patch: operations["campaigns-checklist-update"];
         trace?: never;
     };
+    "/api/v1/campaigns/{campaign_id}/documents/{kind}.edxml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Outbound
+         * @description The campaign's document wrapped in an edXML package for the e-office (kind: plan).
+         */
+        get: operations["eoffice-outbound"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{campaign_id}/local-reports": {
         parameters: {
             query?: never;
@@ -916,6 +936,27 @@ export interface paths {
         get: operations["compliance-product"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eoffice/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Inbound
+         * @description An edXML package (QCVN 102:2016) from the provincial e-office. A plan (KH) becomes a draft campaign; an
+         *     answer (ResponseFor) joins its campaign; the same DocumentId again changes nothing (200).
+         */
+        post: operations["eoffice-inbound"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2761,6 +2802,47 @@ export interface components {
             subscription_id: number;
             /** Webhook Id */
             webhook_id: string;
+        };
+        /** EofficeRead */
+        EofficeRead: {
+            /** Attachments */
+            attachments: {
+                [key: string]: unknown;
+            }[];
+            /** Campaign Id */
+            campaign_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "in" | "out";
+            /** Doc Type */
+            doc_type: string;
+            /** Document Id */
+            document_id: string;
+            /**
+             * Duplicate
+             * @description True when this package had been received before
+             * @default false
+             */
+            duplicate: boolean;
+            /** Id */
+            id: number;
+            /** Number */
+            number: string | null;
+            /** Response For */
+            response_for: string | null;
+            /** Sender Code */
+            sender_code: string;
+            /** Sha256 */
+            sha256: string;
+            /** Subject */
+            subject: string;
         };
         /** EvidenceRead */
         EvidenceRead: {
@@ -5450,6 +5532,38 @@ export interface operations {
             };
         };
     };
+    "eoffice-outbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "campaigns-reports": {
         parameters: {
             query?: {
@@ -6853,6 +6967,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "eoffice-inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/xml": string;
+                "text/xml": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EofficeRead"];
                 };
             };
         };
