@@ -163,3 +163,13 @@ def test_each_client_has_its_own_rate_limit(client, session, as_user, settings, 
     assert client.get(f"{API}/compliance/products", headers=b).status_code == 200  # another client is not slowed
     assert client.get(f"{API}/compliance/products", headers=as_user("coordinator")).status_code == 200
     client_limiter.reset()
+
+
+def test_sign_in_routes_are_limited_per_address(client, settings, monkeypatch):
+    monkeypatch.setattr(settings, "auth_rate_limit", 3)
+    codes = [client.post(f"{API}/auth/token", data={"grant_type": "password", "username": "nobody",
+                                                    "password": "x"}).status_code for _ in range(4)]
+    assert codes[:3] == [400, 400, 400] or codes[:3] == [401, 401, 401]
+    assert codes[3] == 429
+    r = client.post(f"{API}/auth/refresh", json={"refresh_token": "x"})
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1

@@ -109,3 +109,19 @@ def test_oversized_packages_and_callers_without_the_scope(client, session, as_us
     monkeypatch.setattr(settings, "eoffice_max_bytes", 20 * 1024 * 1024)
     r = post(client, eoffice, unknown)
     assert r.status_code == 422 and r.json()["code"] == "edxml_unknown_sender"
+
+
+def test_notices_travel_as_a_notice_package(client, session, as_user, eoffice):
+    from tests.factories import unit_id
+
+    cid = seeded(session, 2024)
+    r = client.get(f"{API}/campaigns/{cid}/documents/notice.edxml", params={"unit_id": unit_id(session, "187")},
+                   headers=eoffice)
+    assert r.status_code == 200
+    pkg = edxml.parse(r.content)
+    assert pkg.doc_type == "TB" and pkg.type_name == "Thông báo" and pkg.subject.startswith("Thông báo lịch")
+    import json
+
+    notices = json.loads(pkg.attachments[0].data)["items"]
+    assert [n["admin_unit_name"] for n in notices] == ["Huyện Chi Lăng"]
+    assert client.get(f"{API}/campaigns/{cid}/documents/report.edxml", headers=eoffice).status_code == 404

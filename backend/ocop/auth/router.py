@@ -8,6 +8,7 @@ from ocop.core.caller import CurrentCaller
 from ocop.core.config import get_settings
 from ocop.core.db import SessionDep
 from ocop.core.pagination import PageDep
+from ocop.core.ratelimit import public_limiter
 from ocop.core.versioning import set_etag
 from ocop.org import service as org_service
 from ocop.org.schemas import MeRead, PasswordChange
@@ -34,6 +35,12 @@ def _client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def _limit(request: Request) -> None:
+    """Each address may call the public sign-in routes a limited number of times a window (429 + Retry-After)."""
+    settings = get_settings()
+    public_limiter.hit(f"auth:{_client_ip(request)}", settings.auth_rate_limit, settings.auth_rate_window_seconds)
+
+
 def _with_cookie(response: Response, issued: service.IssuedTokens) -> TokenResponse:
     settings = get_settings()
     response.set_cookie(COOKIE, issued.refresh_token, max_age=settings.refresh_token_days * 86400,
@@ -54,6 +61,7 @@ def token(
     scope: Field = None,
 ) -> TokenResponse:
     """OAuth2 token endpoint (form-encoded): `password` grant for people, `client_credentials` for systems."""
+    _limit(request)
     if grant_type == "password":
         if not username or password is None:
             raise service.OAuthError("invalid_request", "username and password are required.")
@@ -67,11 +75,12 @@ def token(
 @public_router.post("/refresh", operation_id="auth-refresh", response_model=TokenResponse,
                     response_model_exclude_none=True)
 def refresh(
-    response: Response, session: SessionDep,
+    request: Request, response: Response, session: SessionDep,
     body: Annotated[RefreshRequest | None, Body()] = None,
     cookie: Annotated[str | None, Cookie(alias=COOKIE)] = None,
 ) -> TokenResponse:
     """Rotate a refresh token (JSON body or the SPA's cookie). A reused token ends the whole family."""
+    _limit(request)
     token = (body.refresh_token if body else None) or cookie
     return _with_cookie(response, service.refresh(session, token))
 

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     expiring_days: int = Field(90, alias="OCOP_EXPIRING_DAYS")
     certificate_months: int = Field(36, alias="OCOP_CERTIFICATE_MONTHS")
     local_report_lead_days: int = Field(7, alias="OCOP_LOCAL_REPORT_LEAD_DAYS")
+    auth_rate_limit: int = Field(120, alias="OCOP_AUTH_RATE_LIMIT")
+    auth_rate_window_seconds: int = Field(60, alias="OCOP_AUTH_RATE_WINDOW")
     client_rate_limit: int = Field(600, alias="OCOP_CLIENT_RATE_LIMIT")
     client_rate_window_seconds: int = Field(60, alias="OCOP_CLIENT_RATE_WINDOW")
     public_rate_limit: int = Field(60, alias="OCOP_PUBLIC_RATE_LIMIT")

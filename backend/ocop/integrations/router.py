@@ -109,11 +109,13 @@ async def inbound(request: Request, session: SessionDep, caller: CurrentCaller, 
 
 @eoffice_router.get("/campaigns/{campaign_id}/documents/{kind}.edxml", operation_id="eoffice-outbound",
                     response_class=Response, responses={200: {"content": {"application/xml": {}}}})
-def outbound(campaign_id: int, kind: str, session: SessionDep, caller: CurrentCaller) -> Response:
-    """The campaign's document wrapped in an edXML package for the e-office (kind: plan)."""
-    if kind != "plan":
-        raise NotFound("Only the plan is packaged for now; notices and the report come with the documents.",
+def outbound(campaign_id: int, kind: str, session: SessionDep, caller: CurrentCaller,
+             unit_id: int | None = None) -> Response:
+    """The campaign's document wrapped in an edXML package for the e-office: kind `plan`, or `notice` (one unit
+    with ?unit_id=, otherwise every unit's notice in one package)."""
+    if kind not in ("plan", "notice"):
+        raise NotFound("The plan and the notices are packaged; the report comes with the documents issue.",
                        code="document_kind_not_available")
-    data, name = service.export_plan(session, caller, campaign_id)
+    data, name = service.export_document(session, caller, campaign_id, kind, unit_id)
     return Response(data, media_type="application/xml",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -400,15 +400,26 @@ def receive_package(session: Session, caller: Caller, data: bytes) -> EofficeRea
     return _eoffice_read(doc)
 
 
-def export_plan(session: Session, caller: Caller, campaign_id: int) -> tuple[bytes, str]:
-    """The plan as an edXML package (with the plan's data as a JSON attachment until the documents issue adds the
-    Word file); recorded as sent so that answers to it find their campaign."""
+def export_document(session: Session, caller: Caller, campaign_id: int, kind: str,
+                    unit_id: int | None = None) -> tuple[bytes, str]:
+    """The plan (KH) or the notices (TB, one unit or all) as an edXML package, with the document's data as a JSON
+    attachment until the documents issue adds the Word file; recorded as sent so that answers find the campaign."""
+    from ocop.campaigns import planning
     from ocop.campaigns import service as campaigns
     from ocop.org.models import Agency
 
     from . import edxml
 
     c = campaigns._visible_campaign(session, caller, campaign_id)
+    if kind == "notice":
+        notices = planning.notices(session, caller, campaign_id, unit_id).model_dump(mode="json")
+        doc_type, type_name, subject = "TB", "Thông báo", f"Thông báo lịch kiểm tra: {c.title}"
+        attachment = edxml.Attachment("thong-bao", "thong-bao.json", "application/json",
+                                      json.dumps(notices, ensure_ascii=False).encode())
+    else:
+        doc_type, type_name, subject = "KH", "Kế hoạch", c.title
+        attachment = edxml.Attachment("ke-hoach", "ke-hoach.json", "application/json", json.dumps(
+            campaigns.plan_content(session, c), ensure_ascii=False, default=str).encode())
     settings = get_settings()
     agency = session.get(Agency, c.issuing_agency_id)
     receivers: list[edxml.Organ] = []
@@ -417,24 +428,25 @@ def export_plan(session: Session, caller: Caller, campaign_id: int) -> tuple[byt
             a = session.get(Agency, aid)
             if a is not None and a.eoffice_code:
                 receivers.append(edxml.Organ(a.eoffice_code, a.name))
-    number, _, notation = (c.document_number or "").partition("/")
-    content = campaigns.plan_content(session, c)
+    number, _, notation = (c.document_number or "").partition("/") if doc_type == "KH" else ("", "", "")
+    suffix = f".{unit_id}" if unit_id else ""
     pkg = edxml.Package(
-        document_id=f"{settings.eoffice_agency_code}.KH.{c.id}.{c.revision}",
+        document_id=f"{settings.eoffice_agency_code}.{doc_type}.{c.id}.{c.revision}{suffix}",
         sender=edxml.Organ(settings.eoffice_agency_code, agency.name if agency else ""), receivers=receivers,
-        code_number=number, code_notation=notation, place=c.place, promulgation_date=c.document_date,
-        doc_type="KH", type_name="Kế hoạch", subject=c.title, content=c.introduction or "",
+        code_number=number, code_notation=notation, place=c.place,
+        promulgation_date=c.document_date if doc_type == "KH" else utcnow().date(),
+        doc_type=doc_type, type_name=type_name, subject=subject, content=c.introduction or "",
         signer_competence=c.signer_prefix or "", signer_position=c.signer_title or "", signer_name=c.signer_name or "",
         to_places=[f"{r['name']}{' (' + r['purpose'] + ')' if r.get('purpose') else ''}" for r in c.recipients or []],
-        attachments=[edxml.Attachment("ke-hoach", "ke-hoach.json", "application/json",
-                                      json.dumps(content, ensure_ascii=False, default=str).encode())])
+        attachments=[attachment])
     data = edxml.build(pkg)
     if session.scalars(sa.select(EofficeDocument).where(col(EofficeDocument.direction) == "out",
                                                         col(EofficeDocument.document_id) == pkg.document_id)
                        ).first() is None:
-        session.add(EofficeDocument(direction="out", document_id=pkg.document_id, doc_type="KH",
-                                    number=c.document_number, subject=c.title, sender_code=pkg.sender.organ_id,
+        session.add(EofficeDocument(direction="out", document_id=pkg.document_id, doc_type=doc_type,
+                                    number=c.document_number if doc_type == "KH" else None, subject=subject, sender_code=pkg.sender.organ_id,
                                     campaign_id=c.id, sha256=hashlib.sha256(data).hexdigest(), created_at=utcnow()))
         session.commit()
-    name = f"ke-hoach-{(c.document_number or f'du-thao-{c.id}').replace('/', '-')}.edxml"
+    stem = "ke-hoach" if doc_type == "KH" else "thong-bao"
+    name = f"{stem}-{(c.document_number or f'du-thao-{c.id}').replace('/', '-')}{suffix}.edxml"
     return data, name

@@ -361,7 +361,8 @@ export interface paths {
         };
         /**
          * Outbound
-         * @description The campaign's document wrapped in an edXML package for the e-office (kind: plan).
+         * @description The campaign's document wrapped in an edXML package for the e-office: kind `plan`, or `notice` (one unit
+         *     with ?unit_id=, otherwise every unit's notice in one package).
          */
         get: operations["eoffice-outbound"];
         put?: never;
@@ -5534,7 +5535,9 @@ export interface operations {
     };
     "eoffice-outbound": {
         parameters: {
-            query?: never;
+            query?: {
+                unit_id?: number | null;
+            };
             header?: never;
             path: {
                 campaign_id: number;
