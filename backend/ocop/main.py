@@ -86,6 +86,26 @@ def _embedded_worker(stop: threading.Event) -> None:
             log.exception("webhook delivery failed")
 
 
+def _document_client_scopes(app: FastAPI) -> None:
+    """Show in the OpenAPI document which operations API clients may call, and with which scope."""
+    from fastapi.openapi.utils import get_openapi
+
+    from .api import ANY_SCOPE, CLIENT_ROUTES
+
+    def build() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                                 routes=app.routes)
+            for (method, path), scope in CLIENT_ROUTES.items():
+                operation = schema.get("paths", {}).get(API_PREFIX + path, {}).get(method.lower())
+                if operation is not None:
+                    operation["x-api-client-scope"] = "any" if scope == ANY_SCOPE else scope
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = build  # type: ignore[method-assign]
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     settings.check_production()
@@ -116,6 +136,7 @@ def create_app() -> FastAPI:
         generate_unique_id_function=_operation_id,
     )
     install_error_handlers(app)
+    _document_client_scopes(app)
     if settings.cors_origin_list:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_credentials=True,
                            allow_methods=["*"], allow_headers=["*"], expose_headers=["ETag", "Location",

@@ -173,3 +173,10 @@ def test_sign_in_routes_are_limited_per_address(client, settings, monkeypatch):
     assert codes[3] == 429
     r = client.post(f"{API}/auth/refresh", json={"refresh_token": "x"})
     assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+
+
+def test_the_openapi_document_shows_what_clients_may_call(client):
+    paths = client.get(f"{API}/openapi.json").json()["paths"]
+    for (method, path), scope in CLIENT_ROUTES.items():
+        assert paths[API + path][method.lower()]["x-api-client-scope"] == ("any" if scope == ANY_SCOPE else scope)
+    assert "x-api-client-scope" not in paths[f"{API}/users"]["get"]
