@@ -152,3 +152,20 @@ def fresh_rate_limits() -> Iterator[None]:
     client_limiter.reset()
     public_limiter.reset()
     yield
+
+
+@pytest.fixture
+def as_client(client: TestClient, as_user: Callable[[str], dict[str, str]]) -> Callable[..., dict[str, str]]:
+    """Headers for a new API client registered by the admin: as_client("compliance:read", admin_unit_id=…)."""
+
+    def headers(*scopes: str, **body: object) -> dict[str, str]:
+        r = client.post("/api/v1/api-clients", json={"name": "Hệ thống đối tác", "scopes": list(scopes), **body},
+                        headers=as_user("admin"))
+        assert r.status_code == 201, r.text
+        c = r.json()
+        t = client.post("/api/v1/auth/token", data={"grant_type": "client_credentials", "client_id": c["client_id"],
+                                                    "client_secret": c["client_secret"]})
+        assert t.status_code == 200, t.text
+        return {"Authorization": f"Bearer {t.json()['access_token']}"}
+
+    return headers

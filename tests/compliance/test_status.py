@@ -87,9 +87,11 @@ def test_expiry_boundary_is_the_day_after_valid_to(client, session, as_user):
     assert last["status"] == "compliant" and {r["code"] for r in last["reasons"]} == {"certificate_expiring"}
     gone = status(client, co, ended)
     assert gone["status"] == "expired" and gone["reasons"][0]["code"] == "certificate_expired"
-    # history says when it expired, not when it was computed
-    assert status(client, co, ended, as_of=(day - timedelta(days=1)).isoformat())["status"] in ("not_certified",
-                                                                                                 "compliant")
+    # the day before it expired it was in force (the certificate answers before any status was recorded)
+    before = status(client, co, ended, as_of=(day - timedelta(days=1)).isoformat())
+    assert before["status"] == "compliant" and before["certificate"]["status"] == "expiring"
+    assert "certificate_only" in {r["code"] for r in before["reasons"]}
+    assert status(client, co, ended, as_of=(day - timedelta(days=500)).isoformat())["status"] == "not_certified"
 
 
 def test_overdue_boundary_and_as_of(client, session, as_user):
@@ -115,7 +117,7 @@ def test_overdue_boundary_and_as_of(client, session, as_user):
     before = status(client, h, pid, as_of=(today() - timedelta(days=1)).isoformat())
     assert before["status"] == "compliant" and before["as_of"] == (today() - timedelta(days=1)).isoformat()
     assert status(client, h, pid, as_of=today().isoformat())["status"] == "non_compliant"
-    assert status(client, h, pid, as_of="2020-01-01")["status"] == "not_certified"
+    assert status(client, h, pid, as_of="2020-01-01")["status"] == "not_certified"  # before its first certificate
 
 
 def test_etag_and_304_and_visibility(client, session, as_user):
@@ -231,7 +233,8 @@ def test_the_fast_read_says_what_the_full_read_says(client, session, as_user):
     assert client.get(f"{API}/compliance/products/1", headers={"Authorization": "Bearer nope"}).status_code == 401
 
 
-def test_the_fast_lane_leaves_every_other_case_to_the_route(client, session, as_user, settings, monkeypatch):
+def test_the_fast_lane_leaves_every_other_case_to_the_route(client, session, as_user, as_client, settings,
+                                                              monkeypatch):
     from ocop.core.ratelimit import client_limiter
 
     pid = product_id(session, "Na Chi Lăng")
@@ -242,11 +245,7 @@ def test_the_fast_lane_leaves_every_other_case_to_the_route(client, session, as_
     r = client.get(url, headers=as_user("viewer"))
     assert r.status_code == 200 and r.headers["x-request-id"] and r.headers["content-security-policy"]
     assert client.get(url, headers={**as_user("viewer"), "If-None-Match": r.headers["ETag"]}).status_code == 304
-    c = client.post(f"{API}/api-clients", json={"name": "Đối tác", "scopes": ["compliance:read"]},
-                    headers=as_user("admin")).json()
-    tok = client.post(f"{API}/auth/token", data={"grant_type": "client_credentials", "client_id": c["client_id"],
-                                                 "client_secret": c["client_secret"]}).json()["access_token"]
+    h = as_client("compliance:read")
     monkeypatch.setattr(settings, "client_rate_limit", 2)
     client_limiter.reset()
-    h = {"Authorization": f"Bearer {tok}"}
     assert [client.get(url, headers=h).status_code for _ in range(3)] == [200, 200, 429]

@@ -15,18 +15,12 @@ NS = edxml.NS
 
 
 @pytest.fixture
-def eoffice(client, session, as_user, settings):
+def eoffice(session, as_client, settings):
     """An e-office client (eoffice:write + campaigns:read) and our agency's e-office code on the department."""
     session.execute(sa.update(Agency).where(Agency.code == "SNNMT").values(eoffice_code=settings.eoffice_agency_code))
     session.execute(sa.update(Agency).where(Agency.code == "UBND-T").values(eoffice_code="000.00.00.H36"))
     session.commit()
-    c = client.post(f"{API}/api-clients", json={"name": "Hệ thống quản lý văn bản tỉnh",
-                                                "scopes": ["eoffice:write", "campaigns:read"]},
-                    headers=as_user("admin")).json()
-    tok = client.post(f"{API}/auth/token", data={"grant_type": "client_credentials", "client_id": c["client_id"],
-                                                 "client_secret": c["client_secret"]}).json()["access_token"]
-    return {"Authorization": f"Bearer {tok}"}
-
+    return as_client("eoffice:write", "campaigns:read")
 
 def post(client, headers, data: bytes):
     return client.post(f"{API}/eoffice/inbound", content=data, headers={**headers, "Content-Type": "application/xml"})

@@ -158,13 +158,9 @@ def test_events_of_a_refused_change_are_never_delivered(client, session, as_user
     assert len(rec.received) == 1
 
 
-def test_a_client_with_webhooks_manage_owns_its_subscriptions(client, session, as_user, receiver):
+def test_a_client_with_webhooks_manage_owns_its_subscriptions(client, session, as_user, as_client, receiver):
     rec = receiver([])
-    c = client.post(f"{API}/api-clients", json={"name": "Cổng dịch vụ công", "scopes": ["webhooks:manage"]},
-                    headers=as_user("admin")).json()
-    tok = client.post(f"{API}/auth/token", data={"grant_type": "client_credentials", "client_id": c["client_id"],
-                                                 "client_secret": c["client_secret"]}).json()["access_token"]
-    h = {"Authorization": f"Bearer {tok}"}
+    h = as_client("webhooks:manage")
     mine = client.post(f"{API}/webhooks", json={"url": rec.url, "event_types": ["compliance.changed"]}, headers=h)
     assert mine.status_code == 201
     other = subscribe(client, as_user, rec.url)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -12,7 +13,7 @@ from sqlmodel import Session, col
 from ocop.audit import service as audit
 from ocop.core.caller import Caller
 from ocop.core.config import get_settings
-from ocop.core.db import row_dict, utcnow
+from ocop.core.db import new_session, row_dict, utcnow
 from ocop.core.errors import Conflict, DomainError, NotFound, TooManyRequests, Unauthorized, field_error
 from ocop.core.pagination import PageParams, keyset_page
 from ocop.core.security import (
@@ -159,7 +160,11 @@ def logout(session: Session, token: str | None) -> None:
 
 
 def caller_from_token(session: Session, token: str) -> Caller:
-    claims = decode_access_token_or_401(token)
+    return caller_from_claims(session, decode_access_token_or_401(token))
+
+
+def caller_from_claims(session: Session, claims: dict[str, Any]) -> Caller:
+    """The caller a verified token names, as the database says it is now (401 when it may no longer act)."""
     kind, _, ident = str(claims.get("sub", "")).partition(":")
     if kind not in ("user", "client") or not ident.isdigit():
         raise Unauthorized("The access token is not valid.", code="invalid_token")
@@ -188,17 +193,13 @@ _callers: dict[str, tuple[float, Caller]] = {}
 def cached_caller(token: str) -> Caller:
     """The caller of a token, remembered by the exact token string: the first use verifies its signature and reads
     the user; later uses within CALLER_CACHE_SECONDS (and before the token expires) reuse that."""
-    import time
-
-    from ocop.core.db import new_session
-
     now = time.time()
     hit = _callers.get(token)
     if hit is not None and hit[0] > now:
         return hit[1]
     claims = decode_access_token_or_401(token)
     with new_session() as session:
-        caller = caller_from_token(session, token)
+        caller = caller_from_claims(session, claims)
     if len(_callers) > 10_000:
         _callers.clear()
     expires = float(claims.get("exp", now))  # type: ignore[arg-type]

@@ -47,7 +47,7 @@ def _fmt(moment: datetime) -> str:
 # ---- warnings -------------------------------------------------------------------------------
 
 def warnings(session: Session, caller: Caller, campaign_id: int) -> WarningList:
-    c = service._visible_campaign(session, caller, campaign_id)
+    c = service.visible_campaign(session, caller, campaign_id)
     if not policies.sees_internal_parts(caller) or policies.is_local(caller):
         raise NotFound("No planning warnings here.", code="not_found")
     members = list(session.scalars(sa.select(TeamMember).where(col(TeamMember.campaign_id) == campaign_id)))
@@ -187,7 +187,7 @@ def _outside_period(session: Session, c: Campaign) -> list[Warning_]:
 
 def notices(session: Session, caller: Caller, campaign_id: int, unit_id: int | None = None) -> NoticeList:
     """One notice per unit with visits: what the team does there, when and where (the document form comes later)."""
-    c = service._visible_campaign(session, caller, campaign_id)
+    c = service.visible_campaign(session, caller, campaign_id)
     if not policies.sees_internal_parts(caller):
         raise NotFound("No notices here.", code="not_found")
     stmt = sa.select(Visit).where(col(Visit.campaign_id) == campaign_id, policies.visible_visits(caller))
@@ -228,7 +228,7 @@ def notices(session: Session, caller: Caller, campaign_id: int, unit_id: int | N
 def suggestions(session: Session, caller: Caller, campaign_id: int, page: PageParams,
                 unit_ids: list[int] | None = None) -> SuggestionPage:
     """Producers and products in the chosen units (default: the campaign's), most at risk first."""
-    c = service._visible_campaign(session, caller, campaign_id)
+    c = service.visible_campaign(session, caller, campaign_id)
     policies.require_edit(caller, "plan visits")
     units = unit_ids or list(session.scalars(sa.select(col(CampaignUnit.admin_unit_id)).where(
         col(CampaignUnit.campaign_id) == campaign_id)))

@@ -46,7 +46,7 @@ def _own_producers(caller: Caller) -> sa.Select[Any]:
     return sa.select(col(ProducerMember.producer_id)).where(col(ProducerMember.user_id) == caller.id)
 
 
-def _local_units(caller: Caller) -> sa.Select[Any]:
+def local_units(caller: Caller) -> sa.Select[Any]:
     if caller.scope_unit_id is None:
         return sa.select(sa.literal(-1)).where(sa.false())
     return org_policies.units_within(caller.scope_unit_id)
@@ -72,7 +72,7 @@ def visible_campaigns(caller: Caller) -> sa.ColumnElement[bool]:
             sa.select(col(TeamMember.campaign_id)).where(col(TeamMember.user_id) == caller.id)))
     if caller.has("local_officer"):
         conditions.append(sa.and_(col(Campaign.status).in_(PUBLISHED), col(Campaign.id).in_(
-            sa.select(col(CampaignUnit.campaign_id)).where(col(CampaignUnit.admin_unit_id).in_(_local_units(caller))))))
+            sa.select(col(CampaignUnit.campaign_id)).where(col(CampaignUnit.admin_unit_id).in_(local_units(caller))))))
     if caller.has("producer"):
         conditions.append(sa.and_(col(Campaign.status).in_(PUBLISHED), col(Campaign.id).in_(
             sa.select(col(Visit.campaign_id)).join(VisitTarget, col(VisitTarget.visit_id) == col(Visit.id))
@@ -84,7 +84,7 @@ def unit_part_filter(caller: Caller, unit_column: Any) -> sa.ColumnElement[bool]
     """Parts of a campaign placed in a unit (visits, tasks, reports): local officers (and API clients limited
     to a unit) see their units' only."""
     if is_local(caller) or (caller.kind == "client" and caller.scope_unit_id is not None):
-        return unit_column.in_(_local_units(caller))
+        return unit_column.in_(local_units(caller))
     return sa.true()
 
 

@@ -107,8 +107,14 @@ PLAN_FIELDS = ("title", "year", "issuing_agency_id", "place", "document_date", "
 
 # ---- checklists -----------------------------------------------------------------------------
 
-def _template_read(session: Session, t: ChecklistTemplate) -> ChecklistTemplateRead:
-    n = session.scalar(sa.select(sa.func.count()).where(col(ChecklistItem.template_id) == t.id)) or 0
+def _item_counts(session: Session, template_ids: list[int | None]) -> dict[int, int]:
+    return dict(session.execute(sa.select(col(ChecklistItem.template_id), sa.func.count())  # type: ignore[arg-type]
+                                .where(col(ChecklistItem.template_id).in_(template_ids))
+                                .group_by(col(ChecklistItem.template_id))).all())
+
+
+def _template_read(session: Session, t: ChecklistTemplate, count: int | None = None) -> ChecklistTemplateRead:
+    n = count if count is not None else _item_counts(session, [t.id]).get(t.id or 0, 0)
     return ChecklistTemplateRead.model_validate({**t.model_dump(), "item_count": n})
 
 
@@ -154,7 +160,9 @@ def list_templates(session: Session, caller: Caller, page: PageParams) -> Checkl
     _require_staff(caller)
     stmt = sa.select(ChecklistTemplate).where(col(ChecklistTemplate.campaign_id).is_(None))
     rows, cursor = keyset_page(session, stmt, [col(ChecklistTemplate.id)], page, key=lambda r: [r[0].id])
-    return ChecklistTemplatePage(items=[_template_read(session, r[0]) for r in rows], next_cursor=cursor)
+    counts = _item_counts(session, [r[0].id for r in rows])
+    return ChecklistTemplatePage(items=[_template_read(session, r[0], counts.get(r[0].id, 0)) for r in rows],
+                                 next_cursor=cursor)
 
 
 def _checklist(session: Session, t: ChecklistTemplate, editable: bool,
@@ -224,7 +232,7 @@ def _copy_template(session: Session, source: ChecklistTemplate, *, code: str, ve
 
 
 def campaign_checklist(session: Session, caller: Caller, campaign_id: int) -> CampaignChecklist:
-    c = _visible_campaign(session, caller, campaign_id)
+    c = visible_campaign(session, caller, campaign_id)
     if not policies.sees_internal_parts(caller):
         raise NotFound(f"Campaign {campaign_id} has no checklist you can see.", code="not_found")
     if c.checklist_template_id is None:
@@ -240,7 +248,7 @@ def _editable_template(session: Session, caller: Caller, *, campaign_id: int | N
     (made on the first edit, so the shared version is never changed)."""
     policies.require_edit(caller, "edit a checklist")
     if campaign_id is not None:
-        c = _visible_campaign(session, caller, campaign_id)
+        c = visible_campaign(session, caller, campaign_id)
         if c.status != "draft":
             raise Conflict("The checklist of an issued or submitted campaign is frozen.", code="checklist_frozen")
         t = session.get(ChecklistTemplate, c.checklist_template_id) if c.checklist_template_id else None
@@ -324,7 +332,7 @@ def _require_staff(caller: Caller) -> None:
 
 # ---- campaigns ------------------------------------------------------------------------------
 
-def _visible_campaign(session: Session, caller: Caller, campaign_id: int) -> Campaign:
+def visible_campaign(session: Session, caller: Caller, campaign_id: int) -> Campaign:
     c = session.scalars(sa.select(Campaign).where(col(Campaign.id) == campaign_id,
                                                   policies.visible_campaigns(caller))).first()
     if c is None:
@@ -358,7 +366,7 @@ def _campaign_read(session: Session, caller: Caller, c: Campaign) -> CampaignRea
     agency = session.get(Agency, c.issuing_agency_id)
     units = _units(session, c.id or 0)
     if policies.is_local(caller):
-        mine = set(session.scalars(policies._local_units(caller)))
+        mine = set(session.scalars(policies.local_units(caller)))
         units = [u for u in units if u.id in mine]
     return CampaignRead.model_validate({
         **c.model_dump(), "period": c.period or None, "issuing_agency_name": agency.name if agency else None,
@@ -367,7 +375,7 @@ def _campaign_read(session: Session, caller: Caller, c: Campaign) -> CampaignRea
 
 
 def get_campaign(session: Session, caller: Caller, campaign_id: int) -> CampaignRead:
-    return _campaign_read(session, caller, _visible_campaign(session, caller, campaign_id))
+    return _campaign_read(session, caller, visible_campaign(session, caller, campaign_id))
 
 
 def list_campaigns(session: Session, caller: Caller, page: PageParams, *, q: str | None = None,
@@ -458,7 +466,7 @@ def add_campaign(session: Session, actor: Caller, data: CampaignCreate, document
 
 def update_campaign(session: Session, caller: Caller, campaign_id: int, data: CampaignUpdate,
                     if_match: str | None) -> CampaignRead:
-    c = _visible_campaign(session, caller, campaign_id)
+    c = visible_campaign(session, caller, campaign_id)
     policies.require_edit(caller, "edit a campaign")
     check_if_match(if_match, c.version)
     if c.status != "draft":
@@ -543,7 +551,7 @@ def _next_number(session: Session, c: Campaign, day: date) -> str:
 
 
 def transition(session: Session, caller: Caller, campaign_id: int, data: Transition) -> CampaignRead:
-    c = _visible_campaign(session, caller, campaign_id)
+    c = visible_campaign(session, caller, campaign_id)
     from_state = c.status
     targets = TRANSITIONS.get(from_state, {})
     if data.to not in targets:
@@ -596,7 +604,7 @@ def _issue(session: Session, caller: Caller, c: Campaign, data: Transition) -> N
 
 
 def amend(session: Session, caller: Caller, campaign_id: int, data: Amendment, if_match: str | None) -> CampaignRead:
-    c = _visible_campaign(session, caller, campaign_id)
+    c = visible_campaign(session, caller, campaign_id)
     policies.require_leader(caller, "amend an issued plan")
     check_if_match(if_match, c.version)
     if c.status not in ("issued", "in_progress", "reporting"):
@@ -620,7 +628,7 @@ def amend(session: Session, caller: Caller, campaign_id: int, data: Amendment, i
 
 
 def list_revisions(session: Session, caller: Caller, campaign_id: int, page: PageParams) -> RevisionPage:
-    _visible_campaign(session, caller, campaign_id)
+    visible_campaign(session, caller, campaign_id)
     stmt = sa.select(CampaignRevision).where(col(CampaignRevision.campaign_id) == campaign_id)
     rows, cursor = keyset_page(session, stmt, [col(CampaignRevision.revision)], page, key=lambda r: [r[0].revision])
     return RevisionPage(items=[RevisionRead.model_validate(r[0], from_attributes=True) for r in rows],
@@ -628,7 +636,7 @@ def list_revisions(session: Session, caller: Caller, campaign_id: int, page: Pag
 
 
 def get_revision(session: Session, caller: Caller, campaign_id: int, revision: int) -> RevisionRead:
-    _visible_campaign(session, caller, campaign_id)
+    visible_campaign(session, caller, campaign_id)
     r = session.scalars(sa.select(CampaignRevision).where(col(CampaignRevision.campaign_id) == campaign_id,
                                                           col(CampaignRevision.revision) == revision)).first()
     if r is None:
@@ -638,7 +646,7 @@ def get_revision(session: Session, caller: Caller, campaign_id: int, revision: i
 
 def _active_for_parts(session: Session, caller: Caller, campaign_id: int) -> Campaign:
     """The campaign, when the caller may change its team, schedule, units or tasks."""
-    c = _visible_campaign(session, caller, campaign_id)
+    c = visible_campaign(session, caller, campaign_id)
     policies.require_edit(caller, "change the team, schedule or tasks")
     if c.status not in ACTIVE:
         raise Conflict(f"The campaign is {c.status}; it no longer changes.", code="campaign_closed")
@@ -697,7 +705,7 @@ def _refresh_due(session: Session, campaign_id: int, unit_id: int) -> None:
 
 
 def list_units(session: Session, caller: Caller, campaign_id: int, page: PageParams) -> CampaignUnitPage:
-    _visible_campaign(session, caller, campaign_id)
+    visible_campaign(session, caller, campaign_id)
     stmt: Any = (sa.select(col(AdminUnit.id), col(AdminUnit.name), col(AdminUnit.level), col(Task.id), col(Task.due_date))
             .join(CampaignUnit, col(CampaignUnit.admin_unit_id) == col(AdminUnit.id))
             .outerjoin(Task, sa.and_(col(Task.campaign_id) == col(CampaignUnit.campaign_id),
@@ -785,7 +793,7 @@ def _check_head(session: Session, c: Campaign, m: TeamMember) -> None:
 
 
 def list_team(session: Session, caller: Caller, campaign_id: int, page: PageParams) -> TeamMemberPage:
-    _visible_campaign(session, caller, campaign_id)
+    visible_campaign(session, caller, campaign_id)
     stmt = sa.select(TeamMember).where(col(TeamMember.campaign_id) == campaign_id)
     if not policies.sees_internal_parts(caller):
         stmt = stmt.where(sa.false())
@@ -793,6 +801,9 @@ def list_team(session: Session, caller: Caller, campaign_id: int, page: PagePara
     rows, cursor = keyset_page(session, stmt.add_columns(order.label("rank")),
                                [order, col(TeamMember.position), col(TeamMember.id)], page,
                                key=lambda r: [r[1], r[0].position, r[0].id])
+    users = list(session.scalars(sa.select(User).where(col(User.id).in_({r[0].user_id for r in rows} - {None}))))
+    agency_ids = {r[0].agency_id for r in rows} | {u.agency_id for u in users}
+    list(session.scalars(sa.select(Agency).where(col(Agency.id).in_(agency_ids - {None}))))  # into the session
     return TeamMemberPage(items=[_member_read(session, r[0]) for r in rows], next_cursor=cursor)
 
 
@@ -880,7 +891,7 @@ def _visible_visit_stmt(caller: Caller, campaign_id: int) -> sa.Select[Any]:
 
 def list_visits(session: Session, caller: Caller, campaign_id: int, page: PageParams, *,
                 unit_id: int | None = None, kind: str | None = None) -> VisitPage:
-    _visible_campaign(session, caller, campaign_id)
+    visible_campaign(session, caller, campaign_id)
     stmt = _visible_visit_stmt(caller, campaign_id)
     if unit_id is not None:
         stmt = stmt.where(col(Visit.admin_unit_id) == unit_id)
@@ -1039,7 +1050,7 @@ def _task_stmt(caller: Caller) -> Any:
             .outerjoin(Agency, col(Agency.id) == col(Task.assignee_agency_id))
             .outerjoin(User, col(User.id) == col(Task.assignee_user_id)))
     if policies.is_local(caller):
-        stmt = stmt.where(sa.or_(col(Task.admin_unit_id).in_(policies._local_units(caller)),
+        stmt = stmt.where(sa.or_(col(Task.admin_unit_id).in_(policies.local_units(caller)),
                                  col(Task.assignee_user_id) == caller.id))
     if policies.is_producer(caller):
         stmt = stmt.where(sa.false())
@@ -1048,7 +1059,7 @@ def _task_stmt(caller: Caller) -> Any:
 
 def list_tasks(session: Session, caller: Caller, campaign_id: int, page: PageParams, *, status: str | None = None,
                overdue: bool | None = None, kind: str | None = None) -> TaskPage:
-    _visible_campaign(session, caller, campaign_id)
+    visible_campaign(session, caller, campaign_id)
     stmt = _task_stmt(caller).where(col(Task.campaign_id) == campaign_id)
     day = today()
     if status:
@@ -1066,7 +1077,7 @@ def list_tasks(session: Session, caller: Caller, campaign_id: int, page: PagePar
 
 
 def _task(session: Session, caller: Caller, campaign_id: int, task_id: int) -> Any:
-    _visible_campaign(session, caller, campaign_id)
+    visible_campaign(session, caller, campaign_id)
     row = session.execute(_task_stmt(caller).where(col(Task.id) == task_id,
                                                    col(Task.campaign_id) == campaign_id)).first()
     if row is None:
@@ -1158,10 +1169,19 @@ def is_late(due: date | None, status: str, submitted_on: date | None, day: date)
     return day > due
 
 
-def _report_read(session: Session, caller: Caller, row: Any) -> LocalReportRead:
+def _attachments(session: Session, report_ids: list[int]) -> dict[int, list[LocalReportAttachment]]:
+    out: dict[int, list[LocalReportAttachment]] = {i: [] for i in report_ids}
+    for f in session.scalars(sa.select(LocalReportAttachment).where(
+            col(LocalReportAttachment.report_id).in_(report_ids)).order_by(col(LocalReportAttachment.id))):
+        out[f.report_id].append(f)
+    return out
+
+
+def _report_read(session: Session, caller: Caller, row: Any,
+                 files: list[LocalReportAttachment] | None = None) -> LocalReportRead:
     report, unit_name, due = row
-    files = session.scalars(sa.select(LocalReportAttachment).where(
-        col(LocalReportAttachment.report_id) == report.id).order_by(col(LocalReportAttachment.id)))
+    if files is None:
+        files = _attachments(session, [report.id])[report.id]
     submitted_on = local_date(report.submitted_at) if report.submitted_at else None
     return LocalReportRead.model_validate({
         **report.model_dump(), "admin_unit_name": unit_name, "due_date": due,
@@ -1172,16 +1192,18 @@ def _report_read(session: Session, caller: Caller, row: Any) -> LocalReportRead:
 
 def list_reports(session: Session, caller: Caller, campaign_id: int, page: PageParams, *,
                  status: str | None = None) -> LocalReportPage:
-    _visible_campaign(session, caller, campaign_id)
+    visible_campaign(session, caller, campaign_id)
     stmt = _report_stmt(caller).where(col(LocalReport.campaign_id) == campaign_id)
     if status:
         stmt = stmt.where(col(LocalReport.status) == status)
     rows, cursor = keyset_page(session, stmt, [col(LocalReport.id)], page, key=lambda r: [r[0].id])
-    return LocalReportPage(items=[_report_read(session, caller, r) for r in rows], next_cursor=cursor)
+    files = _attachments(session, [r[0].id for r in rows])
+    return LocalReportPage(items=[_report_read(session, caller, r, files[r[0].id]) for r in rows],
+                           next_cursor=cursor)
 
 
 def _report_row(session: Session, caller: Caller, campaign_id: int, report_id: int) -> Any:
-    _visible_campaign(session, caller, campaign_id)
+    visible_campaign(session, caller, campaign_id)
     row = session.execute(_report_stmt(caller).where(col(LocalReport.id) == report_id,
                                                      col(LocalReport.campaign_id) == campaign_id)).first()
     if row is None:
@@ -1194,7 +1216,7 @@ def get_report(session: Session, caller: Caller, campaign_id: int, report_id: in
 
 
 def create_report(session: Session, caller: Caller, campaign_id: int, data: LocalReportCreate) -> LocalReportRead:
-    c = _visible_campaign(session, caller, campaign_id)
+    c = visible_campaign(session, caller, campaign_id)
     if not policies.can_write_report(caller):
         raise Forbidden("Only the unit's local officer (or a coordinator) writes its report.", code="forbidden_role")
     if c.status not in ("issued", "in_progress", "reporting"):

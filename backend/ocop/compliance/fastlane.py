@@ -7,16 +7,15 @@ to the documented route unchanged, which answers it as usual.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from types import SimpleNamespace
-from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ocop.auth import service as auth_service
 from ocop.core.config import get_settings
 from ocop.core.ratelimit import client_limiter
+from ocop.core.versioning import content_etag, etag_matches
 
 from . import service
 
@@ -61,9 +60,8 @@ class ComplianceFastLane:
             return None
         if body is None:
             return None
-        tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-        wanted: Any = headers.get(b"if-none-match", b"").decode("latin-1")
-        if wanted and tag in {t.strip().removeprefix("W/") for t in wanted.split(",")}:
+        tag = content_etag(body)
+        if etag_matches(tag, headers.get(b"if-none-match", b"").decode("latin-1")):
             return 304, [(b"etag", tag.encode())], b""
         return 200, [(b"content-type", b"application/json"), (b"etag", tag.encode()),
                      (b"content-length", str(len(body)).encode())], body

@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 
 from ocop.core import bulk, changes, outbox
 from ocop.core.caller import Caller
+from ocop.core.config import get_settings
 from ocop.core.dates import today
 from ocop.core.db import hot_read, utcnow
 from ocop.core.errors import BadRequest, NotFound
@@ -89,7 +90,7 @@ def derive(cert: Any, findings: list[Finding], actions: list[CorrectiveAction], 
     if cstatus == "expiring":
         reasons.append({"code": "certificate_expiring", "detail": f"Giấy chứng nhận hết hiệu lực ngày {cert.valid_to:%d/%m/%Y}."})
     else:
-        next_check.append(cert.valid_to - timedelta(days=_expiring_days() - 1))
+        next_check.append(cert.valid_to - timedelta(days=get_settings().expiring_days - 1))
     worst, effective, overdue_since = "compliant", cert.valid_from, None
     for f in findings:
         if f.severity not in COUNTED:
@@ -114,12 +115,6 @@ def derive(cert: Any, findings: list[Finding], actions: list[CorrectiveAction], 
         return Derived(worst, reasons, brief, counts, overdue_since, min(next_check) if next_check else None,
                        time_driven=True)
     return Derived(worst, reasons, brief, counts, min(effective, day), min(next_check) if next_check else None)
-
-
-def _expiring_days() -> int:
-    from ocop.core.config import get_settings
-
-    return get_settings().expiring_days
 
 
 def _load(session: Session, product_ids: set[int], day: date) -> dict[int, Derived]:
@@ -309,11 +304,17 @@ def product_status(session: Session, caller: Caller, product_id: int, as_of: dat
     past = session.scalars(sa.select(ComplianceHistory).where(
         col(ComplianceHistory.product_id) == product_id, col(ComplianceHistory.effective_from) <= as_of)
         .order_by(col(ComplianceHistory.effective_from).desc(), col(ComplianceHistory.id).desc())).first()
-    if past is None:
-        return ComplianceRead(product_id=product_id, producer_id=product.producer_id, status="not_certified",
-                              reasons=[Reason(code="no_record", detail="Chưa có thông tin tại ngày này.")],
-                              certificate=None, open_findings=OpenFindings(), as_of=as_of,
-                              updated_at=current.updated_at)
+    if past is None:  # before the status was first recorded: what the certificates said that day
+        cert = session.scalars(sa.select(Certificate).where(
+            col(Certificate.product_id) == product_id, col(Certificate.valid_from) <= as_of)
+            .order_by(col(Certificate.valid_from).desc(), col(Certificate.id).desc())).first()
+        d = derive(cert, [], [], as_of, product.created_at.date())
+        reasons = [*d.reasons, {"code": "certificate_only",
+                                "detail": "Trước khi có hồ sơ kiểm tra: trạng thái theo giấy chứng nhận."}]
+        return ComplianceRead(product_id=product_id, producer_id=product.producer_id, status=d.status,  # type: ignore[arg-type]
+                              reasons=[Reason.model_validate(r) for r in reasons],
+                              certificate=CertificateSummary.model_validate(d.certificate) if d.certificate else None,
+                              open_findings=OpenFindings(), as_of=as_of, updated_at=current.updated_at)
     return _read(past, product.producer_id, as_of, past.recorded_at)
 
 

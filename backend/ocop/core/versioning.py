@@ -1,6 +1,7 @@
 """Optimistic concurrency: `version` columns, ETags and `If-Match`."""
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from fastapi import Response
@@ -11,6 +12,16 @@ from .errors import PreconditionFailed, PreconditionRequired
 
 def etag(version: int) -> str:
     return f'"{version}"'
+
+
+def content_etag(body: bytes) -> str:
+    """An ETag for a read-only representation: a digest of its bytes."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def etag_matches(tag: str, if_none_match: str | None) -> bool:
+    """True when If-None-Match names this ETag (weak or strong): the answer is 304."""
+    return bool(if_none_match) and tag in {t.strip().removeprefix("W/") for t in (if_none_match or "").split(",")}
 
 
 def set_etag(response: Response, version: int) -> None:

@@ -483,9 +483,17 @@ def timeline(session: Session, caller: Caller, finding_id: int) -> Timeline:
 
 # ---- corrective actions ---------------------------------------------------------------------
 
-def _action_read(session: Session, a: CorrectiveAction, day: date) -> ActionRead:
-    evidence = list(session.scalars(sa.select(col(Evidence.id)).where(col(Evidence.action_id) == a.id)
-                                    .order_by(col(Evidence.id))))
+def _evidence_of(session: Session, action_ids: list[int]) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {i: [] for i in action_ids}
+    for eid, aid in session.execute(sa.select(col(Evidence.id), col(Evidence.action_id))
+                                    .where(col(Evidence.action_id).in_(action_ids)).order_by(col(Evidence.id))):
+        out[aid].append(eid)
+    return out
+
+
+def _action_read(session: Session, a: CorrectiveAction, day: date, evidence: list[int] | None = None) -> ActionRead:
+    if evidence is None:
+        evidence = _evidence_of(session, [a.id or 0])[a.id or 0]
     return ActionRead.model_validate({**row_dict(a), "evidence_ids": evidence,
                                       "overdue": a.status == "open" and a.due_date < day})
 
@@ -494,8 +502,8 @@ def list_actions(session: Session, caller: Caller, finding_id: int, page: PagePa
     _finding_row(session, caller, finding_id)
     stmt = sa.select(CorrectiveAction).where(col(CorrectiveAction.finding_id) == finding_id)
     rows, cursor = keyset_page(session, stmt, [col(CorrectiveAction.id)], page, key=lambda r: [r[0].id])
-    day = today()
-    return ActionPage(items=[_action_read(session, r[0], day) for r in rows], next_cursor=cursor)
+    day, evidence = today(), _evidence_of(session, [r[0].id for r in rows])
+    return ActionPage(items=[_action_read(session, r[0], day, evidence[r[0].id]) for r in rows], next_cursor=cursor)
 
 
 def _action(session: Session, caller: Caller, finding_id: int, action_id: int) -> tuple[Finding, CorrectiveAction]:

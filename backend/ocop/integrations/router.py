@@ -8,7 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from ocop.core.caller import CurrentCaller
 from ocop.core.config import get_settings
 from ocop.core.db import SessionDep
-from ocop.core.errors import NotFound, PayloadTooLarge
+from ocop.core.errors import PayloadTooLarge
 from ocop.core.pagination import PageDep
 from ocop.core.versioning import set_etag
 
@@ -113,9 +113,6 @@ def outbound(campaign_id: int, kind: str, session: SessionDep, caller: CurrentCa
              unit_id: int | None = None) -> Response:
     """The campaign's document wrapped in an edXML package for the e-office: kind `plan`, or `notice` (one unit
     with ?unit_id=, otherwise every unit's notice in one package)."""
-    if kind not in ("plan", "notice"):
-        raise NotFound("The plan and the notices are packaged; the report comes with the documents issue.",
-                       code="document_kind_not_available")
     data, name = service.export_document(session, caller, campaign_id, kind, unit_id)
     return Response(data, media_type="application/xml",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

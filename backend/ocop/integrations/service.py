@@ -253,6 +253,7 @@ def replay(session: Session, caller: Caller, sub_id: int, delivery_id: int) -> D
         raise NotFound(f"Delivery {delivery_id} does not exist.", code="delivery_not_found")
     if d.status in ("pending", "retrying") and d.next_attempt_at <= utcnow():
         raise Conflict("This delivery is already waiting to be sent.", code="delivery_pending")
+    # a replay opens a new retry window: the 24-hour limit counts from it (the webhook-id stays the same)
     d.status, d.next_attempt_at, d.created_at = "pending", utcnow(), utcnow()
     audit.record(session, caller, "webhook.replay", "webhook_delivery", d.id, None, {"event_id": d.event_id})
     session.commit()
@@ -410,7 +411,10 @@ def export_document(session: Session, caller: Caller, campaign_id: int, kind: st
 
     from . import edxml
 
-    c = campaigns._visible_campaign(session, caller, campaign_id)
+    if kind not in ("plan", "notice"):
+        raise NotFound("The plan and the notices are packaged; the report comes with the documents issue.",
+                       code="document_kind_not_available")
+    c = campaigns.visible_campaign(session, caller, campaign_id)
     if kind == "notice":
         notices = planning.notices(session, caller, campaign_id, unit_id).model_dump(mode="json")
         doc_type, type_name, subject = "TB", "Thông báo", f"Thông báo lịch kiểm tra: {c.title}"

@@ -933,6 +933,9 @@ export interface paths {
         /**
          * Product
          * @description The product's status today (or `as_of` a day), with reasons; ETag and If-None-Match → 304.
+         *
+         *     The common case (today, a readable stored status) is answered ahead of the framework by
+         *     `compliance.fastlane`; this route answers the rest: `as_of`, a status time has moved, errors.
          */
         get: operations["compliance-product"];
         put?: never;
