@@ -2,6 +2,11 @@
 FROM python:3.11-slim AS api
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 OCOP_ALEMBIC_INI=/app/alembic.ini
 WORKDIR /app
+# PDF of the documents needs LibreOffice (large): docker build --build-arg WITH_LIBREOFFICE=true …
+ARG WITH_LIBREOFFICE=false
+RUN if [ "$WITH_LIBREOFFICE" = "true" ]; then apt-get update \
+    && apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-liberation \
+    && rm -rf /var/lib/apt/lists/*; fi
 COPY pyproject.toml README.md alembic.ini ./
 COPY backend ./backend
 COPY alembic ./alembic

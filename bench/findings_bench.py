@@ -19,7 +19,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -32,7 +31,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from registry_bench import free_port, generate, percentile, prepare_database, run  # noqa: E402
+from registry_bench import generate, percentile, prepare_database, run, start_server  # noqa: E402
 
 SEVERITIES = ["observation", "minor", "minor", "major", "critical"]
 STATUSES = ["open", "action_required", "response_submitted", "verified", "closed", "closed", "dismissed"]
@@ -78,7 +77,7 @@ def generate_findings(url: str, findings: int) -> float:
                 sev, st = rng.choice(SEVERITIES), rng.choice(STATUSES)
                 area = rng.randint(2, 4)
                 cp.write_row((first_finding + i, ids[(i // 5) % campaigns], first_visit + i // 5, producer, pid, pid,
-                              punit, area, f"ND{area}.0{rng.randint(1, 8)}", "operations", sev,
+                              punit, area, f"ND{area}.0{i % 5 + 1}", "operations", sev,
                               "Phát hiện sinh ra cho đo hiệu năng", st, True, 0, now, now, 1))
                 if sev != "observation":
                     actions.append((first_finding + i, st))
@@ -166,19 +165,9 @@ def main() -> None:
     print(f"## Findings and compliance benchmark on PostgreSQL ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores)\n")
     print(f"Generated {args.producers:,} producers and {args.products:,} products in {gen:.1f} s; "
           f"{args.findings:,} findings with visits and actions in {genf:.1f} s.\n")
-    port = free_port()
+    server, base = start_server(env)
     workers = str(os.cpu_count() or 1)
-    server = subprocess.Popen([ocop, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", workers],
-                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/readyz").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
         token = httpx.post(f"{base}/api/v1/auth/token", data={"grant_type": "password", "username": "admin",
                                                               "password": "demo-password"}).json()["access_token"]
         with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:

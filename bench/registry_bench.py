@@ -39,6 +39,24 @@ PLACES = ["Chi Lăng", "Lộc Bình", "Mẫu Sơn", "Bắc Sơn", "Hữu Lũng",
 KINDS = ["cooperative", "enterprise", "household_business", "cooperative_group"]
 
 
+def start_server(env: dict[str, str], workers: int | None = None, port: int | None = None
+                 ) -> tuple[subprocess.Popen[bytes], str]:
+    """`ocop serve` on a free local port (one worker per core by default), once /readyz answers."""
+    port = port or free_port()
+    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "ocop"), "serve", "--host", "127.0.0.1", "--port",
+                               str(port), "--workers", str(workers or os.cpu_count() or 1)],
+                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            if httpx.get(base + "/readyz").status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return server, base
+
+
 def free_port() -> int:
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -195,19 +213,9 @@ def main() -> None:
     print(f"## Registry benchmark on {engine_name} ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores)\n")
     print(f"Generated {args.producers:,} producers and {args.products:,} products with certificates in {gen:.1f} s.\n")
 
-    port = free_port()
-    workers = str(os.cpu_count() or 1)
-    server = subprocess.Popen([ocop, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", workers],
-                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_server(env)
+    port, workers = int(base.rsplit(":", 1)[1]), os.cpu_count() or 1
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(base + "/readyz").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
         token = httpx.post(base + "/api/v1/auth/token", data={"grant_type": "password", "username": "coordinator",
                                                               "password": os.environ.get("OCOP_DEMO_PASSWORD", "demo-password")}).json()["access_token"]
         client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60)
@@ -240,16 +248,8 @@ def main() -> None:
         server.wait()
 
     # the import, against a one-worker server so that its peak memory is the import's
-    server = subprocess.Popen([ocop, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server, base = start_server(env, workers=1, port=port)
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(base + "/readyz").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
         token = httpx.post(base + "/api/v1/auth/token", data={"grant_type": "password", "username": "coordinator",
                                                               "password": os.environ.get("OCOP_DEMO_PASSWORD", "demo-password")}).json()["access_token"]
         client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=300)

@@ -20,9 +20,11 @@ from ocop.core.ratelimit import client_limiter
 from ocop.inspections.router import router as inspections_router
 from ocop.integrations.router import eoffice_router
 from ocop.integrations.router import router as webhooks_router
+from ocop.notifications.router import router as notifications_router
 from ocop.org.router import router as org_router
 from ocop.registry.router import public_router as registry_public_router
 from ocop.registry.router import router as registry_router
+from ocop.reports.router import router as reports_router
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -46,7 +48,8 @@ CLIENT_ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/eoffice/inbound"): "eoffice:write",
     ("GET", "/campaigns/{campaign_id}/documents/{kind}.edxml"): "campaigns:read",
     **{("GET", path): "compliance:read" for path in (
-        "/compliance/products", "/compliance/products/{product_id}", "/compliance/producers/{producer_id}")},
+        "/compliance/products", "/compliance/products/{product_id}", "/compliance/producers/{producer_id}",
+        "/compliance/statuses")},
 }
 
 
@@ -95,6 +98,8 @@ authenticated.include_router(campaigns_router)
 authenticated.include_router(inspections_router)
 authenticated.include_router(webhooks_router)
 authenticated.include_router(eoffice_router)
+authenticated.include_router(notifications_router)
+authenticated.include_router(reports_router)
 
 # compliance reads: the caller is remembered for a few seconds (partner systems poll them hard)
 hot_reads = APIRouter(dependencies=[Depends(authenticate_cached)])

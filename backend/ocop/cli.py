@@ -103,28 +103,23 @@ def serve(
                 reload=reload, proxy_headers=True, log_config=None, access_log=False)
 
 
-def _run_daily() -> dict[str, int]:
-    import ocop.handlers  # noqa: F401
-    from ocop.compliance.service import run_daily
-    from ocop.core.db import new_session
-
-    with new_session() as session:
-        result = run_daily(session)
-        session.commit()
-    return result
-
-
 @app.command("daily")
 def daily() -> None:
-    """The daily job: overdue actions become events, and statuses that the passing of time changes (expiry,
-    actions falling due) are recomputed. The worker runs it once a day by itself."""
+    """The daily job: overdue actions become events, statuses that the passing of time changes (expiry, actions
+    falling due) are recomputed, and reminders (certificates expiring, overdue tasks and actions, local reports
+    falling due) become notifications, then e-mails. The worker runs it once a day by itself."""
+    from ocop.notifications.service import send_pending_emails
+    from ocop.worker import run_daily
+
     configure_logging(get_settings().log_level)
-    typer.echo(" ".join(f"{k}={v}" for k, v in _run_daily().items()))
+    result = run_daily()
+    result["emails_sent"] = send_pending_emails()
+    typer.echo(" ".join(f"{k}={v}" for k, v in result.items()))
 
 
 @app.command("worker")
 def worker(once: bool = False, interval: float = 5.0) -> None:
-    """Run background jobs: the daily job once a day (webhook deliveries come with the integrations issue)."""
+    """Run background jobs: the daily job once a day, webhook deliveries and e-mails of notifications."""
     configure_logging(get_settings().log_level)
     stop = False
     last_daily = None
@@ -135,24 +130,11 @@ def worker(once: bool = False, interval: float = 5.0) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    log.info("worker started", extra={"jobs": ["daily", "webhooks"]})
-    import ocop.handlers  # noqa: F401
-    from ocop.core.dates import today
-    from ocop.integrations.service import deliver_due
+    log.info("worker started", extra={"jobs": ["daily", "webhooks", "emails"]})
+    from ocop.worker import turn
 
     while not stop:
-        if last_daily != today():
-            try:
-                log.info("daily job", extra=_run_daily())
-                last_daily = today()
-            except Exception:  # keep the worker alive; the next loop tries again
-                log.exception("daily job failed")
-        try:
-            sent = deliver_due()
-            if sent:
-                log.info("webhooks sent", extra={"deliveries": sent})
-        except Exception:
-            log.exception("webhook delivery failed")
+        last_daily = turn(last_daily)
         if once:
             break
         time.sleep(interval)

@@ -73,17 +73,13 @@ def _spa_endpoint(spa_dir: Path) -> Any:
 
 
 def _embedded_worker(stop: threading.Event) -> None:
-    """A small delivery loop for a single-process installation (the `ocop worker` command in production)."""
-    import logging
+    """The worker's loop for a single-process installation (the `ocop worker` command in production): the daily
+    job, webhook deliveries and e-mails."""
+    from .worker import turn
 
-    from .integrations.service import deliver_due
-
-    log = logging.getLogger("ocop.worker")
+    last_daily = None
     while not stop.wait(3.0):
-        try:
-            deliver_due()
-        except Exception:
-            log.exception("webhook delivery failed")
+        last_daily = turn(last_daily)
 
 
 def _document_client_scopes(app: FastAPI) -> None:
@@ -115,7 +111,7 @@ def create_app() -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         stop = threading.Event()
         worker = None
-        if settings.embedded_worker:  # `make run`: webhook deliveries inside the server process
+        if settings.embedded_worker:  # `make run`: the worker's jobs inside the server process
             worker = threading.Thread(target=_embedded_worker, args=(stop,), name="ocop-worker", daemon=True)
             worker.start()
         yield

@@ -19,6 +19,7 @@ from ocop.core.idempotency import IdempotencyRecord
 from ocop.core.outbox import OutboxEvent
 from ocop.inspections.models import ChecklistAnswer, CorrectiveAction, Evidence, Finding
 from ocop.integrations.models import EofficeDocument, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from ocop.notifications.models import Notification, ReminderLog
 from ocop.org.models import AdminUnit, AdminUnitLink, AdminUnitScope, Agency, User, UserRole
 from ocop.registry.models import (
     Certificate,
@@ -31,11 +32,12 @@ from ocop.registry.models import (
     ProductSet,
     StampIssue,
 )
+from ocop.reports.models import ActionTally, DocumentTemplate, FindingTally, VisitMinutes
 
-__all__ = ["EofficeDocument", "IdempotencyRecord", "WebhookAttempt", "WebhookDelivery", "WebhookSubscription", "ApiClient", "ChecklistAnswer", "ComplianceChange", "ComplianceHistory", "ComplianceStatus", "CorrectiveAction",
+__all__ = ["ActionTally", "FindingTally", "DocumentTemplate", "VisitMinutes", "EofficeDocument", "IdempotencyRecord", "WebhookAttempt", "WebhookDelivery", "WebhookSubscription", "ApiClient", "ChecklistAnswer", "ComplianceChange", "ComplianceHistory", "ComplianceStatus", "CorrectiveAction",
            "Evidence", "Finding", "AdminUnit", "AdminUnitLink", "AdminUnitScope", "Agency", "AuditEvent", "Campaign", "CampaignRevision",
            "CampaignUnit", "Certificate", "ChecklistItem", "ChecklistTemplate", "CriteriaVersion", "LocalReport",
-           "LocalReportAttachment", "OutboxEvent", "Task", "TeamMember", "Visit", "VisitTarget", "ImportJob", "LoginFailure", "Producer", "ProducerMember", "Product", "ProductGroup",
+           "LocalReportAttachment", "Notification", "OutboxEvent", "ReminderLog", "Task", "TeamMember", "Visit", "VisitTarget", "ImportJob", "LoginFailure", "Producer", "ProducerMember", "Product", "ProductGroup",
            "ProductSet", "RefreshToken", "StampIssue", "User", "UserRole"]
 
 

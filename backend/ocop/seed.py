@@ -169,7 +169,19 @@ def seed_demo(session: Session, password: str) -> dict[str, int]:
     campaign_stats = seed_campaigns(session)
     session.commit()
     inspection_stats = seed_inspections(session)
-    return {**stats, "users_created": created, **registry_stats, **campaign_stats, **inspection_stats}
+    reminder_stats = seed_reminders(session)
+    return {**stats, "users_created": created, **registry_stats, **campaign_stats, **inspection_stats,
+            **reminder_stats}
+
+
+def seed_reminders(session: Session) -> dict[str, int]:
+    """Today's reminders, as the daily job would send them, so that the demo users find notifications (each fires
+    once: seeding again adds none)."""
+    from ocop.notifications.service import run_reminders
+
+    result = run_reminders(session)
+    session.commit()
+    return {"notifications_created": result["notifications_created"]}
 
 
 # ---- OCOP registry --------------------------------------------------------------------------
@@ -599,6 +611,7 @@ def seed_inspections(session: Session) -> dict[str, int]:
         inspections.transition_visit(session, inspector, v.id or 0, VisitTransition(to="in_progress"))
         rec = inspections.get_record(session, inspector, v.id or 0)
         inspections.update_record(session, inspector, v.id or 0, VisitRecordUpdate.model_validate({
+            "actual_start": v.starts_at, "actual_end": v.ends_at,  # the visit happened as scheduled
             "attendees": [{"name": "Đại diện chủ thể", "title": "Giám đốc"},
                           {"name": "Đại diện UBND xã", "title": "Phó Chủ tịch"}],
             "record_note": "(Dữ liệu mẫu) Đoàn kiểm tra thực tế cơ sở sản xuất."}), f'"{rec.version}"')
@@ -667,6 +680,11 @@ def seed_inspections(session: Session) -> dict[str, int]:
     # the working session in Chi Lăng is recorded and approved; Lộc Bình's is still planned
     session_cl = next(v for k, v in visits.items() if k.startswith("session-") and v.kind == "working_session")
     inspections.transition_visit(session, inspector, session_cl.id or 0, VisitTransition(to="in_progress"))
+    rec = inspections.get_record(session, inspector, session_cl.id or 0)
+    inspections.update_record(session, inspector, session_cl.id or 0, VisitRecordUpdate.model_validate({
+        "actual_start": session_cl.starts_at, "actual_end": session_cl.ends_at,
+        "attendees": [{"name": "Đại diện Lãnh đạo UBND huyện", "title": "Phó Chủ tịch UBND huyện Chi Lăng"}]}),
+        f'"{rec.version}"')
     inspections.transition_visit(session, inspector, session_cl.id or 0, VisitTransition(to="submitted"))
     inspections.transition_visit(session, head, session_cl.id or 0, VisitTransition(to="approved"))
     changed = compliance.recompute(session, set(session.scalars(sa.select(col(Product.id)))))

@@ -15,6 +15,7 @@ const UsersPage = lazy(() => import('./pages/users/UsersPage'));
 const AgenciesPage = lazy(() => import('./pages/AgenciesPage'));
 const AdminUnitsPage = lazy(() => import('./pages/AdminUnitsPage'));
 const AuditPage = lazy(() => import('./pages/AuditPage'));
+const TemplatesPage = lazy(() => import('./pages/documents/TemplatesPage'));
 const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage'));
 const CampaignCreatePage = lazy(() => import('./pages/campaigns/CampaignCreatePage'));
 const CampaignPage = lazy(() => import('./pages/campaigns/CampaignPage'));
@@ -151,6 +152,14 @@ export default function App() {
                 element={
                   <RequireMenu item="adminUnits">
                     <AdminUnitsPage />
+                  </RequireMenu>
+                }
+              />
+              <Route
+                path="mau-van-ban"
+                element={
+                  <RequireMenu item="templates">
+                    <TemplatesPage />
                   </RequireMenu>
                 }
               />

@@ -114,8 +114,8 @@ test('a plan goes from draft to issued, and the district sends its report', asyn
   await expect(page.getByTestId('campaign-row')).toContainText(number);
   await page.getByTestId('campaign-row').getByRole('link', { name: title }).click();
   await expect(page.getByTestId('campaign-title')).toHaveText(title);
-  // a local officer gets the plan, the schedule, the tasks and the reports, not the team
-  await expect(page.getByRole('tab')).toHaveText(['Kế hoạch', 'Lịch kiểm tra', 'Nhiệm vụ', 'Báo cáo địa phương']);
+  // a local officer gets the plan, the schedule, the tasks, the reports and the documents, not the team
+  await expect(page.getByRole('tab')).toHaveText(['Kế hoạch', 'Lịch kiểm tra', 'Nhiệm vụ', 'Báo cáo địa phương', 'Văn bản']);
   await page.getByTestId('tab-schedule').click();
   await expect(page.getByTestId('visit-card')).toContainText(visitPlace);
   await expect(page.getByTestId('visit-add')).toHaveCount(0);

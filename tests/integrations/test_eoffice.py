@@ -1,6 +1,8 @@
 """E-office exchange: edXML out and back in, answers joining their campaign, duplicates, hostile packages."""
 from __future__ import annotations
 
+import io
+
 import pytest
 import sqlalchemy as sa
 
@@ -22,6 +24,14 @@ def eoffice(session, as_client, settings):
     session.commit()
     return as_client("eoffice:write", "campaigns:read")
 
+def word_text(data: bytes) -> str:
+    from docx import Document
+
+    doc = Document(io.BytesIO(data))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
 def post(client, headers, data: bytes):
     return client.post(f"{API}/eoffice/inbound", content=data, headers={**headers, "Content-Type": "application/xml"})
 
@@ -36,7 +46,9 @@ def test_round_trip_a_plan_out_and_back_in(client, session, as_user, eoffice):
     original = client.get(f"{API}/campaigns/{cid}", headers=as_user("coordinator")).json()
     assert parsed.number == original["document_number"] and parsed.doc_type == "KH"
     assert [o.organ_id for o in parsed.receivers] == ["000.00.00.H36"]  # UBND tỉnh, the one with a code
-    assert parsed.attachments[0].name == "ke-hoach.json"
+    assert parsed.attachments[0].name == "ke-hoach.docx"
+    word = word_text(parsed.attachments[0].data)
+    assert "KẾ HOẠCH" in word and f"Số: {original['document_number']}" in word
     # the package comes back as a received plan: a draft campaign with the same header fields
     r = post(client, eoffice, package)
     assert r.status_code == 201, r.text
@@ -46,7 +58,7 @@ def test_round_trip_a_plan_out_and_back_in(client, session, as_user, eoffice):
     for field in ("title", "document_number", "document_date", "place", "signer_title", "signer_name"):
         assert new[field] == original[field], field
     assert [r["name"] for r in new["recipients"]][0].startswith("UBND tỉnh")
-    assert doc["attachments"][0]["name"] == "ke-hoach.json"
+    assert doc["attachments"][0]["name"] == "ke-hoach.docx"
     # the same DocumentId again changes nothing
     again = post(client, eoffice, package)
     assert again.status_code == 200 and again.json()["duplicate"] and again.json()["id"] == doc["id"]
@@ -114,8 +126,10 @@ def test_notices_travel_as_a_notice_package(client, session, as_user, eoffice):
     assert r.status_code == 200
     pkg = edxml.parse(r.content)
     assert pkg.doc_type == "TB" and pkg.type_name == "Thông báo" and pkg.subject.startswith("Thông báo lịch")
-    import json
-
-    notices = json.loads(pkg.attachments[0].data)["items"]
-    assert [n["admin_unit_name"] for n in notices] == ["Huyện Chi Lăng"]
-    assert client.get(f"{API}/campaigns/{cid}/documents/report.edxml", headers=eoffice).status_code == 404
+    word = word_text(pkg.attachments[0].data)
+    assert word.count("THÔNG BÁO") == 1 and "tại Huyện Chi Lăng" in word and "Lộc Bình" not in word
+    r = client.get(f"{API}/campaigns/{cid}/documents/report.edxml", headers=eoffice)
+    assert r.status_code == 200
+    report = edxml.parse(r.content)
+    assert report.doc_type == "BC" and "BÁO CÁO" in word_text(report.attachments[0].data)
+    assert client.get(f"{API}/campaigns/{cid}/documents/minutes.edxml", headers=eoffice).status_code == 404

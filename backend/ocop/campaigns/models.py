@@ -187,6 +187,7 @@ class Visit(SQLModel, table=True):
         sa.CheckConstraint(f"kind IN {VISIT_KINDS!r}", name="kind"),
         sa.CheckConstraint("ends_at > starts_at", name="times"),
         sa.Index("ix_visit_campaign_starts", "campaign_id", "starts_at"),
+        sa.Index("ix_visit_campaign_status", "campaign_id", "status"),  # progress counts on the dashboard
     )
 
     id: int | None = Field(default=None, sa_column=pk_column())

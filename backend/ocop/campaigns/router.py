@@ -7,6 +7,7 @@ from fastapi.responses import FileResponse
 
 from ocop.core.caller import CurrentCaller
 from ocop.core.db import SessionDep
+from ocop.core.export import FILE_RESPONSES, Format, export_response
 from ocop.core.pagination import PageDep
 from ocop.core.versioning import set_etag
 
@@ -299,10 +300,15 @@ def remove_member(campaign_id: int, member_id: int, session: SessionDep, caller:
 
 # ---- schedule -------------------------------------------------------------------------------
 
-@router.get("/campaigns/{campaign_id}/visits", tags=[C], operation_id="campaigns-visits", response_model=VisitPage)
+@router.get("/campaigns/{campaign_id}/visits", tags=[C], operation_id="campaigns-visits", response_model=VisitPage,
+            responses=FILE_RESPONSES)
 def list_visits(campaign_id: int, session: SessionDep, caller: CurrentCaller, page: PageDep,
-                unit_id: int | None = None, kind: VisitKind | None = None) -> VisitPage:
+                unit_id: int | None = None, kind: VisitKind | None = None, format: Format = "json") -> Any:
     """The schedule in time order."""
+    if format != "json":
+        return export_response(format, f"lich-kiem-tra-{campaign_id}", service.VISIT_COLUMNS,
+                               service.iter_visits(caller, campaign_id, unit_id=unit_id, kind=kind),
+                               "Lịch kiểm tra")
     return service.list_visits(session, caller, campaign_id, page, unit_id=unit_id, kind=kind)
 
 

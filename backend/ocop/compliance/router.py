@@ -7,11 +7,12 @@ from fastapi import APIRouter, Header, Query, Response
 
 from ocop.core.caller import CurrentCaller
 from ocop.core.db import SessionDep
+from ocop.core.export import FILE_RESPONSES, Format, export_response
 from ocop.core.pagination import PageDep
 from ocop.core.versioning import content_etag, etag_matches
 
 from . import service
-from .schemas import ComplianceRead, FeedPage, ProducerCompliance
+from .schemas import ComplianceRead, ComplianceStatusPage, FeedPage, ProducerCompliance, Status
 
 router = APIRouter(prefix="/compliance", tags=["compliance"])
 IfNoneMatch = Annotated[str | None, Header(alias="If-None-Match")]
@@ -32,6 +33,20 @@ def change_feed(session: SessionDep, caller: CurrentCaller, page: PageDep,
                 changed_since: Annotated[str | None, Query(max_length=200)] = None) -> FeedPage:
     """Changes in commit order; `next_cursor` is never null: pass it as `changed_since` to continue."""
     return service.feed(session, caller, changed_since, page)
+
+
+@router.get("/statuses", operation_id="compliance-statuses", response_model=ComplianceStatusPage,
+            responses=FILE_RESPONSES)
+def statuses(session: SessionDep, caller: CurrentCaller, page: PageDep, status: Status | None = None,
+             unit_id: Annotated[int | None, Query(description="Producers placed in this unit or within it")] = None,
+             producer_id: int | None = None, format: Format = "json") -> Any:
+    """The current status of every product the caller sees, in product order (the change feed is for syncing;
+    this is the list as it stands)."""
+    filters: dict[str, Any] = {"status": status, "unit_id": unit_id, "producer_id": producer_id}
+    if format != "json":
+        return export_response(format, "tinh-trang-tuan-thu-ocop", service.STATUS_COLUMNS,
+                               service.iter_statuses(caller, **filters), "Tình trạng tuân thủ")
+    return service.list_statuses(session, caller, page, **filters)
 
 
 @router.get("/products/{product_id}", operation_id="compliance-product", response_model=ComplianceRead,

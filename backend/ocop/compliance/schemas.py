@@ -5,6 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ocop.core.pagination import Page
+
 Status = Literal["compliant", "conditional", "non_compliant", "expired", "revoked", "not_certified"]
 
 
@@ -58,3 +60,22 @@ class FeedItem(ComplianceRead):
 class FeedPage(BaseModel):
     items: list[FeedItem]
     next_cursor: str = Field(description="Never null: poll with it later when items is empty")
+
+
+class ComplianceStatusItem(BaseModel):
+    """A product's current status in a list (the stored record, with the names a list shows)."""
+
+    product_id: int
+    product_name: str
+    producer_id: int
+    producer_name: str
+    admin_unit_id: int | None = Field(description="The producer's administrative unit")
+    admin_unit_name: str | None
+    status: Status
+    reasons: list[Reason]
+    certificate: CertificateSummary | None
+    open_findings: OpenFindings
+    updated_at: datetime
+
+
+ComplianceStatusPage = Page[ComplianceStatusItem]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, timedelta
 from typing import Any
@@ -19,11 +20,14 @@ from sqlmodel import Session, col
 from ocop.core import bulk, changes, outbox
 from ocop.core.caller import Caller
 from ocop.core.config import get_settings
-from ocop.core.dates import today
+from ocop.core.dates import local_date, today
 from ocop.core.db import hot_read, utcnow
 from ocop.core.errors import BadRequest, NotFound
-from ocop.core.pagination import PageParams, decode_cursor, encode_cursor
+from ocop.core.export import paged_rows
+from ocop.core.pagination import PageParams, decode_cursor, encode_cursor, keyset_page
 from ocop.inspections.models import CorrectiveAction, Finding
+from ocop.org import policies as org_policies
+from ocop.org.models import AdminUnit
 from ocop.registry import policies as registry_policies
 from ocop.registry import service as registry
 from ocop.registry.models import Certificate, Producer, Product
@@ -32,6 +36,8 @@ from .models import ComplianceChange, ComplianceHistory, ComplianceStatus
 from .schemas import (
     CertificateSummary,
     ComplianceRead,
+    ComplianceStatusItem,
+    ComplianceStatusPage,
     FeedItem,
     FeedPage,
     OpenFindings,
@@ -99,7 +105,7 @@ def derive(cert: Any, findings: list[Finding], actions: list[CorrectiveAction], 
         reasons.append({"code": "open_finding", "finding_id": f.id, "severity": f.severity,
                         "detail": f"Phát hiện mức {SEVERITY_VI[f.severity]} chưa khắc phục: {f.description[:200]}"})
         worst = "non_compliant" if grave else max(worst, "conditional", key=RANK.__getitem__)
-        effective = max(effective, f.created_at.date())
+        effective = max(effective, local_date(f.created_at))
     for a in actions:
         if a.due_date < day:
             reasons.append({"code": "action_overdue", "finding_id": a.finding_id,
@@ -144,7 +150,7 @@ def _load(session: Session, product_ids: set[int], day: date) -> dict[int, Deriv
     out = {}
     for pid, producer_id, created, cert in rows:
         mine = by_product.get(pid, []) + by_producer.get(producer_id, [])
-        out[pid] = derive(cert, mine, [a for f in mine for a in actions.get(f.id or 0, [])], day, created.date())
+        out[pid] = derive(cert, mine, [a for f in mine for a in actions.get(f.id or 0, [])], day, local_date(created))
         out[pid].extra["producer_id"] = producer_id
     return out
 
@@ -308,7 +314,7 @@ def product_status(session: Session, caller: Caller, product_id: int, as_of: dat
         cert = session.scalars(sa.select(Certificate).where(
             col(Certificate.product_id) == product_id, col(Certificate.valid_from) <= as_of)
             .order_by(col(Certificate.valid_from).desc(), col(Certificate.id).desc())).first()
-        d = derive(cert, [], [], as_of, product.created_at.date())
+        d = derive(cert, [], [], as_of, local_date(product.created_at))
         reasons = [*d.reasons, {"code": "certificate_only",
                                 "detail": "Trước khi có hồ sơ kiểm tra: trạng thái theo giấy chứng nhận."}]
         return ComplianceRead(product_id=product_id, producer_id=product.producer_id, status=d.status,  # type: ignore[arg-type]
@@ -364,3 +370,74 @@ def feed(session: Session, caller: Caller, changed_since: str | None, page: Page
         read = _read(status, status.producer_id, None, status.updated_at)
         items.append(FeedItem(**read.model_dump(), position=position))
     return FeedPage(items=items, next_cursor=encode_cursor(list(last)))
+
+
+# ---- the list of current statuses -----------------------------------------------------------
+
+def _refresh_stale(session: Session, caller: Caller) -> None:
+    """Statuses that the passing of time has moved since they were stored (an expiry, an action falling due,
+    when the daily job has not run yet) are brought up to date before a list shows them, as the single read
+    does. Usually none: one indexed query."""
+    stale = set(session.scalars(sa.select(_STATUS.c.product_id)
+                                .join(Producer, col(Producer.id) == _STATUS.c.producer_id)
+                                .where(_STATUS.c.next_check_on <= today(), registry_policies.visible_producers(caller))))
+    if stale:
+        recompute(session, stale)
+        session.commit()
+
+
+def list_statuses(session: Session, caller: Caller, page: PageParams, *, status: str | None = None,
+                  unit_id: int | None = None, producer_id: int | None = None) -> ComplianceStatusPage:
+    """The current status of every product the caller sees, by product id: one query over the stored records."""
+    if page.cursor is None:
+        _refresh_stale(session, caller)
+    stmt = (sa.select(_STATUS.c.product_id, col(Product.name), _STATUS.c.producer_id, col(Producer.name),
+                      col(Producer.admin_unit_id), col(AdminUnit.name), _STATUS.c.status, _STATUS.c.reasons,
+                      _STATUS.c.certificate, _STATUS.c.open_findings, _STATUS.c.updated_at)
+            .select_from(_STATUS)
+            .join(Product, col(Product.id) == _STATUS.c.product_id)
+            .join(Producer, col(Producer.id) == _STATUS.c.producer_id)
+            .outerjoin(AdminUnit, col(AdminUnit.id) == col(Producer.admin_unit_id))
+            .where(registry_policies.visible_producers(caller)))
+    if status is not None:
+        stmt = stmt.where(_STATUS.c.status == status)
+    if unit_id is not None:
+        stmt = stmt.where(col(Producer.admin_unit_id).in_(org_policies.units_within(unit_id)))
+    if producer_id is not None:
+        stmt = stmt.where(_STATUS.c.producer_id == producer_id)
+    rows, cursor = keyset_page(session, stmt, [_STATUS.c.product_id], page, key=lambda r: [r[0]])
+    items = [ComplianceStatusItem(
+        product_id=pid, product_name=pname, producer_id=producer, producer_name=producer_name,
+        admin_unit_id=unit, admin_unit_name=unit_name, status=st,
+        reasons=[Reason.model_validate(r) for r in reasons],
+        certificate=CertificateSummary.model_validate(cert) if cert else None,
+        open_findings=OpenFindings(**{k: (counts or {}).get(k, 0) for k in COUNTED}), updated_at=updated)
+        for pid, pname, producer, producer_name, unit, unit_name, st, reasons, cert, counts, updated in rows]
+    return ComplianceStatusPage(items=items, next_cursor=cursor)
+
+
+STATUS_VI = {"compliant": "Tuân thủ", "conditional": "Có điều kiện", "non_compliant": "Không tuân thủ",
+             "expired": "Hết hiệu lực", "revoked": "Bị thu hồi", "not_certified": "Chưa chứng nhận"}
+STATUS_COLUMNS = [
+    ("product_id", "Mã sản phẩm"), ("product_name", "Sản phẩm"), ("producer_name", "Chủ thể"),
+    ("admin_unit_name", "Đơn vị hành chính"), ("status", "Tình trạng tuân thủ"), ("reasons", "Lý do"),
+    ("certificate_number", "Số giấy chứng nhận"), ("stars", "Hạng sao"), ("valid_to", "Hiệu lực đến"),
+    ("certificate_status", "Tình trạng giấy chứng nhận"), ("minor", "Phát hiện mức nhẹ chưa khắc phục"),
+    ("major", "Phát hiện mức nặng chưa khắc phục"), ("critical", "Phát hiện mức nghiêm trọng chưa khắc phục"),
+    ("updated_at", "Cập nhật lúc"),
+]
+
+
+def _status_rows(session: Session, items: list[ComplianceStatusItem]) -> Iterator[dict[str, Any]]:
+    for item in items:
+        cert = item.certificate
+        yield {**item.model_dump(exclude={"reasons", "certificate", "open_findings"}),
+               "status": STATUS_VI[item.status], "reasons": "; ".join(r.detail for r in item.reasons) or None,
+               "certificate_number": cert.number if cert else None, "stars": cert.stars if cert else None,
+               "valid_to": cert.valid_to if cert else None,
+               "certificate_status": registry.CERTIFICATE_STATUS_VI.get(cert.status, cert.status) if cert else None,
+               **item.open_findings.model_dump()}
+
+
+def iter_statuses(caller: Caller, **filters: Any) -> Iterator[dict[str, Any]]:
+    return paged_rows(lambda s, p: list_statuses(s, caller, p, **filters), _status_rows)

@@ -44,12 +44,25 @@ class Settings(BaseSettings):
     expiring_days: int = Field(90, alias="OCOP_EXPIRING_DAYS")
     certificate_months: int = Field(36, alias="OCOP_CERTIFICATE_MONTHS")
     local_report_lead_days: int = Field(7, alias="OCOP_LOCAL_REPORT_LEAD_DAYS")
+    soffice_path: str = Field("", alias="OCOP_SOFFICE_PATH")  # empty: look for soffice/libreoffice on PATH
+    pdf_timeout_seconds: float = Field(60.0, alias="OCOP_PDF_TIMEOUT")
+    template_max_bytes: int = Field(5 * 1024 * 1024, alias="OCOP_TEMPLATE_MAX_BYTES")
     auth_rate_limit: int = Field(120, alias="OCOP_AUTH_RATE_LIMIT")
     auth_rate_window_seconds: int = Field(60, alias="OCOP_AUTH_RATE_WINDOW")
     client_rate_limit: int = Field(600, alias="OCOP_CLIENT_RATE_LIMIT")
     client_rate_window_seconds: int = Field(60, alias="OCOP_CLIENT_RATE_WINDOW")
     public_rate_limit: int = Field(60, alias="OCOP_PUBLIC_RATE_LIMIT")
     public_rate_window_seconds: int = Field(60, alias="OCOP_PUBLIC_RATE_WINDOW")
+    # e-mail of notifications (empty host = e-mail off) and the SPA's address for links in them
+    smtp_host: str = Field("", alias="OCOP_SMTP_HOST")
+    smtp_port: int = Field(25, alias="OCOP_SMTP_PORT")
+    smtp_username: str = Field("", alias="OCOP_SMTP_USERNAME")
+    smtp_password: SecretStr = Field(SecretStr(""), alias="OCOP_SMTP_PASSWORD")
+    smtp_from: str = Field("OCOP Inspect <no-reply@localhost>", alias="OCOP_SMTP_FROM")
+    smtp_starttls: bool = Field(False, alias="OCOP_SMTP_STARTTLS")
+    smtp_ssl: bool = Field(False, alias="OCOP_SMTP_SSL")
+    smtp_timeout_seconds: float = Field(10.0, alias="OCOP_SMTP_TIMEOUT")
+    public_url: str = Field("", alias="OCOP_PUBLIC_URL")
 
     @field_validator("jwt_algorithm")
     @classmethod

@@ -4,23 +4,42 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
-from typing import Any, Literal
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
+from fastapi import Query
 from fastapi.responses import StreamingResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from sqlmodel import Session
+
+from .config import get_settings
+from .db import new_session
+from .pagination import PageParams
 
 ExportFormat = Literal["csv", "xlsx"]
+# the `format` query parameter of a list that can also be downloaded whole
+Format = Annotated[Literal["json", "csv", "xlsx"], Query(description="csv or xlsx streams the whole filtered list")]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}, XLSX_TYPE: {}}}}
+EXPORT_BATCH = 500
+DATE_FORMAT, DATETIME_FORMAT = "DD/MM/YYYY", "DD/MM/YYYY HH:MM"
+
+
+def _local(value: datetime) -> datetime:
+    """An aware timestamp as the province's wall-clock time (spreadsheets know no offsets)."""
+    if value.tzinfo is None:
+        return value
+    return (value.astimezone(UTC) + timedelta(hours=get_settings().utc_offset_hours)).replace(tzinfo=None)
 
 
 def _cell(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None) if value.tzinfo else value
+        return _local(value)
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
@@ -28,7 +47,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _disposition(filename: str) -> str:
+def content_disposition(filename: str) -> str:
     ascii_name = filename.encode("ascii", "ignore").decode() or "export"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
@@ -47,7 +66,9 @@ def _csv_stream(columns: Sequence[tuple[str, str]], rows: Iterable[dict[str, Any
 
 def _csv_value(value: Any) -> Any:
     value = _cell(value)
-    if isinstance(value, date | datetime):
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date):
         return value.isoformat()
     return "" if value is None else value
 
@@ -55,6 +76,8 @@ def _csv_value(value: Any) -> Any:
 def _xlsx_stream(columns: Sequence[tuple[str, str]], rows: Iterable[dict[str, Any]], title: str) -> Iterator[bytes]:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title[:31] or "Sheet1")
+    for i, (_, label) in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(max(len(label) + 4, 12), 50)
     bold = Font(bold=True)
     header = []
     for _, label in columns:
@@ -63,12 +86,22 @@ def _xlsx_stream(columns: Sequence[tuple[str, str]], rows: Iterable[dict[str, An
         header.append(cell)
     ws.append(header)
     for row in rows:
-        ws.append([_cell(row.get(key)) for key, _ in columns])
+        ws.append([_xlsx_value(ws, row.get(key)) for key, _ in columns])
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as tmp:
         wb.save(tmp)
         tmp.seek(0)
         while chunk := tmp.read(256 * 1024):
             yield chunk
+
+
+def _xlsx_value(ws: Any, value: Any) -> Any:
+    """Dates as real date cells, shown the Vietnamese way (dd/mm/yyyy)."""
+    value = _cell(value)
+    if isinstance(value, date):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
+        return cell
+    return value
 
 
 def export_response(fmt: ExportFormat, filename: str, columns: Sequence[tuple[str, str]],
@@ -78,4 +111,40 @@ def export_response(fmt: ExportFormat, filename: str, columns: Sequence[tuple[st
     else:
         body, media = _xlsx_stream(columns, rows, title), XLSX_TYPE
     return StreamingResponse(body, media_type=media,
-                             headers={"Content-Disposition": _disposition(f"{filename}.{fmt}")})
+                             headers={"Content-Disposition": content_disposition(f"{filename}.{fmt}")})
+
+
+def _dumps(session: Session, items: list[Any]) -> Iterable[dict[str, Any]]:
+    return (item.model_dump() for item in items)
+
+
+def paged_rows(fetch: Callable[[Session, PageParams], Any],
+               rows: Callable[[Session, list[Any]], Iterable[dict[str, Any]]] = _dumps,
+               batch: int = EXPORT_BATCH) -> Iterator[dict[str, Any]]:
+    """Every row of a paginated list function, so that an export has the filters and permissions of the JSON
+    pages. Read in batches with a session of its own (the file streams after the request's session is closed);
+    `rows(session, items)` turns one page into spreadsheet rows with a few queries per page, never one per row.
+    The first page is read at once: a 404 or 403 is answered as an error, not as a broken file."""
+    session = new_session()
+    try:
+        page = fetch(session, PageParams(limit=batch, cursor=None))
+    except BaseException:
+        session.close()
+        raise
+    return _rest(session, page, fetch, rows, batch)
+
+
+def _rest(session: Session, page: Any, fetch: Callable[[Session, PageParams], Any],
+          rows: Callable[[Session, list[Any]], Iterable[dict[str, Any]]], batch: int) -> Iterator[dict[str, Any]]:
+    try:
+        while True:
+            yield from rows(session, page.items)
+            if page.next_cursor is None:
+                return
+            page = fetch(session, PageParams(limit=batch, cursor=page.next_cursor))
+    finally:
+        session.close()
+
+
+def yes(flag: bool | None) -> str:
+    return "Có" if flag else ""

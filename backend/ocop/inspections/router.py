@@ -1,22 +1,25 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Header, Query, Request, Response, UploadFile, status
 from fastapi.responses import FileResponse
 
 from ocop.core.caller import CurrentCaller
 from ocop.core.db import SessionDep
+from ocop.core.export import FILE_RESPONSES, Format, export_response
 from ocop.core.pagination import PageDep
 from ocop.core.versioning import set_etag
 
 from . import service
 from .schemas import (
     ActionCreate,
+    ActionListPage,
     ActionPage,
     ActionRead,
     ActionResponse,
+    ActionState,
     ActionUpdate,
     ActionVerification,
     AnswerList,
@@ -106,15 +109,20 @@ def add_visit_evidence(visit_id: int, file: UploadFile, request: Request, sessio
 
 # ---- findings -------------------------------------------------------------------------------
 
-@router.get("/findings", tags=[F], operation_id="findings-list", response_model=FindingPage)
+@router.get("/findings", tags=[F], operation_id="findings-list", response_model=FindingPage,
+            responses=FILE_RESPONSES)
 def list_findings(session: SessionDep, caller: CurrentCaller, page: PageDep, campaign_id: int | None = None,
                   visit_id: int | None = None, producer_id: int | None = None, product_id: int | None = None,
                   unit_id: int | None = None, status: FindingState | None = None, severity: Severity | None = None,
                   content_area: Annotated[int | None, Query(ge=1, le=20)] = None, repeat: bool | None = None,
-                  q: Annotated[str | None, Query(max_length=100)] = None) -> FindingPage:
-    return service.list_findings(session, caller, page, campaign_id=campaign_id, visit_id=visit_id,
-                                 producer_id=producer_id, product_id=product_id, unit_id=unit_id, status=status,
-                                 severity=severity, content_area=content_area, repeat=repeat, q=q)
+                  q: Annotated[str | None, Query(max_length=100)] = None, format: Format = "json") -> Any:
+    filters: dict[str, Any] = {"campaign_id": campaign_id, "visit_id": visit_id, "producer_id": producer_id,
+                               "product_id": product_id, "unit_id": unit_id, "status": status, "severity": severity,
+                               "content_area": content_area, "repeat": repeat, "q": q}
+    if format != "json":
+        return export_response(format, "phat-hien-kiem-tra", service.FINDING_COLUMNS,
+                               service.iter_findings(caller, **filters), "Phát hiện kiểm tra")
+    return service.list_findings(session, caller, page, **filters)
 
 
 @router.post("/findings", tags=[F], operation_id="findings-create", response_model=FindingRead,
@@ -146,6 +154,24 @@ def transition_finding(finding_id: int, data: FindingTransition, session: Sessio
 @router.get("/findings/{finding_id}/timeline", tags=[F], operation_id="findings-timeline", response_model=Timeline)
 def timeline(finding_id: int, session: SessionDep, caller: CurrentCaller) -> Timeline:
     return service.timeline(session, caller, finding_id)
+
+
+@router.get("/actions", tags=["actions"], operation_id="actions-list", response_model=ActionListPage,
+            responses=FILE_RESPONSES)
+def list_all_actions(session: SessionDep, caller: CurrentCaller, page: PageDep, campaign_id: int | None = None,
+                     producer_id: int | None = None,
+                     unit_id: Annotated[int | None, Query(description="Findings placed in this unit or within it")]
+                     = None, status: ActionState | None = None,
+                     owner_type: Literal["producer", "unit"] | None = None,
+                     overdue: Annotated[bool | None, Query(description="Open and past the due date")] = None,
+                     format: Format = "json") -> Any:
+    """Corrective actions across findings, newest first: the actions of every finding the caller sees."""
+    filters: dict[str, Any] = {"campaign_id": campaign_id, "producer_id": producer_id, "unit_id": unit_id,
+                               "status": status, "owner_type": owner_type, "overdue": overdue}
+    if format != "json":
+        return export_response(format, "bien-phap-khac-phuc", service.ACTION_COLUMNS,
+                               service.iter_all_actions(caller, **filters), "Biện pháp khắc phục")
+    return service.list_all_actions(session, caller, page, **filters)
 
 
 @router.get("/findings/{finding_id}/actions", tags=[F], operation_id="findings-actions", response_model=ActionPage)

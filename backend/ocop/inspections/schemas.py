@@ -246,6 +246,24 @@ class ActionRead(BaseModel):
 ActionPage = Page[ActionRead]
 
 
+class ActionListItem(ActionRead):
+    """An action with what a work list across findings needs of its finding."""
+
+    finding_severity: Severity
+    finding_status: FindingState
+    campaign_id: int
+    producer_id: int
+    producer_name: str
+    product_id: int | None
+    product_name: str | None
+    admin_unit_id: int | None = Field(description="The finding's administrative unit")
+    admin_unit_name: str | None
+    owner_name: str | None = Field(description="The producer's or the unit's name, as owner_type says")
+
+
+ActionListPage = Page[ActionListItem]
+
+
 # ---- evidence -------------------------------------------------------------------------------
 
 class EvidenceRead(BaseModel):

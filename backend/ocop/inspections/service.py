@@ -5,6 +5,7 @@ compliance domain recomputes it in the same transaction.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -19,19 +20,23 @@ from ocop.campaigns.models import Campaign, ChecklistItem, Visit, VisitTarget
 from ocop.core import changes, outbox, storage
 from ocop.core.caller import Caller
 from ocop.core.config import get_settings
-from ocop.core.dates import today
+from ocop.core.dates import local_date, today
 from ocop.core.db import row_dict, utcnow
 from ocop.core.errors import Conflict, Forbidden, NotFound, field_error
+from ocop.core.export import paged_rows, yes
 from ocop.core.pagination import PageParams, keyset_page
 from ocop.core.text import like_pattern
 from ocop.core.versioning import apply_changes, check_if_match
 from ocop.org import policies as org_policies
+from ocop.org.models import AdminUnit
 from ocop.registry.models import Producer, Product
 
 from . import policies
 from .models import ChecklistAnswer, CorrectiveAction, Evidence, Finding
 from .schemas import (
     ActionCreate,
+    ActionListItem,
+    ActionListPage,
     ActionPage,
     ActionRead,
     ActionResponse,
@@ -362,6 +367,72 @@ def list_findings(session: Session, caller: Caller, page: PageParams, *, campaig
                        next_cursor=cursor)
 
 
+SEVERITY_VI = {"observation": "Lưu ý", "minor": "Nhẹ", "major": "Nặng", "critical": "Nghiêm trọng"}
+FINDING_STATUS_VI = {"open": "Mới ghi nhận", "action_required": "Cần khắc phục",
+                     "response_submitted": "Đã trả lời — chờ xác minh", "verified": "Đã xác minh khắc phục",
+                     "closed": "Đã đóng", "dismissed": "Đã bác bỏ", "escalated": "Đã chuyển xử lý"}
+CATEGORY_VI = {"local_management": "Quản lý của địa phương", "operations": "Hoạt động sản xuất, kinh doanh",
+               "raw_materials": "Nguyên liệu", "quality_management": "Quản lý chất lượng",
+               "food_safety": "An toàn thực phẩm", "traceability": "Truy xuất nguồn gốc",
+               "mark_use": "Sử dụng nhãn hiệu, tem OCOP", "labelling": "Nhãn hàng hóa", "environment": "Môi trường",
+               "market": "Thị trường", "other": "Khác"}
+FINDING_COLUMNS = [
+    ("id", "Mã phát hiện"), ("campaign", "Kế hoạch kiểm tra"), ("admin_unit_name", "Đơn vị hành chính"),
+    ("producer_name", "Chủ thể"), ("product_name", "Sản phẩm"), ("content_area", "Nội dung kiểm tra"),
+    ("item_code", "Mã tiêu chí"), ("category", "Lĩnh vực"), ("severity", "Mức độ"), ("status", "Trạng thái"),
+    ("description", "Mô tả"), ("recommendation", "Kiến nghị"), ("legal_reference", "Căn cứ pháp lý"),
+    ("repeat_count", "Số lần lặp lại"), ("actions_pending", "Biện pháp chưa hoàn thành"),
+    ("actions_overdue", "Biện pháp quá hạn"), ("created_at", "Ngày ghi nhận"),
+]
+
+
+def _campaigns_of(session: Session, caller: Caller, ids: set[int]) -> dict[int, tuple[str, dict[int, str]]]:
+    """The name for a spreadsheet and the content areas by number of each campaign the caller sees."""
+    out = {}
+    for cid, title, number, content_areas in session.execute(
+            sa.select(col(Campaign.id), col(Campaign.title), col(Campaign.document_number), col(Campaign.content_areas))
+            .where(col(Campaign.id).in_(ids), campaign_policies.visible_campaigns(caller))):
+        areas = {int(a["number"]): str(a.get("title") or "") for a in content_areas or [] if a.get("number")}
+        out[cid] = (f"{title} ({number})" if number else title, areas)
+    return out
+
+
+def _unit_names(session: Session, ids: set[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return dict(session.execute(sa.select(col(AdminUnit.id), col(AdminUnit.name))
+                                .where(col(AdminUnit.id).in_(wanted))).all())
+
+
+def _finding_rows(session: Session, caller: Caller, items: list[FindingRead]) -> Iterator[dict[str, Any]]:
+    day = today()
+    campaigns = _campaigns_of(session, caller, {f.campaign_id for f in items})
+    units = _unit_names(session, {f.admin_unit_id for f in items})
+    pending = sa.func.sum(sa.case((col(CorrectiveAction.status) != "accepted", 1), else_=0))
+    late = sa.func.sum(sa.case((sa.and_(col(CorrectiveAction.status) == "open",
+                                        col(CorrectiveAction.due_date) < day), 1), else_=0))
+    counts = {fid: (p or 0, o or 0) for fid, p, o in session.execute(
+        sa.select(col(CorrectiveAction.finding_id), pending, late)
+        .where(col(CorrectiveAction.finding_id).in_([f.id for f in items]))
+        .group_by(col(CorrectiveAction.finding_id)))}
+    for f in items:
+        name, areas = campaigns.get(f.campaign_id, (None, {}))
+        area = f"{f.content_area}. {areas[f.content_area]}" if f.content_area in areas and areas[f.content_area] \
+            else f.content_area
+        yield {**f.model_dump(), "campaign": name, "admin_unit_name": units.get(f.admin_unit_id or 0),
+               "content_area": area, "category": CATEGORY_VI.get(f.category, f.category),
+               "severity": SEVERITY_VI[f.severity], "status": FINDING_STATUS_VI[f.status],
+               "actions_pending": counts.get(f.id, (0, 0))[0], "actions_overdue": counts.get(f.id, (0, 0))[1],
+               "created_at": local_date(f.created_at)}
+
+
+def iter_findings(caller: Caller, **filters: Any) -> Iterator[dict[str, Any]]:
+    """Every finding the filters select, as the JSON list has them, in spreadsheet columns (for exports)."""
+    return paged_rows(lambda s, p: list_findings(s, caller, p, **filters),
+                      lambda s, items: _finding_rows(s, caller, items))
+
+
 def create_finding(session: Session, caller: Caller, data: FindingCreate) -> FindingRead:
     campaign = session.scalars(sa.select(Campaign).where(col(Campaign.id) == data.campaign_id,
                                                          campaign_policies.visible_campaigns(caller))).first()
@@ -504,6 +575,80 @@ def list_actions(session: Session, caller: Caller, finding_id: int, page: PagePa
     rows, cursor = keyset_page(session, stmt, [col(CorrectiveAction.id)], page, key=lambda r: [r[0].id])
     day, evidence = today(), _evidence_of(session, [r[0].id for r in rows])
     return ActionPage(items=[_action_read(session, r[0], day, evidence[r[0].id]) for r in rows], next_cursor=cursor)
+
+
+_OWNER_UNIT = AdminUnit.__table__.alias("owner_unit")  # type: ignore[attr-defined]
+
+
+def _action_list_stmt(caller: Caller) -> Any:
+    """Actions of the findings the caller sees (the rule of a finding's own action list), with their finding."""
+    return (sa.select(CorrectiveAction, col(Finding.severity), col(Finding.status), col(Finding.campaign_id),
+                      col(Finding.producer_id), col(Producer.name), col(Finding.product_id), col(Product.name),
+                      col(Finding.admin_unit_id), col(AdminUnit.name), _OWNER_UNIT.c.name)
+            .join(Finding, col(Finding.id) == col(CorrectiveAction.finding_id))
+            .join(Producer, col(Producer.id) == col(Finding.producer_id))
+            .outerjoin(Product, col(Product.id) == col(Finding.product_id))
+            .outerjoin(AdminUnit, col(AdminUnit.id) == col(Finding.admin_unit_id))
+            .outerjoin(_OWNER_UNIT, _OWNER_UNIT.c.id == col(CorrectiveAction.owner_unit_id))
+            .where(policies.visible_findings(caller)))
+
+
+def list_all_actions(session: Session, caller: Caller, page: PageParams, *, campaign_id: int | None = None,
+                     producer_id: int | None = None, unit_id: int | None = None, status: str | None = None,
+                     owner_type: str | None = None, overdue: bool | None = None) -> ActionListPage:
+    """Corrective actions across findings, newest first."""
+    day = today()
+    stmt = _action_list_stmt(caller)
+    for column, value in ((Finding.campaign_id, campaign_id), (Finding.producer_id, producer_id),
+                          (CorrectiveAction.status, status), (CorrectiveAction.owner_type, owner_type)):
+        if value is not None:
+            stmt = stmt.where(col(column) == value)
+    if unit_id is not None:
+        stmt = stmt.where(col(Finding.admin_unit_id).in_(org_policies.units_within(unit_id)))
+    if overdue is not None:
+        late = sa.and_(col(CorrectiveAction.status) == "open", col(CorrectiveAction.due_date) < day)
+        stmt = stmt.where(late if overdue else sa.not_(late))
+    rows, cursor = keyset_page(session, stmt, [col(CorrectiveAction.id)], page, descending=True,
+                               key=lambda r: [r[0].id])
+    evidence = _evidence_of(session, [r[0].id for r in rows])
+    items = []
+    for a, severity, fstatus, cid, pid, pname, prid, prname, uid, uname, owner_unit in rows:
+        read = _action_read(session, a, day, evidence[a.id])
+        items.append(ActionListItem.model_validate({
+            **read.model_dump(), "finding_severity": severity, "finding_status": fstatus, "campaign_id": cid,
+            "producer_id": pid, "producer_name": pname, "product_id": prid, "product_name": prname,
+            "admin_unit_id": uid, "admin_unit_name": uname,
+            "owner_name": pname if a.owner_type == "producer" else owner_unit}))
+    return ActionListPage(items=items, next_cursor=cursor)
+
+
+ACTION_STATUS_VI = {"open": "Chờ khắc phục", "responded": "Đã trả lời — chờ xác minh", "accepted": "Đã chấp nhận"}
+ACTION_KIND_VI = {"corrective": "Biện pháp khắc phục", "preventive": "Biện pháp phòng ngừa"}
+OWNER_TYPE_VI = {"producer": "Chủ thể OCOP", "unit": "Chính quyền địa phương"}
+ACTION_COLUMNS = [
+    ("id", "Mã biện pháp"), ("finding_id", "Mã phát hiện"), ("finding_severity", "Mức độ phát hiện"),
+    ("finding_status", "Trạng thái phát hiện"), ("campaign", "Kế hoạch kiểm tra"),
+    ("admin_unit_name", "Đơn vị hành chính"), ("producer_name", "Chủ thể"), ("product_name", "Sản phẩm"),
+    ("kind", "Loại biện pháp"), ("description", "Nội dung biện pháp"), ("owner_type", "Bên thực hiện"),
+    ("owner_name", "Đơn vị thực hiện"), ("due_date", "Hạn hoàn thành"), ("status", "Trạng thái"),
+    ("overdue", "Quá hạn"), ("response", "Kết quả khắc phục"), ("responded_at", "Ngày trả lời"),
+    ("verification_comment", "Ý kiến xác minh"), ("rejections", "Số lần không chấp nhận"),
+]
+
+
+def _action_rows(session: Session, caller: Caller, items: list[ActionListItem]) -> Iterator[dict[str, Any]]:
+    campaigns = _campaigns_of(session, caller, {a.campaign_id for a in items})
+    for a in items:
+        yield {**a.model_dump(), "campaign": campaigns.get(a.campaign_id, (None, {}))[0],
+               "finding_severity": SEVERITY_VI[a.finding_severity],
+               "finding_status": FINDING_STATUS_VI[a.finding_status], "kind": ACTION_KIND_VI.get(a.kind, a.kind),
+               "owner_type": OWNER_TYPE_VI.get(a.owner_type, a.owner_type), "status": ACTION_STATUS_VI[a.status],
+               "overdue": yes(a.overdue), "responded_at": local_date(a.responded_at) if a.responded_at else None}
+
+
+def iter_all_actions(caller: Caller, **filters: Any) -> Iterator[dict[str, Any]]:
+    return paged_rows(lambda s, p: list_all_actions(s, caller, p, **filters),
+                      lambda s, items: _action_rows(s, caller, items))
 
 
 def _action(session: Session, caller: Caller, finding_id: int, action_id: int) -> tuple[Finding, CorrectiveAction]:

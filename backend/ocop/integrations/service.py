@@ -403,27 +403,25 @@ def receive_package(session: Session, caller: Caller, data: bytes) -> EofficeRea
 
 def export_document(session: Session, caller: Caller, campaign_id: int, kind: str,
                     unit_id: int | None = None) -> tuple[bytes, str]:
-    """The plan (KH) or the notices (TB, one unit or all) as an edXML package, with the document's data as a JSON
-    attachment until the documents issue adds the Word file; recorded as sent so that answers find the campaign."""
-    from ocop.campaigns import planning
+    """The plan (KH), the notices (TB, one unit or all) or the results report (BC) as an edXML package carrying
+    the Word document; recorded as sent so that answers find the campaign."""
     from ocop.campaigns import service as campaigns
     from ocop.org.models import Agency
+    from ocop.reports import service as reports
 
     from . import edxml
 
-    if kind not in ("plan", "notice"):
-        raise NotFound("The plan and the notices are packaged; the report comes with the documents issue.",
-                       code="document_kind_not_available")
+    if kind not in ("plan", "notice", "report"):
+        raise NotFound(f"No document kind '{kind}': plan, notice or report.", code="document_kind_not_found")
     c = campaigns.visible_campaign(session, caller, campaign_id)
-    if kind == "notice":
-        notices = planning.notices(session, caller, campaign_id, unit_id).model_dump(mode="json")
-        doc_type, type_name, subject = "TB", "Thông báo", f"Thông báo lịch kiểm tra: {c.title}"
-        attachment = edxml.Attachment("thong-bao", "thong-bao.json", "application/json",
-                                      json.dumps(notices, ensure_ascii=False).encode())
-    else:
-        doc_type, type_name, subject = "KH", "Kế hoạch", c.title
-        attachment = edxml.Attachment("ke-hoach", "ke-hoach.json", "application/json", json.dumps(
-            campaigns.plan_content(session, c), ensure_ascii=False, default=str).encode())
+    doc_type, type_name, subject = {
+        "plan": ("KH", "Kế hoạch", c.title),
+        "notice": ("TB", "Thông báo", f"Thông báo lịch kiểm tra: {c.title}"),
+        "report": ("BC", "Báo cáo", f"Báo cáo kết quả kiểm tra tình hình thực hiện Chương trình mỗi xã một sản phẩm "
+                                    f"năm {c.year}")}[kind]
+    word = reports.word_document(session, caller, campaign_id, kind, unit_id)
+    stem = {"plan": "ke-hoach", "notice": "thong-bao", "report": "bao-cao"}[kind]
+    attachment = edxml.Attachment(stem, f"{stem}.docx", reports.render.DOCX_TYPE, word)
     settings = get_settings()
     agency = session.get(Agency, c.issuing_agency_id)
     receivers: list[edxml.Organ] = []
@@ -451,6 +449,5 @@ def export_document(session: Session, caller: Caller, campaign_id: int, kind: st
                                     number=c.document_number if doc_type == "KH" else None, subject=subject, sender_code=pkg.sender.organ_id,
                                     campaign_id=c.id, sha256=hashlib.sha256(data).hexdigest(), created_at=utcnow()))
         session.commit()
-    stem = "ke-hoach" if doc_type == "KH" else "thong-bao"
     name = f"{stem}-{(c.document_number or f'du-thao-{c.id}').replace('/', '-')}{suffix}.edxml"
     return data, name

@@ -8,7 +8,8 @@ from fastapi.responses import JSONResponse
 
 from ocop.core.caller import CurrentCaller
 from ocop.core.db import SessionDep
-from ocop.core.export import export_response
+from ocop.core.errors import Unprocessable
+from ocop.core.export import FILE_RESPONSES, Format, export_response
 from ocop.core.pagination import PageDep
 from ocop.core.versioning import set_etag
 
@@ -43,10 +44,9 @@ router = APIRouter()
 public_router = APIRouter()
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
 Q = Annotated[str | None, Query(max_length=100, description="Search without accents")]
-Format = Annotated[Literal["json", "csv", "xlsx"], Query(description="csv or xlsx streams the whole filtered list")]
 Unit = Annotated[int | None, Query(description="Records placed in this unit or what it covers across history")]
-FILE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {
-    "text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}}
+Form = Annotated[Literal["national"] | None, Query(description=(
+    "With format=csv or xlsx: national gives the columns of the national OCOP product database's entry form"))]
 
 
 @router.get("/taxonomy", tags=["registry"], operation_id="registry-taxonomy", response_model=TaxonomyRead)
@@ -107,14 +107,20 @@ def list_products(
     product_set: Annotated[int | None, Query(ge=1, le=26)] = None, status: ProductStatus | None = None,
     certificate_status: CertificateStatus | Literal["none"] | None = None,
     expiring_before: Annotated[date | None, Query(description="Current certificate ends before this day")] = None,
-    is_sample: bool | None = None, format: Format = "json",
+    is_sample: bool | None = None, format: Format = "json", form: Form = None,
 ) -> Any:
     filters: dict[str, Any] = {"q": q, "producer_id": producer_id, "unit_id": unit_id, "stars": stars, "group": group,
                "product_set": product_set, "status": status, "certificate_status": certificate_status,
                "expiring_before": expiring_before, "is_sample": is_sample}
+    if format != "json" and form == "national":
+        return export_response(format, "san-pham-ocop-mau-quoc-gia", service.NATIONAL_COLUMNS,
+                               service.iter_products_national(caller, **filters), "Mẫu nhập CSDL OCOP quốc gia")
     if format != "json":
         return export_response(format, "san-pham-ocop", service.PRODUCT_COLUMNS,
                                service.iter_products(caller, **filters), "Sản phẩm OCOP")
+    if form is not None:
+        raise Unprocessable("form applies to exports: add format=csv or format=xlsx.", errors=[
+            {"loc": ["query", "form"], "msg": "form applies only with format=csv or format=xlsx", "type": "value_error"}])
     return service.list_products(session, caller, page, **filters)
 
 

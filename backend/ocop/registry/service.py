@@ -15,6 +15,7 @@ from ocop.core.config import get_settings
 from ocop.core.dates import add_months, today
 from ocop.core.db import new_session, utcnow
 from ocop.core.errors import Conflict, NotFound, PayloadTooLarge, Unprocessable, field_error
+from ocop.core.export import paged_rows
 from ocop.core.pagination import PageParams, keyset_page
 from ocop.core.ratelimit import public_limiter
 from ocop.core.text import fold, like_pattern
@@ -68,14 +69,18 @@ def default_valid_to(decision_date: date) -> date:
 
 
 def status_of(cert: Certificate, day: date | None = None) -> str:
-    day = day or today()
-    if cert.revocation_date is not None and cert.revocation_date <= day:
+    return status_from(cert.valid_to, cert.revocation_date, cert.superseded_on, day or today())
+
+
+def status_from(valid_to: date, revocation_date: date | None, superseded_on: date | None, day: date) -> str:
+    """A certificate's status on a day from its dates (for grouped rows that are not Certificate objects)."""
+    if revocation_date is not None and revocation_date <= day:
         return "revoked"
-    if cert.superseded_on is not None and cert.superseded_on <= day:
+    if superseded_on is not None and superseded_on <= day:
         return "superseded"
-    if cert.valid_to < day:
+    if valid_to < day:
         return "expired"
-    if cert.valid_to <= day + timedelta(days=get_settings().expiring_days):
+    if valid_to <= day + timedelta(days=get_settings().expiring_days):
         return "expiring"
     return "valid"
 
@@ -339,6 +344,96 @@ def iter_products(caller: Caller, **filters: Any) -> Iterator[dict[str, Any]]:
         yield {**item, "certificate_number": cert.get("certificate_number"), "stars": cert.get("stars"),
                "valid_from": cert.get("valid_from"), "valid_to": cert.get("valid_to"),
                "certificate_status": cert.get("status")}
+
+
+# The national OCOP product database (Hệ thống quản lý và giám sát sản phẩm OCOP quốc gia, ocopvietnam.gov.vn):
+# its entry fields are not published, so the columns follow the product records of the evaluation and
+# recognition under Decision 148/QĐ-TTg (product, set and group, stars and score, the producer and its kind,
+# address, representative, the recognition decision and its validity), limited to what the registry holds.
+NATIONAL_COLUMNS = [
+    ("no", "STT"), ("name", "Tên sản phẩm"), ("group", "Nhóm sản phẩm"), ("product_set", "Bộ sản phẩm"),
+    ("stars", "Hạng sao"), ("score", "Điểm đánh giá"), ("producer_name", "Tên chủ thể"),
+    ("producer_kind", "Loại hình chủ thể"), ("tax_code", "Mã số thuế"), ("representative", "Người đại diện"),
+    ("phone", "Điện thoại"), ("email", "Email"), ("address", "Địa chỉ"), ("commune", "Xã, phường, thị trấn"),
+    ("district", "Huyện, thành phố (trước 01/7/2025)"), ("province", "Tỉnh"),
+    ("decision_number", "Số quyết định công nhận"), ("decision_date", "Ngày công nhận"),
+    ("certifying_level", "Cấp công nhận"), ("certificate_number", "Số giấy chứng nhận"),
+    ("valid_to", "Ngày hết hạn"), ("certificate_status", "Tình trạng giấy chứng nhận"),
+]
+PRODUCER_KIND_VI = {"enterprise": "Doanh nghiệp", "cooperative": "Hợp tác xã", "cooperative_group": "Tổ hợp tác",
+                    "household_business": "Hộ kinh doanh"}
+CERTIFICATE_STATUS_VI = {"valid": "Còn hiệu lực", "expiring": "Sắp hết hiệu lực", "expired": "Hết hiệu lực",
+                         "revoked": "Đã thu hồi", "superseded": "Đã được thay thế"}
+CERTIFYING_LEVEL_VI = {"district": "Cấp huyện", "province": "Cấp tỉnh", "central": "Cấp trung ương"}
+COMMUNE_LEVELS, DISTRICT_LEVELS = ("commune", "ward", "township"), ("district", "city", "town")
+
+
+def _units_up(session: Session, ids: set[int]) -> dict[int, AdminUnit]:
+    """These units and every unit above them, a level per query."""
+    units: dict[int, AdminUnit] = {}
+    todo = {i for i in ids if i}
+    while todo:
+        found = list(session.scalars(sa.select(AdminUnit).where(col(AdminUnit.id).in_(todo))))
+        units.update({u.id: u for u in found if u.id is not None})
+        todo = {u.parent_id for u in found if u.parent_id and u.parent_id not in units}
+    return units
+
+
+def _place(units: dict[int, AdminUnit], unit_id: int | None) -> dict[str, str | None]:
+    place: dict[str, str | None] = {"commune": None, "district": None, "province": None}
+    seen: set[int] = set()
+    unit = units.get(unit_id or 0)
+    while unit is not None and unit.id not in seen:
+        seen.add(unit.id or 0)
+        key = "province" if unit.level == "province" or unit.parent_id is None else \
+            "commune" if unit.level in COMMUNE_LEVELS else "district" if unit.level in DISTRICT_LEVELS else None
+        if key is not None:
+            place[key] = place[key] or unit.name
+        unit = units.get(unit.parent_id or 0)
+    return place
+
+
+def _national_rows(session: Session, items: list[ProductRead], start: int) -> Iterator[dict[str, Any]]:
+    producers = {p.id: p for p in session.scalars(sa.select(Producer).where(
+        col(Producer.id).in_({i.producer_id for i in items})))}
+    certificates = {c.id: c for c in session.scalars(sa.select(Certificate).where(
+        col(Certificate.id).in_({i.certificate.id for i in items if i.certificate})))}
+    sets = {s.id: (s.name, g.name, g.number) for s, g in session.execute(
+        sa.select(ProductSet, ProductGroup).join(ProductGroup, col(ProductGroup.id) == col(ProductSet.group_id))
+        .where(col(ProductSet.id).in_({i.product_set_id for i in items if i.product_set_id})))}
+    units = _units_up(session, {p.admin_unit_id for p in producers.values() if p.admin_unit_id})
+    for n, item in enumerate(items, start=start):
+        producer = producers[item.producer_id]
+        brief = item.certificate
+        cert = certificates.get(brief.id) if brief else None
+        set_name, group_name, group_number = sets.get(item.product_set_id or 0, (None, None, None))
+        yield {
+            "no": n, "name": item.name, "group": f"{group_number}. {group_name}" if group_name else None,
+            "product_set": f"{item.product_set_number}. {set_name}" if set_name else None,
+            "stars": brief.stars if brief else None, "score": cert.score if cert else None,
+            "producer_name": producer.name, "producer_kind": PRODUCER_KIND_VI.get(producer.kind, producer.kind),
+            "tax_code": producer.tax_code, "representative": producer.representative, "phone": producer.phone,
+            "email": producer.email, "address": producer.address, **_place(units, producer.admin_unit_id),
+            "decision_number": cert.decision_number if cert else None,
+            "decision_date": cert.decision_date if cert else None,
+            "certifying_level": CERTIFYING_LEVEL_VI.get(cert.certifying_level) if cert else None,
+            "certificate_number": brief.certificate_number if brief else None,
+            "valid_to": brief.valid_to if brief else None,
+            "certificate_status": CERTIFICATE_STATUS_VI.get(brief.status) if brief else "Chưa có chứng nhận",
+        }
+
+
+def iter_products_national(caller: Caller, **filters: Any) -> Iterator[dict[str, Any]]:
+    """The products the filters select, in the columns of the national OCOP database's entry form."""
+    done = 0
+
+    def rows(session: Session, items: list[ProductRead]) -> Iterator[dict[str, Any]]:
+        nonlocal done
+        for row in _national_rows(session, items, done + 1):
+            done += 1
+            yield row
+
+    return paged_rows(lambda s, p: list_products(s, caller, p, **filters), rows)
 
 
 def get_product(session: Session, caller: Caller, product_id: int) -> ProductRead:

@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/api/v1/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List All Actions
+         * @description Corrective actions across findings, newest first: the actions of every finding the caller sees.
+         */
+        get: operations["actions-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin-units": {
         parameters: {
             query?: never;
@@ -352,6 +372,47 @@ export interface paths {
         patch: operations["campaigns-checklist-update"];
         trace?: never;
     };
+    "/api/v1/campaigns/{campaign_id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Documents
+         * @description The documents this campaign can produce for the caller: plan, notices, report, minutes of approved visits.
+         */
+        get: operations["documents-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/documents/{kind}.docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Campaign Docx
+         * @description The plan (KH), the notices (TB: one unit with ?unit_id=, otherwise one per unit in one file) or the results
+         *     report (BC) as a Word document in the Decree 30 format.
+         */
+        get: operations["documents-campaign-docx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{campaign_id}/documents/{kind}.edxml": {
         parameters: {
             query?: never;
@@ -365,6 +426,26 @@ export interface paths {
          *     with ?unit_id=, otherwise every unit's notice in one package).
          */
         get: operations["eoffice-outbound"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/documents/{kind}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Campaign Pdf
+         * @description The same as PDF, converted by LibreOffice; 409 `pdf_unavailable` when the server has none.
+         */
+        get: operations["documents-campaign-pdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -946,6 +1027,223 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compliance/statuses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statuses
+         * @description The current status of every product the caller sees, in product order (the change feed is for syncing;
+         *     this is the list as it stands).
+         */
+        get: operations["compliance-statuses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Dashboard
+         * @description Products, certificates, campaigns, findings, actions and compliance, counted over what the caller sees.
+         */
+        get: operations["dashboard-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/document-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Templates
+         * @description Every uploaded version, newest first.
+         */
+        get: operations["templates-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/document-templates/defaults/{kind}.docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Default Template
+         * @description The built-in template, to edit in Word and upload as a new version.
+         */
+        get: operations["templates-default"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/document-templates/kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Template Kinds
+         * @description Per kind of document, the version in use (null: the built-in default); whether PDF is available.
+         */
+        get: operations["templates-kinds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/document-templates/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview
+         * @description A template filled with a campaign's data (a visit's for minutes) without keeping anything: the file sent
+         *     now, a stored version (template_id), or the one in use.
+         */
+        post: operations["templates-preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/document-templates/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Template
+         * @description A new version of a kind's template (.docx with Jinja tags, see the default); tags that do not parse are
+         *     refused (422). Active at once unless activate=false.
+         */
+        post: operations["templates-upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/document-templates/{kind}/use-default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Use Default
+         * @description Go back to the built-in template for this kind (the versions stay).
+         */
+        post: operations["templates-use-default"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/document-templates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Template */
+        get: operations["templates-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/document-templates/{template_id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Activate
+         * @description Use this version for its kind from now on.
+         */
+        post: operations["templates-activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/document-templates/{template_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Template File */
+        get: operations["templates-file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/eoffice/inbound": {
         parameters: {
             query?: never;
@@ -1264,6 +1562,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Notifications
+         * @description The caller's own notifications, newest first; `unread=true` for the unread ones only.
+         */
+        get: operations["notifications-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read All
+         * @description Mark every unread notification of the caller read.
+         */
+        post: operations["notifications-read-all"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unread Count
+         * @description How many of the caller's notifications are unread (the bell polls this).
+         */
+        get: operations["notifications-unread-count"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read
+         * @description Mark one of the caller's notifications read (someone else's answers 404).
+         */
+        post: operations["notifications-read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/producers": {
         parameters: {
             query?: never;
@@ -1499,6 +1877,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/visits/{visit_id}/documents/minutes.docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Minutes Docx
+         * @description The minutes (BB) of an approved visit, as frozen when it was approved; 409 before approval.
+         */
+        get: operations["documents-minutes-docx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits/{visit_id}/documents/minutes.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Minutes Pdf */
+        get: operations["documents-minutes-pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/visits/{visit_id}/evidence": {
         parameters: {
             query?: never;
@@ -1669,6 +2084,84 @@ export interface components {
             owner_type: "producer" | "unit";
             /** Owner Unit Id */
             owner_unit_id?: number | null;
+        };
+        /**
+         * ActionListItem
+         * @description An action with what a work list across findings needs of its finding.
+         */
+        ActionListItem: {
+            /**
+             * Admin Unit Id
+             * @description The finding's administrative unit
+             */
+            admin_unit_id: number | null;
+            /** Admin Unit Name */
+            admin_unit_name: string | null;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Description */
+            description: string;
+            /**
+             * Due Date
+             * Format: date
+             */
+            due_date: string;
+            /** Evidence Ids */
+            evidence_ids?: number[];
+            /** Finding Id */
+            finding_id: number;
+            /**
+             * Finding Severity
+             * @enum {string}
+             */
+            finding_severity: "observation" | "minor" | "major" | "critical";
+            /**
+             * Finding Status
+             * @enum {string}
+             */
+            finding_status: "open" | "action_required" | "response_submitted" | "verified" | "closed" | "dismissed" | "escalated";
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Overdue */
+            overdue: boolean;
+            /**
+             * Owner Name
+             * @description The producer's or the unit's name, as owner_type says
+             */
+            owner_name: string | null;
+            /** Owner Producer Id */
+            owner_producer_id: number | null;
+            /** Owner Type */
+            owner_type: string;
+            /** Owner Unit Id */
+            owner_unit_id: number | null;
+            /** Producer Id */
+            producer_id: number;
+            /** Producer Name */
+            producer_name: string;
+            /** Product Id */
+            product_id: number | null;
+            /** Product Name */
+            product_name: string | null;
+            /** Rejections */
+            rejections: number;
+            /** Responded At */
+            responded_at: string | null;
+            /** Response */
+            response: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "responded" | "accepted";
+            /** Verification Comment */
+            verification_comment: string | null;
+            /** Verified At */
+            verified_at: string | null;
+            /** Version */
+            version: number;
         };
         /** ActionRead */
         ActionRead: {
@@ -2166,6 +2659,36 @@ export interface components {
             /** File */
             file: string;
         };
+        /** Body_templates-preview */
+        "Body_templates-preview": {
+            /** Campaign Id */
+            campaign_id: number;
+            /** File */
+            file?: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "plan" | "notice" | "minutes" | "report";
+            /** Template Id */
+            template_id?: number | null;
+            /** Unit Id */
+            unit_id?: number | null;
+            /** Visit Id */
+            visit_id?: number | null;
+        };
+        /** Body_templates-upload */
+        "Body_templates-upload": {
+            /**
+             * Activate
+             * @default true
+             */
+            activate: boolean;
+            /** File */
+            file: string;
+            /** Note */
+            note?: string | null;
+        };
         /** Body_visits-evidence-add */
         "Body_visits-evidence-add": {
             /** Captured At */
@@ -2234,6 +2757,29 @@ export interface components {
             title: string;
             /** Unit Ids */
             unit_ids?: number[];
+            /** Year */
+            year: number;
+        };
+        /** CampaignProgress */
+        CampaignProgress: {
+            /** Actions Done */
+            actions_done: number;
+            /** Actions Overdue */
+            actions_overdue: number;
+            /** Actions Total */
+            actions_total: number;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Findings */
+            findings: number;
+            /** Status */
+            status: string;
+            /** Title */
+            title: string;
+            /** Visits Done */
+            visits_done: number;
+            /** Visits Total */
+            visits_total: number;
             /** Year */
             year: number;
         };
@@ -2722,6 +3268,41 @@ export interface components {
             updated_at: string;
         };
         /**
+         * ComplianceStatusItem
+         * @description A product's current status in a list (the stored record, with the names a list shows).
+         */
+        ComplianceStatusItem: {
+            /**
+             * Admin Unit Id
+             * @description The producer's administrative unit
+             */
+            admin_unit_id: number | null;
+            /** Admin Unit Name */
+            admin_unit_name: string | null;
+            certificate: components["schemas"]["CertificateSummary"] | null;
+            open_findings: components["schemas"]["OpenFindings"];
+            /** Producer Id */
+            producer_id: number;
+            /** Producer Name */
+            producer_name: string;
+            /** Product Id */
+            product_id: number;
+            /** Product Name */
+            product_name: string;
+            /** Reasons */
+            reasons: components["schemas"]["ocop__compliance__schemas__Reason"][];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "compliant" | "conditional" | "non_compliant" | "expired" | "revoked" | "not_certified";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
          * ContentArea
          * @description One inspection content area (Nội dung kiểm tra); its number groups checklist items and findings.
          */
@@ -2730,6 +3311,15 @@ export interface components {
             number: number;
             /** Title */
             title: string;
+        };
+        /** CountRow */
+        CountRow: {
+            /** Count */
+            count: number;
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
         };
         /**
          * Counterpart
@@ -2769,6 +3359,49 @@ export interface components {
             /** Valid To */
             valid_to: string | null;
         };
+        /**
+         * Dashboard
+         * @description Figures over what the caller may see, for the period and unit asked.
+         */
+        Dashboard: {
+            /** Actions Overdue */
+            actions_overdue: number;
+            /** Admin Unit Id */
+            admin_unit_id: number | null;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Campaigns */
+            campaigns: components["schemas"]["CampaignProgress"][];
+            /** Certificates */
+            certificates: components["schemas"]["CountRow"][];
+            /** Compliance */
+            compliance: components["schemas"]["CountRow"][];
+            /** Expiry Calendar */
+            expiry_calendar: components["schemas"]["MonthCount"][];
+            /** Findings By Category */
+            findings_by_category: components["schemas"]["CountRow"][];
+            /** Findings By Severity */
+            findings_by_severity: components["schemas"]["CountRow"][];
+            /** Findings By Unit */
+            findings_by_unit: components["schemas"]["UnitCountRow"][];
+            /** Findings Total */
+            findings_total: number;
+            /** Period From */
+            period_from: string | null;
+            /** Period To */
+            period_to: string | null;
+            /** Products By Group */
+            products_by_group: components["schemas"]["CountRow"][];
+            /** Products By Stars */
+            products_by_stars: components["schemas"]["CountRow"][];
+            /** Products By Unit */
+            products_by_unit: components["schemas"]["UnitCountRow"][];
+            /** Trend */
+            trend: components["schemas"]["CampaignProgress"][];
+        };
         /** DeliveryRead */
         DeliveryRead: {
             /** Attempts */
@@ -2806,6 +3439,34 @@ export interface components {
             subscription_id: number;
             /** Webhook Id */
             webhook_id: string;
+        };
+        /**
+         * DocumentInfo
+         * @description A document the campaign can produce now, for the SPA's documents tab.
+         */
+        DocumentInfo: {
+            /** Frozen At */
+            frozen_at?: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "plan" | "notice" | "report" | "minutes";
+            /** Path */
+            path: string;
+            /** Title */
+            title: string;
+            /** Unit Id */
+            unit_id?: number | null;
+            /** Visit Id */
+            visit_id?: number | null;
+        };
+        /** DocumentList */
+        DocumentList: {
+            /** Items */
+            items: components["schemas"]["DocumentInfo"][];
+            /** Pdf Available */
+            pdf_available: boolean;
         };
         /** EofficeRead */
         EofficeRead: {
@@ -3226,6 +3887,13 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** MonthCount */
+        MonthCount: {
+            /** Count */
+            count: number;
+            /** Month */
+            month: string;
+        };
         /** NoticeItem */
         NoticeItem: {
             /** Counterparts */
@@ -3285,6 +3953,32 @@ export interface components {
             /** Team Head */
             team_head: string | null;
         };
+        /** NotificationRead */
+        NotificationRead: {
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Emailed At */
+            emailed_at: string | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Link */
+            link: string | null;
+            /** Read At */
+            read_at: string | null;
+            /** Subject Id */
+            subject_id: number | null;
+            /** Subject Type */
+            subject_type: string | null;
+            /** Title */
+            title: string;
+        };
         /** OpenFindings */
         OpenFindings: {
             /**
@@ -3302,6 +3996,13 @@ export interface components {
              * @default 0
              */
             minor: number;
+        };
+        /** Page[ActionListItem] */
+        Page_ActionListItem_: {
+            /** Items */
+            items: components["schemas"]["ActionListItem"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /** Page[ActionRead] */
         Page_ActionRead_: {
@@ -3366,6 +4067,13 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** Page[ComplianceStatusItem] */
+        Page_ComplianceStatusItem_: {
+            /** Items */
+            items: components["schemas"]["ComplianceStatusItem"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** Page[DeliveryRead] */
         Page_DeliveryRead_: {
             /** Items */
@@ -3398,6 +4106,13 @@ export interface components {
         Page_LocalReportRead_: {
             /** Items */
             items: components["schemas"]["LocalReportRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Page[NotificationRead] */
+        Page_NotificationRead_: {
+            /** Items */
+            items: components["schemas"]["NotificationRead"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -3447,6 +4162,13 @@ export interface components {
         Page_TeamMemberRead_: {
             /** Items */
             items: components["schemas"]["TeamMemberRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Page[TemplateRead] */
+        Page_TemplateRead_: {
+            /** Items */
+            items: components["schemas"]["TemplateRead"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -3783,6 +4505,11 @@ export interface components {
              */
             valid_to: string;
         };
+        /** ReadAllResult */
+        ReadAllResult: {
+            /** Updated */
+            updated: number;
+        };
         /**
          * Recipient
          * @description A line of 'Nơi nhận': who receives the document and why (B/c, t/h, …).
@@ -4115,6 +4842,56 @@ export interface components {
             /** Title */
             title?: string | null;
         };
+        /**
+         * TemplateKindRead
+         * @description What is in use for one kind of document: an uploaded version, or the built-in default.
+         */
+        TemplateKindRead: {
+            active: components["schemas"]["TemplateRead"] | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "plan" | "notice" | "minutes" | "report";
+            /** Versions */
+            versions: number;
+        };
+        /** TemplateKinds */
+        TemplateKinds: {
+            /** Items */
+            items: components["schemas"]["TemplateKindRead"][];
+            /** Pdf Available */
+            pdf_available: boolean;
+        };
+        /** TemplateRead */
+        TemplateRead: {
+            /** Active */
+            active: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: number | null;
+            /** Filename */
+            filename: string;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "plan" | "notice" | "minutes" | "report";
+            /** Note */
+            note: string | null;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /** Version */
+            version: number;
+        };
         /** Timeline */
         Timeline: {
             /** Items */
@@ -4185,6 +4962,15 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** UnitCountRow */
+        UnitCountRow: {
+            /** Admin Unit Id */
+            admin_unit_id: number | null;
+            /** Count */
+            count: number;
+            /** Name */
+            name: string;
+        };
         /** UnitRef */
         UnitRef: {
             /** Id */
@@ -4193,6 +4979,11 @@ export interface components {
             level: string;
             /** Name */
             name: string;
+        };
+        /** UnreadCount */
+        UnreadCount: {
+            /** Unread */
+            unread: number;
         };
         /** UserCreate */
         UserCreate: {
@@ -4507,7 +5298,7 @@ export interface components {
             /** Description */
             description?: string | null;
             /** Event Types */
-            event_types: ("*" | "campaign.submitted" | "campaign.issued" | "campaign.in_progress" | "campaign.reporting" | "campaign.closed" | "campaign.cancelled" | "campaign.amended" | "visit.approved" | "finding.created" | "finding.status_changed" | "action.overdue" | "compliance.changed" | "local_report.submitted" | "local_report.accepted" | "local_report.returned" | "certificate.expiring" | "certificate.expired")[];
+            event_types: ("*" | "campaign.submitted" | "campaign.issued" | "campaign.in_progress" | "campaign.reporting" | "campaign.closed" | "campaign.cancelled" | "campaign.amended" | "visit.approved" | "finding.created" | "finding.status_changed" | "action.overdue" | "compliance.changed" | "local_report.submitted" | "local_report.accepted" | "local_report.returned" | "certificate.expiring" | "certificate.expired" | "task.overdue" | "local_report.due")[];
             /** Url */
             url: string;
         };
@@ -4563,7 +5354,7 @@ export interface components {
             /** Description */
             description?: string | null;
             /** Event Types */
-            event_types?: ("*" | "campaign.submitted" | "campaign.issued" | "campaign.in_progress" | "campaign.reporting" | "campaign.closed" | "campaign.cancelled" | "campaign.amended" | "visit.approved" | "finding.created" | "finding.status_changed" | "action.overdue" | "compliance.changed" | "local_report.submitted" | "local_report.accepted" | "local_report.returned" | "certificate.expiring" | "certificate.expired")[] | null;
+            event_types?: ("*" | "campaign.submitted" | "campaign.issued" | "campaign.in_progress" | "campaign.reporting" | "campaign.closed" | "campaign.cancelled" | "campaign.amended" | "visit.approved" | "finding.created" | "finding.status_changed" | "action.overdue" | "compliance.changed" | "local_report.submitted" | "local_report.accepted" | "local_report.returned" | "certificate.expiring" | "certificate.expired" | "task.overdue" | "local_report.due")[] | null;
             /** Url */
             url?: string | null;
         };
@@ -4597,6 +5388,52 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "actions-list": {
+        parameters: {
+            query?: {
+                campaign_id?: number | null;
+                producer_id?: number | null;
+                /** @description Findings placed in this unit or within it */
+                unit_id?: number | null;
+                status?: ("open" | "responded" | "accepted") | null;
+                owner_type?: ("producer" | "unit") | null;
+                /** @description Open and past the due date */
+                overdue?: boolean | null;
+                /** @description csv or xlsx streams the whole filtered list */
+                format?: "json" | "csv" | "xlsx";
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ActionListItem_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "admin_units-list": {
         parameters: {
             query?: {
@@ -5536,6 +6373,72 @@ export interface operations {
             };
         };
     };
+    "documents-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "documents-campaign-docx": {
+        parameters: {
+            query?: {
+                unit_id?: number | null;
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+                kind: "plan" | "notice" | "report";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "eoffice-outbound": {
         parameters: {
             query?: {
@@ -5557,6 +6460,41 @@ export interface operations {
                 };
                 content: {
                     "application/xml": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "documents-campaign-pdf": {
+        parameters: {
+            query?: {
+                unit_id?: number | null;
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+                kind: "plan" | "notice" | "report";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
                 };
             };
             /** @description Validation Error */
@@ -6379,6 +7317,8 @@ export interface operations {
             query?: {
                 unit_id?: number | null;
                 kind?: ("working_session" | "site_visit") | null;
+                /** @description csv or xlsx streams the whole filtered list */
+                format?: "json" | "csv" | "xlsx";
                 /** @description Page size, at most 200 */
                 limit?: number;
                 /** @description Opaque cursor from next_cursor */
@@ -6399,6 +7339,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_VisitRead_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */
@@ -6977,6 +7919,362 @@ export interface operations {
             };
         };
     };
+    "compliance-statuses": {
+        parameters: {
+            query?: {
+                status?: ("compliant" | "conditional" | "non_compliant" | "expired" | "revoked" | "not_certified") | null;
+                /** @description Producers placed in this unit or within it */
+                unit_id?: number | null;
+                producer_id?: number | null;
+                /** @description csv or xlsx streams the whole filtered list */
+                format?: "json" | "csv" | "xlsx";
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ComplianceStatusItem_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "dashboard-get": {
+        parameters: {
+            query?: {
+                /** @description Findings and campaigns from this day */
+                from?: string | null;
+                /** @description … up to this day */
+                to?: string | null;
+                /** @description An administrative unit, old or new: its area then and now */
+                unit_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "templates-list": {
+        parameters: {
+            query?: {
+                kind?: ("plan" | "notice" | "minutes" | "report") | null;
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TemplateRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "templates-default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "plan" | "notice" | "minutes" | "report";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "templates-kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateKinds"];
+                };
+            };
+        };
+    };
+    "templates-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_templates-preview"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "templates-upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "plan" | "notice" | "minutes" | "report";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_templates-upload"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "templates-use-default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "plan" | "notice" | "minutes" | "report";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateKindRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "templates-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "templates-activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "templates-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "eoffice-inbound": {
         parameters: {
             query?: never;
@@ -7077,6 +8375,8 @@ export interface operations {
                 content_area?: number | null;
                 repeat?: boolean | null;
                 q?: string | null;
+                /** @description csv or xlsx streams the whole filtered list */
+                format?: "json" | "csv" | "xlsx";
                 /** @description Page size, at most 200 */
                 limit?: number;
                 /** @description Opaque cursor from next_cursor */
@@ -7095,6 +8395,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_FindingRead_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
                 };
             };
             /** @description Validation Error */
@@ -7739,6 +9041,112 @@ export interface operations {
             };
         };
     };
+    "notifications-list": {
+        parameters: {
+            query?: {
+                unread?: boolean | null;
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_NotificationRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "notifications-read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadAllResult"];
+                };
+            };
+        };
+    };
+    "notifications-unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+        };
+    };
+    "notifications-read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "producers-list": {
         parameters: {
             query?: {
@@ -7903,6 +9311,8 @@ export interface operations {
                 is_sample?: boolean | null;
                 /** @description csv or xlsx streams the whole filtered list */
                 format?: "json" | "csv" | "xlsx";
+                /** @description With format=csv or xlsx: national gives the columns of the national OCOP product database's entry form */
+                form?: "national" | null;
                 /** @description Page size, at most 200 */
                 limit?: number;
                 /** @description Opaque cursor from next_cursor */
@@ -8493,6 +9903,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnswerList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "documents-minutes-docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "documents-minutes-pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
                 };
             };
             /** @description Validation Error */

@@ -10,6 +10,7 @@ import { LanguageSwitcher } from '../components/LanguageSwitcher';
 import { PageLoader } from '../components/States';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { RoleBadges } from '../components/RoleBadges';
+import { NotificationBell } from '../notifications/NotificationBell';
 
 export function Brand() {
   const { t } = useTranslation();
@@ -58,9 +59,10 @@ export default function AppLayout() {
             </Link>
           </Group>
           <Group gap="xs" wrap="nowrap" miw={0}>
-            <Text fw={600} size="sm" truncate maw={{ base: 120, sm: 260 }} data-testid="user-fullname" title={me?.full_name}>
+            <Text fw={600} size="sm" truncate maw={{ base: 120, sm: 260 }} visibleFrom="xs" data-testid="user-fullname" title={me?.full_name}>
               {me?.full_name}
             </Text>
+            <NotificationBell />
             <LanguageSwitcher size="xs" />
             <Button variant="default" size="xs" onClick={() => void handleSignOut()} data-testid="sign-out">
               {t('auth.signOut')}

@@ -43,6 +43,7 @@ describe('menuFor', () => {
       'users',
       'agencies',
       'adminUnits',
+      'templates',
       'audit',
       'account',
     ]);
@@ -176,6 +177,17 @@ describe('canAccess', () => {
     }
     expect(canAccess([], 'findings')).toBe(false);
     expect(canAccess([], 'compliance')).toBe(true);
+  });
+
+  it('gives the document templates ("Mẫu văn bản") to administrators only', () => {
+    expect(canAccess(['admin'], 'templates')).toBe(true);
+    for (const role of ['coordinator', 'leader', 'inspector', 'local_officer', 'producer', 'viewer']) {
+      expect(canAccess([role], 'templates')).toBe(false);
+    }
+    expect(menuFor(['admin']).find((i) => i.key === 'templates')).toMatchObject({
+      path: '/mau-van-ban',
+      labelKey: 'nav.templates',
+    });
   });
 
   it('gives "Việc của tôi" to those who sit on inspection teams', () => {

@@ -12,6 +12,7 @@ export type MenuKey =
   | 'users'
   | 'agencies'
   | 'adminUnits'
+  | 'templates'
   | 'audit'
   | 'account';
 
@@ -34,6 +35,7 @@ export const MENU_ITEMS: Record<MenuKey, MenuItem> = {
   users: { key: 'users', path: '/nguoi-dung', labelKey: 'nav.users' },
   agencies: { key: 'agencies', path: '/co-quan', labelKey: 'nav.agencies' },
   adminUnits: { key: 'adminUnits', path: '/don-vi-hanh-chinh', labelKey: 'nav.adminUnits' },
+  templates: { key: 'templates', path: '/mau-van-ban', labelKey: 'nav.templates' },
   audit: { key: 'audit', path: '/nhat-ky', labelKey: 'nav.audit' },
   account: { key: 'account', path: '/tai-khoan', labelKey: 'nav.account' },
 };
@@ -51,6 +53,7 @@ const ORDER: MenuKey[] = [
   'users',
   'agencies',
   'adminUnits',
+  'templates',
   'audit',
   'account',
 ];
@@ -63,7 +66,7 @@ const EVERYONE: MenuKey[] = ['home', 'compliance', 'products', 'producers', 'acc
 
 /** Which menu entries each role unlocks (in addition to EVERYONE's). */
 const ROLE_ITEMS: Record<string, MenuKey[]> = {
-  admin: ['myVisits', 'campaigns', 'findings', 'imports', 'users', 'agencies', 'adminUnits', 'audit'],
+  admin: ['myVisits', 'campaigns', 'findings', 'imports', 'users', 'agencies', 'adminUnits', 'templates', 'audit'],
   leader: ['myVisits', 'campaigns', 'findings', 'agencies', 'adminUnits', 'audit'],
   coordinator: ['myVisits', 'campaigns', 'findings', 'imports', 'agencies', 'adminUnits'],
   inspector: ['myVisits', 'campaigns', 'findings', 'agencies', 'adminUnits'],

@@ -1,9 +1,14 @@
+import { lazy, Suspense } from 'react';
 import { Card, Group, SimpleGrid, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../auth/AuthContext';
 import { menuFor } from '../nav/menu';
 import { RoleBadges } from '../components/RoleBadges';
+import { PageLoader } from '../components/States';
+
+// The charts are a chunk of their own: the greeting and the links do not wait for them.
+const Dashboard = lazy(() => import('./dashboard/Dashboard'));
 
 export default function HomePage() {
   const { t } = useTranslation();
@@ -12,13 +17,17 @@ export default function HomePage() {
   const links = menuFor(me.roles).filter((i) => i.key !== 'home');
 
   return (
-    <Stack gap="lg" maw={1100}>
+    <Stack gap="lg" maw={1280}>
       <div>
         <Title order={2} data-testid="welcome">
           {t('home.welcome', { name: me.full_name })}
         </Title>
         <Text c="dimmed">{t('home.intro')}</Text>
       </div>
+
+      <Suspense fallback={<PageLoader />}>
+        <Dashboard />
+      </Suspense>
 
       <SimpleGrid cols={{ base: 1, md: 3 }}>
         <Card withBorder radius="md">

@@ -9,6 +9,7 @@ import { ApiError } from '../../api/problem';
 import { campaignAccess, type CampaignTab } from './access';
 import { useCampaign } from './campaignsApi';
 import { ChecklistTab } from './ChecklistTab';
+import { DocumentsTab } from './DocumentsTab';
 import { periodText } from './model';
 import { CampaignStatusBadge } from './parts';
 import { PlanTab } from './PlanTab';
@@ -26,9 +27,10 @@ const SLUGS: Record<CampaignTab, string> = {
   checklist: 'bang-kiem',
   tasks: 'nhiem-vu',
   reports: 'bao-cao',
+  documents: 'van-ban',
 };
 
-/** One plan: the document, team, schedule, checklist, tasks and local reports, each in a tab. */
+/** One plan: the document, team, schedule, checklist, tasks, local reports and the documents it produces, each in a tab. */
 export default function CampaignPage() {
   const { t } = useTranslation();
   const { id } = useParams();
@@ -123,6 +125,9 @@ export default function CampaignPage() {
         </Tabs.Panel>
         <Tabs.Panel value="reports">
           <ReportsTab campaign={c} access={access} />
+        </Tabs.Panel>
+        <Tabs.Panel value="documents">
+          <DocumentsTab campaign={c} />
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -9,11 +9,11 @@ describe('campaign access', () => {
     expect(canCreateCampaign(['local_officer'])).toBe(false);
   });
 
-  it('shows local officers the plan, schedule, tasks and reports, without warnings', () => {
+  it('shows local officers the plan, schedule, tasks, reports and documents, without warnings', () => {
     expect(isLocalOnly(['local_officer'])).toBe(true);
     expect(isLocalOnly(['local_officer', 'coordinator'])).toBe(false);
     const local = campaignAccess(['local_officer'], 'issued');
-    expect(local.tabs).toEqual(['plan', 'schedule', 'tasks', 'reports']);
+    expect(local.tabs).toEqual(['plan', 'schedule', 'tasks', 'reports', 'documents']);
     expect(local).toMatchObject({
       warnings: false,
       editParts: false,
@@ -26,7 +26,7 @@ describe('campaign access', () => {
 
   it('gives editors the team and schedule until the plan closes, and the leader amendments of issued plans', () => {
     const draft = campaignAccess(['coordinator'], 'draft');
-    expect(draft.tabs).toEqual(['plan', 'team', 'schedule', 'checklist', 'tasks', 'reports']);
+    expect(draft.tabs).toEqual(['plan', 'team', 'schedule', 'checklist', 'tasks', 'reports', 'documents']);
     expect(draft).toMatchObject({
       editParts: true,
       warnings: true,

@@ -3,7 +3,7 @@
 import type { CampaignStatus } from '../../api/types';
 import { ACTIVE_STATUSES, PUBLISHED_OPEN } from './model';
 
-export const CAMPAIGN_TABS = ['plan', 'team', 'schedule', 'checklist', 'tasks', 'reports'] as const;
+export const CAMPAIGN_TABS = ['plan', 'team', 'schedule', 'checklist', 'tasks', 'reports', 'documents'] as const;
 export type CampaignTab = (typeof CAMPAIGN_TABS)[number];
 
 type Roles = readonly string[] | null | undefined;
@@ -36,7 +36,7 @@ export function campaignAccess(roles: Roles, status: CampaignStatus): CampaignAc
   const local = isLocalOnly(roles);
   const editor = canCreateCampaign(roles);
   return {
-    tabs: local ? ['plan', 'schedule', 'tasks', 'reports'] : [...CAMPAIGN_TABS],
+    tabs: local ? ['plan', 'schedule', 'tasks', 'reports', 'documents'] : [...CAMPAIGN_TABS],
     editParts: editor && ACTIVE_STATUSES.includes(status),
     warnings: !local,
     suggestions: editor && ACTIVE_STATUSES.includes(status),

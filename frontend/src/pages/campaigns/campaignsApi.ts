@@ -238,12 +238,14 @@ export function useTeam(id: Id, enabled = true) {
 // ---- schedule ---------------------------------------------------------------------------
 
 export async function listVisits(id: Id): Promise<Visit[]> {
-  return fetchAll(async (cursor) =>
-    unwrap(
-      await api.GET('/api/v1/campaigns/{campaign_id}/visits', {
-        params: { path: path(id), query: { limit: MAX_PAGE, cursor } },
-      }),
-    ),
+  // the list also answers CSV/XLSX (Accept), so the generated type of the body is a union: JSON is what we ask for
+  return fetchAll(
+    async (cursor) =>
+      unwrap(
+        await api.GET('/api/v1/campaigns/{campaign_id}/visits', {
+          params: { path: path(id), query: { limit: MAX_PAGE, cursor } },
+        }),
+      ) as CursorPage<Visit>,
   );
 }
 

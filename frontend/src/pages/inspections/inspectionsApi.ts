@@ -143,7 +143,8 @@ export async function downloadEvidence(evidence: Pick<Evidence, 'id' | 'filename
 export type FindingFilters = Omit<FindingsQuery, 'limit' | 'cursor'>;
 
 export async function listFindings(filters: FindingFilters, cursor: string | undefined, limit: number): Promise<FindingPage> {
-  return unwrap(await api.GET('/api/v1/findings', { params: { query: { ...filters, limit, cursor } } }));
+  // JSON here; the same list also answers CSV/XLSX exports (Accept)
+  return unwrap(await api.GET('/api/v1/findings', { params: { query: { ...filters, limit, cursor } } })) as FindingPage;
 }
 
 export async function getFinding(findingId: Id): Promise<Finding> {

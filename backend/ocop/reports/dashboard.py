@@ -1,0 +1,231 @@
+"""The dashboard's figures: grouped counts over what the caller may see, filtered by period and unit.
+
+Each figure is one grouped query with the visibility filter in its WHERE clause (never an id list); findings are
+counted in one pass grouped by (category, severity, unit) and summed per dimension here."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from ocop.campaigns import policies as campaign_policies
+from ocop.campaigns.models import Campaign, Visit
+from ocop.compliance.models import ComplianceStatus
+from ocop.core.caller import Caller
+from ocop.core.dates import add_months, today
+from ocop.core.errors import field_error
+from ocop.inspections import policies as inspection_policies
+from ocop.inspections.models import CorrectiveAction, Finding
+from ocop.org import policies as org_policies
+from ocop.org.models import AdminUnit
+from ocop.registry import policies as registry_policies
+from ocop.registry import service as registry_service
+from ocop.registry.models import Certificate, Producer, Product, ProductGroup, ProductSet
+
+from . import policies
+from .context import CATEGORY, COMPLIANCE, SEVERITY
+from .models import ActionTally, FindingTally
+from .schemas import CampaignProgress, CountRow, Dashboard, MonthCount, UnitCountRow
+
+CERT_LABELS = {"valid": "Còn hiệu lực", "expiring": "Sắp hết hiệu lực", "expired": "Đã hết hiệu lực",
+               "revoked": "Bị thu hồi", "superseded": "Đã được thay thế"}
+DONE_VISITS = ("submitted", "approved", "locked")
+
+
+def _rows(counter: Counter[Any], labels: dict[str, str]) -> list[CountRow]:
+    return [CountRow(key=str(k), label=labels.get(str(k), str(k)), count=n)
+            for k, n in sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))]
+
+
+def _unit_rows(session: Session, counter: Counter[int | None]) -> list[UnitCountRow]:
+    names = dict(session.execute(sa.select(col(AdminUnit.id), col(AdminUnit.name)).where(
+        col(AdminUnit.id).in_([u for u in counter if u is not None]))).all()) if counter else {}
+    return [UnitCountRow(admin_unit_id=u, name=names.get(u, "—") if u else "—", count=n)
+            for u, n in sorted(counter.items(), key=lambda kv: -kv[1])]
+
+
+def build(session: Session, caller: Caller, period_from: date | None, period_to: date | None,
+          unit_id: int | None) -> Dashboard:
+    if period_from and period_to and period_from > period_to:
+        raise field_error("from", "The period starts after it ends.")
+    if unit_id is not None and session.get(AdminUnit, unit_id) is None:
+        raise field_error("unit_id", f"Administrative unit {unit_id} does not exist.")
+    day = today()
+    within = org_policies.units_within(unit_id) if unit_id is not None else None
+
+    # products and certificates (current certificate of each active product)
+    product_filter = [registry_policies.visible_producers(caller), col(Product.status) == "active"]
+    if within is not None:
+        product_filter.append(col(Producer.admin_unit_id).in_(within))
+    horizon = add_months(day, 12)
+    status = sa.case(*[(registry_service.status_condition(k, day), k)
+                       for k in ("revoked", "superseded", "expired", "expiring", "valid")], else_=sa.null())
+    due_soon = sa.case((sa.and_(registry_service.status_condition("valid", day) |
+                                registry_service.status_condition("expiring", day),
+                                col(Certificate.valid_to) < horizon), col(Certificate.valid_to)), else_=sa.null())
+    due_year, due_month = sa.extract("year", due_soon), sa.extract("month", due_soon)
+    products = (sa.select(col(Certificate.stars), col(Product.product_set_id), col(Producer.admin_unit_id), status,
+                          due_year, due_month, sa.func.count())
+                .select_from(Product).join(Producer, col(Producer.id) == col(Product.producer_id))
+                .outerjoin(Certificate, col(Certificate.id) == col(Product.current_certificate_id))
+                .where(*product_filter)
+                .group_by(col(Certificate.stars), col(Product.product_set_id), col(Producer.admin_unit_id), status,
+                          due_year, due_month))
+    sets = {sid: (num, name) for sid, num, name in session.execute(
+        sa.select(col(ProductSet.id), col(ProductGroup.number), col(ProductGroup.name))
+        .join(ProductGroup, col(ProductGroup.id) == col(ProductSet.group_id))).all()}
+    stars: Counter[Any] = Counter()
+    groups: Counter[Any] = Counter()
+    group_names: dict[str, str] = {}
+    by_unit: Counter[int | None] = Counter()
+    certs: Counter[str] = Counter()
+    calendar: Counter[str] = Counter()
+    for s, set_id, uid, cert_status, year, month, n in session.execute(products).all():
+        gnum, gname = sets.get(set_id, (None, None))
+        key = str(gnum) if gnum else "none"
+        groups[key] += n
+        group_names[key] = f"Nhóm {gnum}: {gname}" if gnum else "Chưa phân nhóm"
+        by_unit[uid] += n
+        stars[f"{s}" if s and cert_status in ("valid", "expiring") else "none"] += n
+        if cert_status:
+            certs[cert_status] += n
+        if year is not None:
+            calendar[f"{int(year):04d}-{int(month):02d}"] += n
+    months = []
+    cursor = date(day.year, day.month, 1)
+    for _ in range(12):
+        key = f"{cursor:%Y-%m}"
+        months.append(MonthCount(month=key, count=calendar.get(key, 0)))
+        cursor = add_months(cursor, 1)
+
+    # campaigns first: the period selects campaigns, and findings and actions are those of the campaigns selected
+    all_campaigns = _campaigns(session, caller, within)
+    in_period = [c for c in all_campaigns if _overlaps(c, period_from, period_to)]
+    findings = _finding_source(caller)
+    actions = _action_source(caller)
+    f_where: list[Any] = [findings.c.status != "dismissed"]
+    a_where: list[Any] = []
+    if within is not None:
+        f_where.append(findings.c.admin_unit_id.in_(within))
+        a_where.append(actions.c.admin_unit_id.in_(within))
+    if period_from is not None or period_to is not None:
+        chosen = [p.campaign_id for p, _ in in_period]
+        f_where.append(findings.c.campaign_id.in_(chosen))
+        a_where.append(actions.c.campaign_id.in_(chosen))
+    by_cat: Counter[str] = Counter()
+    by_sev: Counter[str] = Counter()
+    f_unit: Counter[int | None] = Counter()
+    for cat, sev, uid, n in session.execute(
+            sa.select(findings.c.category, findings.c.severity, findings.c.admin_unit_id, sa.func.sum(findings.c.n))
+            .where(*f_where).group_by(findings.c.category, findings.c.severity, findings.c.admin_unit_id)).all():
+        by_cat[cat] += int(n)
+        by_sev[sev] += int(n)
+        f_unit[uid] += int(n)
+    overdue = int(session.scalar(sa.select(sa.func.coalesce(sa.func.sum(actions.c.n), 0)).where(
+        actions.c.status == "open", actions.c.due_date < day, *a_where)) or 0)
+
+    # compliance distribution
+    comp_filter = [registry_policies.visible_producers(caller)]
+    if within is not None:
+        comp_filter.append(col(ComplianceStatus.admin_unit_id).in_(within))
+    compliance = Counter(dict(session.execute(
+        sa.select(col(ComplianceStatus.status), sa.func.count())
+        .join(Producer, col(Producer.id) == col(ComplianceStatus.producer_id))
+        .where(*comp_filter).group_by(col(ComplianceStatus.status))).all()))
+
+    return Dashboard(
+        as_of=day, period_from=period_from, period_to=period_to, admin_unit_id=unit_id,
+        products_by_stars=_rows(stars, {"3": "3 sao", "4": "4 sao", "5": "5 sao",
+                                        "none": "Chưa có hoặc không còn chứng nhận"}),
+        products_by_group=_rows(groups, group_names),
+        products_by_unit=_unit_rows(session, by_unit),
+        certificates=_rows(certs, CERT_LABELS), expiry_calendar=months,
+        campaigns=[p for p, _ in in_period],
+        findings_by_category=_rows(by_cat, {k: v[:1].upper() + v[1:] for k, v in CATEGORY.items()}),
+        findings_by_severity=_rows(by_sev, SEVERITY), findings_by_unit=_unit_rows(session, f_unit),
+        findings_total=sum(by_sev.values()), actions_overdue=overdue,
+        compliance=_rows(compliance, COMPLIANCE),
+        trend=[p for p, _ in sorted(all_campaigns, key=lambda pc: (pc[0].year, pc[0].campaign_id))],
+    )
+
+
+def _overlaps(pc: tuple[CampaignProgress, tuple[date | None, date | None]], start: date | None,
+              end: date | None) -> bool:
+    p, (first, last) = pc
+    if start is None and end is None:
+        return True
+    first = first or date(p.year, 1, 1)
+    last = last or date(p.year, 12, 31)
+    return (end is None or first <= end) and (start is None or last >= start)
+
+
+def _finding_source(caller: Caller) -> Any:
+    """(campaign_id, admin_unit_id, category, severity, status, n) over the findings the caller may see: the
+    tally where visibility is by campaign or unit, the findings themselves where it is by producer."""
+    rule = policies.tally_visibility(caller, col(FindingTally.campaign_id), col(FindingTally.admin_unit_id))
+    if rule is not None:
+        return sa.select(col(FindingTally.campaign_id), col(FindingTally.admin_unit_id), col(FindingTally.category),
+                         col(FindingTally.severity), col(FindingTally.status), col(FindingTally.n)).where(rule).subquery()
+    return sa.select(col(Finding.campaign_id), col(Finding.admin_unit_id), col(Finding.category), col(Finding.severity),
+                     col(Finding.status), sa.literal(1).label("n")).where(
+        inspection_policies.visible_findings(caller)).subquery()
+
+
+def _action_source(caller: Caller) -> Any:
+    """(campaign_id, admin_unit_id, status, due_date, n) over the actions of visible findings not dismissed."""
+    rule = policies.tally_visibility(caller, col(ActionTally.campaign_id), col(ActionTally.admin_unit_id))
+    if rule is not None:
+        return sa.select(col(ActionTally.campaign_id), col(ActionTally.admin_unit_id), col(ActionTally.status),
+                         col(ActionTally.due_date), col(ActionTally.n)).where(rule).subquery()
+    return (sa.select(col(Finding.campaign_id), col(Finding.admin_unit_id), col(CorrectiveAction.status),
+                      col(CorrectiveAction.due_date), sa.literal(1).label("n"))
+            .join(Finding, col(Finding.id) == col(CorrectiveAction.finding_id))
+            .where(inspection_policies.visible_findings(caller), col(Finding.status) != "dismissed").subquery())
+
+
+def _campaigns(session: Session, caller: Caller, within: Any
+               ) -> list[tuple[CampaignProgress, tuple[date | None, date | None]]]:
+    """Every visible campaign (not drafts or cancelled) with its progress figures, in a handful of grouped queries."""
+    campaigns = list(session.scalars(sa.select(Campaign).where(
+        campaign_policies.visible_campaigns(caller), col(Campaign.status).not_in(("draft", "cancelled")))
+        .order_by(col(Campaign.year), col(Campaign.id))))
+    ids = [c.id for c in campaigns]
+    if not ids:
+        return []
+    visit_filter = [col(Visit.campaign_id).in_(ids), campaign_policies.visible_visits(caller)]
+    if within is not None:
+        visit_filter.append(col(Visit.admin_unit_id).in_(within))
+    visits: dict[int, list[int]] = {i: [0, 0] for i in ids if i is not None}
+    for cid, status, n in session.execute(sa.select(col(Visit.campaign_id), col(Visit.status), sa.func.count())
+                                          .where(*visit_filter).group_by(col(Visit.campaign_id), col(Visit.status))):
+        visits[cid][0] += n
+        visits[cid][1] += n if status in DONE_VISITS else 0
+    fs, acts = _finding_source(caller), _action_source(caller)
+    f_where = [fs.c.campaign_id.in_(ids), fs.c.status != "dismissed"]
+    a_where = [acts.c.campaign_id.in_(ids)]
+    if within is not None:
+        f_where.append(fs.c.admin_unit_id.in_(within))
+        a_where.append(acts.c.admin_unit_id.in_(within))
+    findings = {cid: int(n) for cid, n in session.execute(
+        sa.select(fs.c.campaign_id, sa.func.sum(fs.c.n)).where(*f_where).group_by(fs.c.campaign_id)).all()}
+    day = today()
+    actions: dict[int, list[int]] = {i: [0, 0, 0] for i in ids if i is not None}
+    late = sa.func.sum(sa.case((acts.c.due_date < day, acts.c.n), else_=0))
+    for cid, status, n, overdue in session.execute(
+            sa.select(acts.c.campaign_id, acts.c.status, sa.func.sum(acts.c.n), late).where(*a_where)
+            .group_by(acts.c.campaign_id, acts.c.status)):
+        actions[cid][0] += int(n)
+        actions[cid][1] += int(n) if status == "accepted" else 0
+        actions[cid][2] += int(overdue or 0) if status == "open" else 0
+    out = []
+    for c in campaigns:
+        cid = c.id or 0
+        out.append((CampaignProgress(campaign_id=cid, title=c.title, year=c.year, status=c.status,
+                                     visits_total=visits[cid][0], visits_done=visits[cid][1],
+                                     findings=findings.get(cid, 0), actions_total=actions[cid][0],
+                                     actions_done=actions[cid][1], actions_overdue=actions[cid][2]),
+                    (c.period_start, c.period_end)))
+    return out

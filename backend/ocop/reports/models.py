@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from ocop.core.db import pk_column, ts_column
+
+TEMPLATE_KINDS = ("plan", "notice", "minutes", "report")
+
+
+class DocumentTemplate(SQLModel, table=True):
+    """An administrator's Word template for one kind of document, versioned; at most one version per kind is
+    active, and without one the built-in default applies."""
+
+    __tablename__ = "document_template"
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "version"),
+        sa.CheckConstraint(f"kind IN {TEMPLATE_KINDS!r}", name="kind"),
+        sa.Index("ux_document_template_active", "kind", unique=True, postgresql_where=sa.text("active"),
+                 sqlite_where=sa.text("active")),
+    )
+
+    id: int | None = Field(default=None, sa_column=pk_column())
+    kind: str = Field(sa_column=sa.Column(sa.String(20), nullable=False))
+    version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+    filename: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
+    note: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    storage_key: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
+    size: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    sha256: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    active: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.text("false")))
+    created_by: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("app_user.id"),
+                                                                     nullable=True))
+    created_at: datetime = Field(sa_column=ts_column())
+
+
+class VisitMinutes(SQLModel, table=True):
+    """The minutes of a visit as rendered when it was approved: they freeze with it."""
+
+    __tablename__ = "visit_minutes"
+
+    visit_id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("visit.id", ondelete="CASCADE"),
+                                              primary_key=True, autoincrement=False))
+    template_id: int | None = Field(default=None, sa_column=sa.Column(
+        sa.BigInteger, sa.ForeignKey("document_template.id"), nullable=True))
+    storage_key: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
+    size: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    sha256: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    created_at: datetime = Field(sa_column=ts_column())
+
+
+class FindingTally(SQLModel, table=True):
+    """Findings counted per (campaign, unit, category, severity, state), kept in the transaction that changes
+    them, so that the dashboard reads thousands of rows instead of a million."""
+
+    __tablename__ = "finding_tally"
+    __table_args__ = (sa.Index("ix_finding_tally_campaign", "campaign_id"),
+                      sa.Index("ix_finding_tally_unit", "admin_unit_id"))
+
+    id: int | None = Field(default=None, sa_column=pk_column())
+    campaign_id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("campaign.id", ondelete="CASCADE"),
+                                                 nullable=False))
+    admin_unit_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True))
+    category: str = Field(sa_column=sa.Column(sa.String(40), nullable=False))
+    severity: str = Field(sa_column=sa.Column(sa.String(20), nullable=False))
+    status: str = Field(sa_column=sa.Column(sa.String(30), nullable=False))
+    n: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+
+
+class ActionTally(SQLModel, table=True):
+    """Corrective actions of findings not dismissed, counted per (campaign, unit, state) and, for open actions
+    (the only ones that can be overdue), per due date."""
+
+    __tablename__ = "action_tally"
+    __table_args__ = (sa.Index("ix_action_tally_campaign", "campaign_id"),
+                      sa.Index("ix_action_tally_status_due", "status", "due_date"))
+
+    id: int | None = Field(default=None, sa_column=pk_column())
+    campaign_id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("campaign.id", ondelete="CASCADE"),
+                                                 nullable=False))
+    admin_unit_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True))
+    status: str = Field(sa_column=sa.Column(sa.String(20), nullable=False))
+    due_date: date | None = Field(default=None, sa_column=sa.Column(sa.Date, nullable=True))
+    n: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
