@@ -28,7 +28,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from findings_bench import generate_findings  # noqa: E402
+from findings_bench import generate_findings, tallies  # noqa: E402
 from registry_bench import generate, percentile, prepare_database, run, start_server  # noqa: E402
 
 
@@ -46,7 +46,8 @@ def big_campaign(url: str, visits: int = 200, findings: int = 2000) -> int:
             "title, search_title, introduction, legal_bases, purposes, requirements, content_areas, methods, targets, "
             "team_composition, counterparts, period, closing, signer_title, signer_name, recipients, "
             "checklist_template_id, revision, created_at, updated_at, version) "
-            "SELECT 'in_progress', 2025, doc_type, issuing_agency_id, place, document_date, '99/KH-SNN', "
+            "SELECT 'in_progress', 2025, doc_type, issuing_agency_id, place, document_date, "
+            "(SELECT count(*) + 900 FROM campaign) || '/KH-SNN', "
             "'Kiểm tra diện rộng', 'kiem tra dien rong', introduction, legal_bases, purposes, requirements, "
             "content_areas, methods, targets, team_composition, counterparts, period, closing, signer_title, "
             "signer_name, recipients, checklist_template_id, 1, now(), now(), 1 FROM campaign WHERE id = %s "
@@ -95,6 +96,7 @@ def big_campaign(url: str, visits: int = 200, findings: int = 2000) -> int:
                     "CASE WHEN status IN ('verified', 'closed') THEN 'accepted' ELSE 'open' END, 0, now(), now(), 1 "
                     "FROM finding WHERE campaign_id = %s", (cid,))
         conn.commit()
+    tallies(url, [cid])
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     return cid

@@ -2,7 +2,7 @@
 
 Revision ID: bd44a8592e79
 Revises: 1e04fb89fe45
-Create Date: 2026-11-29 17:58:26.684408
+Create Date: 2026-11-29 18:29:23.400755
 """
 from collections.abc import Sequence
 
@@ -43,14 +43,15 @@ def upgrade() -> None:
     sa.Column('campaign_id', sa.BigInteger(), nullable=False),
     sa.Column('admin_unit_id', sa.BigInteger(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('due_date', sa.Date(), nullable=True),
+    sa.Column('overdue', sa.Boolean(), nullable=False),
+    sa.Column('counted_on', sa.Date(), nullable=False),
     sa.Column('n', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_action_tally_campaign_id_campaign'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_action_tally'))
     )
     with op.batch_alter_table('action_tally', schema=None) as batch_op:
         batch_op.create_index('ix_action_tally_campaign', ['campaign_id'], unique=False)
-        batch_op.create_index('ix_action_tally_status_due', ['status', 'due_date'], unique=False)
+        batch_op.create_index('ix_action_tally_counted_on', ['counted_on'], unique=False)
 
     op.create_table('finding_tally',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -58,7 +59,6 @@ def upgrade() -> None:
     sa.Column('admin_unit_id', sa.BigInteger(), nullable=True),
     sa.Column('category', sa.String(length=40), nullable=False),
     sa.Column('severity', sa.String(length=20), nullable=False),
-    sa.Column('status', sa.String(length=30), nullable=False),
     sa.Column('n', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_finding_tally_campaign_id_campaign'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_finding_tally'))
@@ -80,19 +80,22 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.create_index('ix_visit_campaign_status', ['campaign_id', 'status'], unique=False)
-    # the tallies start equal to the findings and actions already recorded
-    op.execute("INSERT INTO finding_tally (campaign_id, admin_unit_id, category, severity, status, n) "
-               "SELECT campaign_id, admin_unit_id, category, severity, status, count(*) FROM finding "
-               "GROUP BY campaign_id, admin_unit_id, category, severity, status")
-    op.execute("INSERT INTO action_tally (campaign_id, admin_unit_id, status, due_date, n) "
-               "SELECT f.campaign_id, f.admin_unit_id, a.status, CASE WHEN a.status = 'open' THEN a.due_date END, "
-               "count(*) FROM corrective_action a JOIN finding f ON f.id = a.finding_id WHERE f.status <> 'dismissed' "
-               "GROUP BY f.campaign_id, f.admin_unit_id, a.status, CASE WHEN a.status = 'open' THEN a.due_date END")
+    # the tallies start equal to the findings and actions already recorded (counted today: a read or the daily
+    # job counts them again once the date has moved on)
+    op.execute("INSERT INTO finding_tally (campaign_id, admin_unit_id, category, severity, n) "
+               "SELECT campaign_id, admin_unit_id, category, severity, count(*) FROM finding "
+               "WHERE status <> 'dismissed' GROUP BY campaign_id, admin_unit_id, category, severity")
+    late = "(a.status = 'open' AND a.due_date < CURRENT_DATE)"
+    op.execute("INSERT INTO action_tally (campaign_id, admin_unit_id, status, overdue, counted_on, n) "
+               f"SELECT f.campaign_id, f.admin_unit_id, a.status, {late}, CURRENT_DATE, count(*) "
+               "FROM corrective_action a JOIN finding f ON f.id = a.finding_id WHERE f.status <> 'dismissed' "
+               f"GROUP BY f.campaign_id, f.admin_unit_id, a.status, {late}")
 
 
 def downgrade() -> None:
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.drop_index('ix_visit_campaign_status')
+
     op.drop_table('visit_minutes')
     with op.batch_alter_table('finding_tally', schema=None) as batch_op:
         batch_op.drop_index('ix_finding_tally_unit')
@@ -100,7 +103,7 @@ def downgrade() -> None:
 
     op.drop_table('finding_tally')
     with op.batch_alter_table('action_tally', schema=None) as batch_op:
-        batch_op.drop_index('ix_action_tally_status_due')
+        batch_op.drop_index('ix_action_tally_counted_on')
         batch_op.drop_index('ix_action_tally_campaign')
 
     op.drop_table('action_tally')

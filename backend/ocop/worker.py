@@ -10,16 +10,18 @@ log = logging.getLogger("ocop.worker")
 
 def run_daily(day: date | None = None) -> dict[str, int]:
     """Overdue actions become events, statuses that time changed are recomputed, reminders become
-    notifications and webhook events (once each)."""
+    notifications and webhook events (once each), the dashboard's action counts follow the new day."""
     import ocop.handlers  # noqa: F401
     from ocop.compliance.service import run_daily as compliance_daily
     from ocop.core.db import new_session
     from ocop.notifications.service import run_reminders
+    from ocop.reports import tally
 
     with new_session() as session:
         result = compliance_daily(session, day)
         result.update(run_reminders(session, day))
         session.commit()
+        result["dashboard_campaigns_recounted"] = tally.refresh_stale(session)  # actions fallen due overnight
     return result
 
 

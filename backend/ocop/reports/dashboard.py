@@ -4,7 +4,7 @@ Each figure is one grouped query with the visibility filter in its WHERE clause 
 counted in one pass grouped by (category, severity, unit) and summed per dimension here."""
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
@@ -25,7 +25,7 @@ from ocop.registry import policies as registry_policies
 from ocop.registry import service as registry_service
 from ocop.registry.models import Certificate, Producer, Product, ProductGroup, ProductSet
 
-from . import policies
+from . import policies, tally
 from .context import CATEGORY, COMPLIANCE, SEVERITY
 from .models import ActionTally, FindingTally
 from .schemas import CampaignProgress, CountRow, Dashboard, MonthCount, UnitCountRow
@@ -67,28 +67,28 @@ def build(session: Session, caller: Caller, period_from: date | None, period_to:
                                 registry_service.status_condition("expiring", day),
                                 col(Certificate.valid_to) < horizon), col(Certificate.valid_to)), else_=sa.null())
     due_year, due_month = sa.extract("year", due_soon), sa.extract("month", due_soon)
-    products = (sa.select(col(Certificate.stars), col(Product.product_set_id), col(Producer.admin_unit_id), status,
-                          due_year, due_month, sa.func.count())
-                .select_from(Product).join(Producer, col(Producer.id) == col(Product.producer_id))
-                .outerjoin(Certificate, col(Certificate.id) == col(Product.current_certificate_id))
-                .where(*product_filter)
-                .group_by(col(Certificate.stars), col(Product.product_set_id), col(Producer.admin_unit_id), status,
-                          due_year, due_month))
+    base = (sa.select().select_from(Product).join(Producer, col(Producer.id) == col(Product.producer_id))
+            .outerjoin(Certificate, col(Certificate.id) == col(Product.current_certificate_id)).where(*product_filter))
+
+    def grouped(*columns: Any) -> list[Any]:
+        """One small grouped read per figure: each returns a handful of rows."""
+        return list(session.execute(base.add_columns(*columns, sa.func.count()).group_by(*columns)).all())
+
     sets = {sid: (num, name) for sid, num, name in session.execute(
         sa.select(col(ProductSet.id), col(ProductGroup.number), col(ProductGroup.name))
         .join(ProductGroup, col(ProductGroup.id) == col(ProductSet.group_id))).all()}
     stars: Counter[Any] = Counter()
     groups: Counter[Any] = Counter()
     group_names: dict[str, str] = {}
-    by_unit: Counter[int | None] = Counter()
+    by_unit: Counter[int | None] = Counter(dict(grouped(col(Producer.admin_unit_id))))  # type: ignore[arg-type]
     certs: Counter[str] = Counter()
     calendar: Counter[str] = Counter()
-    for s, set_id, uid, cert_status, year, month, n in session.execute(products).all():
+    for set_id, n in grouped(col(Product.product_set_id)):
         gnum, gname = sets.get(set_id, (None, None))
         key = str(gnum) if gnum else "none"
         groups[key] += n
         group_names[key] = f"Nhóm {gnum}: {gname}" if gnum else "Chưa phân nhóm"
-        by_unit[uid] += n
+    for s, cert_status, year, month, n in grouped(col(Certificate.stars), status, due_year, due_month):
         stars[f"{s}" if s and cert_status in ("valid", "expiring") else "none"] += n
         if cert_status:
             certs[cert_status] += n
@@ -101,31 +101,17 @@ def build(session: Session, caller: Caller, period_from: date | None, period_to:
         months.append(MonthCount(month=key, count=calendar.get(key, 0)))
         cursor = add_months(cursor, 1)
 
-    # campaigns first: the period selects campaigns, and findings and actions are those of the campaigns selected
-    all_campaigns = _campaigns(session, caller, within)
+    # findings and actions: two grouped reads of the tallies; the period selects campaigns, and the findings and
+    # actions counted are those of the campaigns selected
+    tally.refresh_stale(session)
+    a_rows = _action_rows(session, caller, within)
+    all_campaigns = _campaigns(session, caller, within, _finding_counts(session, caller, within, None,
+                                                                        "campaign_id")["campaign_id"], a_rows)
     in_period = [c for c in all_campaigns if _overlaps(c, period_from, period_to)]
-    findings = _finding_source(caller)
-    actions = _action_source(caller)
-    f_where: list[Any] = [findings.c.status != "dismissed"]
-    a_where: list[Any] = []
-    if within is not None:
-        f_where.append(findings.c.admin_unit_id.in_(within))
-        a_where.append(actions.c.admin_unit_id.in_(within))
-    if period_from is not None or period_to is not None:
-        chosen = [p.campaign_id for p, _ in in_period]
-        f_where.append(findings.c.campaign_id.in_(chosen))
-        a_where.append(actions.c.campaign_id.in_(chosen))
-    by_cat: Counter[str] = Counter()
-    by_sev: Counter[str] = Counter()
-    f_unit: Counter[int | None] = Counter()
-    for cat, sev, uid, n in session.execute(
-            sa.select(findings.c.category, findings.c.severity, findings.c.admin_unit_id, sa.func.sum(findings.c.n))
-            .where(*f_where).group_by(findings.c.category, findings.c.severity, findings.c.admin_unit_id)).all():
-        by_cat[cat] += int(n)
-        by_sev[sev] += int(n)
-        f_unit[uid] += int(n)
-    overdue = int(session.scalar(sa.select(sa.func.coalesce(sa.func.sum(actions.c.n), 0)).where(
-        actions.c.status == "open", actions.c.due_date < day, *a_where)) or 0)
+    chosen = {p.campaign_id for p, _ in in_period} if period_from or period_to else None
+    counts = _finding_counts(session, caller, within, chosen, "category", "severity", "admin_unit_id")
+    by_cat, by_sev, f_unit = counts["category"], counts["severity"], counts["admin_unit_id"]
+    overdue = sum(n for cid, status, late, n in a_rows if late and (chosen is None or cid in chosen))
 
     # compliance distribution
     comp_filter = [registry_policies.visible_producers(caller)]
@@ -162,33 +148,53 @@ def _overlaps(pc: tuple[CampaignProgress, tuple[date | None, date | None]], star
     return (end is None or first <= end) and (start is None or last >= start)
 
 
-def _finding_source(caller: Caller) -> Any:
-    """(campaign_id, admin_unit_id, category, severity, status, n) over the findings the caller may see: the
-    tally where visibility is by campaign or unit, the findings themselves where it is by producer."""
+def _finding_counts(session: Session, caller: Caller, within: Any, campaigns: set[int] | None,
+                    *dimensions: str) -> dict[str, Counter[Any]]:
+    """Counts of the findings the caller may see (not dismissed), one small grouped read per dimension
+    ('campaign_id', 'admin_unit_id', 'category', 'severity'): from the tally where visibility is by campaign or
+    unit, from the findings themselves where it is by producer. `campaigns` limits to those campaigns."""
     rule = policies.tally_visibility(caller, col(FindingTally.campaign_id), col(FindingTally.admin_unit_id))
     if rule is not None:
-        return sa.select(col(FindingTally.campaign_id), col(FindingTally.admin_unit_id), col(FindingTally.category),
-                         col(FindingTally.severity), col(FindingTally.status), col(FindingTally.n)).where(rule).subquery()
-    return sa.select(col(Finding.campaign_id), col(Finding.admin_unit_id), col(Finding.category), col(Finding.severity),
-                     col(Finding.status), sa.literal(1).label("n")).where(
-        inspection_policies.visible_findings(caller)).subquery()
+        table: Any = FindingTally
+        count: Any = sa.func.sum(col(FindingTally.n))
+        where = [rule]
+    else:
+        table, count = Finding, sa.func.count()
+        where = [inspection_policies.visible_findings(caller), col(Finding.status) != "dismissed"]
+    if within is not None:
+        where.append(col(table.admin_unit_id).in_(within))
+    if campaigns is not None:
+        where.append(col(table.campaign_id).in_(campaigns))
+    out: dict[str, Counter[Any]] = {}
+    for dim in dimensions:
+        column = col(getattr(table, dim))
+        out[dim] = Counter({k: int(n) for k, n in session.execute(
+            sa.select(column, count).where(*where).group_by(column)).all()})
+    return out
 
 
-def _action_source(caller: Caller) -> Any:
-    """(campaign_id, admin_unit_id, status, due_date, n) over the actions of visible findings not dismissed."""
+def _action_rows(session: Session, caller: Caller, within: Any) -> list[tuple[int, str, bool, int]]:
+    """(campaign, state, overdue, count) of the actions of the visible findings not dismissed."""
     rule = policies.tally_visibility(caller, col(ActionTally.campaign_id), col(ActionTally.admin_unit_id))
     if rule is not None:
-        return sa.select(col(ActionTally.campaign_id), col(ActionTally.admin_unit_id), col(ActionTally.status),
-                         col(ActionTally.due_date), col(ActionTally.n)).where(rule).subquery()
-    return (sa.select(col(Finding.campaign_id), col(Finding.admin_unit_id), col(CorrectiveAction.status),
-                      col(CorrectiveAction.due_date), sa.literal(1).label("n"))
-            .join(Finding, col(Finding.id) == col(CorrectiveAction.finding_id))
-            .where(inspection_policies.visible_findings(caller), col(Finding.status) != "dismissed").subquery())
+        cols: tuple[Any, ...] = (col(ActionTally.campaign_id), col(ActionTally.status), col(ActionTally.overdue))
+        stmt = sa.select(*cols, sa.func.sum(col(ActionTally.n))).where(rule)
+        unit = col(ActionTally.admin_unit_id)
+    else:
+        late = sa.and_(col(CorrectiveAction.status) == "open", col(CorrectiveAction.due_date) < today())
+        cols = (col(Finding.campaign_id), col(CorrectiveAction.status), late)
+        stmt = (sa.select(*cols, sa.func.count()).select_from(CorrectiveAction)
+                .join(Finding, col(Finding.id) == col(CorrectiveAction.finding_id))
+                .where(inspection_policies.visible_findings(caller), col(Finding.status) != "dismissed"))
+        unit = col(Finding.admin_unit_id)
+    if within is not None:
+        stmt = stmt.where(unit.in_(within))
+    return [(c, st, bool(late), int(n)) for c, st, late, n in session.execute(stmt.group_by(*cols)).all()]
 
 
-def _campaigns(session: Session, caller: Caller, within: Any
-               ) -> list[tuple[CampaignProgress, tuple[date | None, date | None]]]:
-    """Every visible campaign (not drafts or cancelled) with its progress figures, in a handful of grouped queries."""
+def _campaigns(session: Session, caller: Caller, within: Any, findings: Counter[int],
+               a_rows: list[tuple[int, str, bool, int]]) -> list[tuple[CampaignProgress, tuple[date | None, date | None]]]:
+    """Every visible campaign (not drafts or cancelled) with its progress figures."""
     campaigns = list(session.scalars(sa.select(Campaign).where(
         campaign_policies.visible_campaigns(caller), col(Campaign.status).not_in(("draft", "cancelled")))
         .order_by(col(Campaign.year), col(Campaign.id))))
@@ -203,23 +209,11 @@ def _campaigns(session: Session, caller: Caller, within: Any
                                           .where(*visit_filter).group_by(col(Visit.campaign_id), col(Visit.status))):
         visits[cid][0] += n
         visits[cid][1] += n if status in DONE_VISITS else 0
-    fs, acts = _finding_source(caller), _action_source(caller)
-    f_where = [fs.c.campaign_id.in_(ids), fs.c.status != "dismissed"]
-    a_where = [acts.c.campaign_id.in_(ids)]
-    if within is not None:
-        f_where.append(fs.c.admin_unit_id.in_(within))
-        a_where.append(acts.c.admin_unit_id.in_(within))
-    findings = {cid: int(n) for cid, n in session.execute(
-        sa.select(fs.c.campaign_id, sa.func.sum(fs.c.n)).where(*f_where).group_by(fs.c.campaign_id)).all()}
-    day = today()
-    actions: dict[int, list[int]] = {i: [0, 0, 0] for i in ids if i is not None}
-    late = sa.func.sum(sa.case((acts.c.due_date < day, acts.c.n), else_=0))
-    for cid, status, n, overdue in session.execute(
-            sa.select(acts.c.campaign_id, acts.c.status, sa.func.sum(acts.c.n), late).where(*a_where)
-            .group_by(acts.c.campaign_id, acts.c.status)):
-        actions[cid][0] += int(n)
-        actions[cid][1] += int(n) if status == "accepted" else 0
-        actions[cid][2] += int(overdue or 0) if status == "open" else 0
+    actions: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for cid, status, late, n in a_rows:
+        actions[cid][0] += n
+        actions[cid][1] += n if status == "accepted" else 0
+        actions[cid][2] += n if late else 0
     out = []
     for c in campaigns:
         cid = c.id or 0

@@ -52,8 +52,8 @@ class VisitMinutes(SQLModel, table=True):
 
 
 class FindingTally(SQLModel, table=True):
-    """Findings counted per (campaign, unit, category, severity, state), kept in the transaction that changes
-    them, so that the dashboard reads thousands of rows instead of a million."""
+    """Findings not dismissed, counted per (campaign, unit, category, severity), kept in the transaction that
+    changes them, so that the dashboard reads thousands of rows instead of a million."""
 
     __tablename__ = "finding_tally"
     __table_args__ = (sa.Index("ix_finding_tally_campaign", "campaign_id"),
@@ -65,22 +65,23 @@ class FindingTally(SQLModel, table=True):
     admin_unit_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True))
     category: str = Field(sa_column=sa.Column(sa.String(40), nullable=False))
     severity: str = Field(sa_column=sa.Column(sa.String(20), nullable=False))
-    status: str = Field(sa_column=sa.Column(sa.String(30), nullable=False))
     n: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
 
 
 class ActionTally(SQLModel, table=True):
-    """Corrective actions of findings not dismissed, counted per (campaign, unit, state) and, for open actions
-    (the only ones that can be overdue), per due date."""
+    """Corrective actions of findings not dismissed, counted per (campaign, unit, state, overdue on the day they
+    were counted). An overdue action stays overdue as days pass; one not yet due may become so, hence
+    `counted_on`: tallies counted before today are counted again (by the daily job, or before a read)."""
 
     __tablename__ = "action_tally"
     __table_args__ = (sa.Index("ix_action_tally_campaign", "campaign_id"),
-                      sa.Index("ix_action_tally_status_due", "status", "due_date"))
+                      sa.Index("ix_action_tally_counted_on", "counted_on"))
 
     id: int | None = Field(default=None, sa_column=pk_column())
     campaign_id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("campaign.id", ondelete="CASCADE"),
                                                  nullable=False))
     admin_unit_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True))
     status: str = Field(sa_column=sa.Column(sa.String(20), nullable=False))
-    due_date: date | None = Field(default=None, sa_column=sa.Column(sa.Date, nullable=True))
+    overdue: bool = Field(sa_column=sa.Column(sa.Boolean, nullable=False))
+    counted_on: date = Field(sa_column=sa.Column(sa.Date, nullable=False))
     n: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))

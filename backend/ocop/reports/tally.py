@@ -13,8 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import col
+from sqlmodel import Session, col
 
+from ocop.core.dates import today
 from ocop.inspections.models import CorrectiveAction, Finding
 
 from .models import ActionTally, FindingTally
@@ -56,24 +57,37 @@ def recount(conn: sa.Connection, campaign_ids: Iterable[int] | None) -> None:
     ids = sorted(set(campaign_ids)) if campaign_ids is not None else None
     ft, at = FindingTally.__table__, ActionTally.__table__  # type: ignore[attr-defined]
     f, a = Finding.__table__, CorrectiveAction.__table__  # type: ignore[attr-defined]
+    day = today()
     chunks = [ids[i:i + 500] for i in range(0, len(ids), 500)] if ids is not None else [None]
     for chunk in chunks:
         conn.execute(ft.delete().where(ft.c.campaign_id.in_(chunk)) if chunk is not None else ft.delete())
         conn.execute(at.delete().where(at.c.campaign_id.in_(chunk)) if chunk is not None else at.delete())
-        findings = sa.select(f.c.campaign_id, f.c.admin_unit_id, f.c.category, f.c.severity, f.c.status,
-                             sa.func.count()).group_by(f.c.campaign_id, f.c.admin_unit_id, f.c.category,
-                                                       f.c.severity, f.c.status)
-        due = sa.case((a.c.status == "open", a.c.due_date), else_=sa.null())  # only open actions can be overdue
-        actions = (sa.select(f.c.campaign_id, f.c.admin_unit_id, a.c.status, due, sa.func.count())
+        findings = (sa.select(f.c.campaign_id, f.c.admin_unit_id, f.c.category, f.c.severity, sa.func.count())
+                    .where(f.c.status != "dismissed")
+                    .group_by(f.c.campaign_id, f.c.admin_unit_id, f.c.category, f.c.severity))
+        late = sa.and_(a.c.status == "open", a.c.due_date < day)
+        actions = (sa.select(f.c.campaign_id, f.c.admin_unit_id, a.c.status, late, sa.literal(day, sa.Date),
+                             sa.func.count())
                    .select_from(a.join(f, f.c.id == a.c.finding_id)).where(f.c.status != "dismissed")
-                   .group_by(f.c.campaign_id, f.c.admin_unit_id, a.c.status, due))
+                   .group_by(f.c.campaign_id, f.c.admin_unit_id, a.c.status, late))
         if chunk is not None:
             findings = findings.where(f.c.campaign_id.in_(chunk))
             actions = actions.where(f.c.campaign_id.in_(chunk))
-        conn.execute(ft.insert().from_select(["campaign_id", "admin_unit_id", "category", "severity", "status", "n"],
-                                             findings))
-        conn.execute(at.insert().from_select(["campaign_id", "admin_unit_id", "status", "due_date", "n"], actions))
+        conn.execute(ft.insert().from_select(["campaign_id", "admin_unit_id", "category", "severity", "n"], findings))
+        conn.execute(at.insert().from_select(["campaign_id", "admin_unit_id", "status", "overdue", "counted_on", "n"],
+                                             actions))
 
 
 def rebuild(conn: sa.Connection) -> None:
     recount(conn, None)
+
+
+def refresh_stale(session: Session) -> int:
+    """Count again the campaigns whose actions were counted before today (an action may have fallen due since);
+    the daily job does it after midnight, a read does it if the job has not run. Returns how many."""
+    stale = set(session.scalars(sa.select(col(ActionTally.campaign_id)).where(
+        col(ActionTally.counted_on) < today()).distinct()))
+    if stale:
+        recount(session.connection(), stale)
+        session.commit()
+    return len(stale)
