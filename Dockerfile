@@ -2,11 +2,13 @@
 FROM python:3.11-slim AS api
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 OCOP_ALEMBIC_INI=/app/alembic.ini
 WORKDIR /app
-# PDF of the documents needs LibreOffice (large): docker build --build-arg WITH_LIBREOFFICE=true …
+# pg_dump/pg_restore for `ocop db backup|restore`; PDF of the documents needs LibreOffice (large):
+# docker build --build-arg WITH_LIBREOFFICE=true …
 ARG WITH_LIBREOFFICE=false
-RUN if [ "$WITH_LIBREOFFICE" = "true" ]; then apt-get update \
-    && apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-liberation \
-    && rm -rf /var/lib/apt/lists/*; fi
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+    && if [ "$WITH_LIBREOFFICE" = "true" ]; then \
+         apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-liberation; fi \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md alembic.ini ./
 COPY backend ./backend
 COPY alembic ./alembic

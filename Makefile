@@ -8,7 +8,7 @@ NODE_STAMP := frontend/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-backend test-frontend e2e lint client check-client spa venv node worker clean help
+.PHONY: run test test-backend test-frontend e2e lint client check-client spa venv node worker backup restore clean help
 
 help:
 	@echo "make run     - set up, migrate, seed the demo data, build the SPA, serve on http://$(HOST):$(PORT)"
@@ -16,6 +16,8 @@ help:
 	@echo "make e2e     - browser tests only (Debian chromium)"
 	@echo "make lint    - ruff, mypy, TypeScript"
 	@echo "make client  - regenerate the SPA's typed API client from the OpenAPI document"
+	@echo "make backup  - back up the database (DATABASE_URL; FILE=path, default var/backups/ocop-<time>.db|dump)"
+	@echo "make restore FILE=path - replace the database's content with a backup's (stop the server first)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed"; exit 1; }
@@ -44,6 +46,13 @@ run: venv spa
 
 worker: venv
 	$(BIN)/ocop worker
+
+backup: venv
+	$(BIN)/ocop db backup $(FILE)
+
+restore: venv
+	@test -n "$(FILE)" || { echo "make restore FILE=path/to/backup"; exit 2; }
+	$(BIN)/ocop db restore "$(FILE)" --yes
 
 test: test-backend test-frontend e2e
 

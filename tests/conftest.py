@@ -169,3 +169,27 @@ def as_client(client: TestClient, as_user: Callable[[str], dict[str, str]]) -> C
         return {"Authorization": f"Bearer {t.json()['access_token']}"}
 
     return headers
+
+
+@pytest.fixture
+def private_database(template: str, tmp_path: Path) -> Iterator[str]:
+    """A database of the test's own, seeded, for servers and tools outside the test's transaction: a copy of the
+    template on SQLite, a fresh database migrated and seeded on PostgreSQL (dropped afterwards)."""
+    if not PG_URL:
+        copy = tmp_path / "own.db"
+        shutil.copyfile(template, copy)
+        yield f"sqlite:///{copy}"
+        return
+    name = f"ocop_own_{os.getpid()}"
+    admin = sa.create_engine(pg_url(PG_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.make_url(pg_url(PG_URL)).set(database=name).render_as_string(hide_password=False)
+    migrate_and_seed(url)
+    try:
+        yield url
+    finally:
+        with admin.connect() as c:
+            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -49,6 +49,43 @@ def db_downgrade(revision: str) -> None:
     typer.echo(f"database at {revision}")
 
 
+@db_app.command("backup")
+def db_backup(path: Annotated[Path | None, typer.Argument(help="where to write it")] = None) -> None:
+    """Back up the database (SQLite: online backup API; PostgreSQL: pg_dump, custom format)."""
+    import time
+
+    from ocop.core.backup import BackupError, backup
+
+    url = get_settings().sqlalchemy_url
+    suffix = "db" if url.startswith("sqlite") else "dump"
+    target = path or REPO_ROOT / "var" / "backups" / f"ocop-{time.strftime('%Y%m%d-%H%M%S')}.{suffix}"
+    try:
+        typer.echo(f"backup written to {backup(url, target)}")
+    except BackupError as exc:
+        raise typer.Exit(_fail(str(exc))) from exc
+
+
+@db_app.command("restore")
+def db_restore(path: Annotated[Path, typer.Argument(help="a file written by `ocop db backup`")],
+               yes: Annotated[bool, typer.Option("--yes", help="replace the database without asking")] = False
+               ) -> None:
+    """Replace the database's content with a backup's (stop the server and the worker first)."""
+    from ocop.core.backup import BackupError, restore
+
+    if not yes and not typer.confirm(f"Replace the database's content with {path}?"):
+        raise typer.Exit(1)
+    try:
+        restore(get_settings().sqlalchemy_url, path)
+    except BackupError as exc:
+        raise typer.Exit(_fail(str(exc))) from exc
+    typer.echo(f"database restored from {path}")
+
+
+def _fail(message: str) -> int:
+    typer.echo(message, err=True)
+    return 1
+
+
 @app.command("seed-demo")
 def seed_demo() -> None:
     """Load reference data and the demo accounts (idempotent)."""

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ocop.core.db import pk_column, ts_column
+from ocop.core.db import Optimistic, pk_column, ts_column
 
 
 class RefreshToken(SQLModel, table=True):
@@ -39,7 +39,7 @@ class LoginFailure(SQLModel, table=True):
     at: datetime = Field(sa_column=ts_column())
 
 
-class ApiClient(SQLModel, table=True):
+class ApiClient(Optimistic, SQLModel, table=True):
     """A partner system calling the API with client credentials. Secrets are stored hashed; during a rotation the
     previous secret keeps working until `previous_secret_until`."""
 

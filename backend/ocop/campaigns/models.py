@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ocop.core.db import pk_column, ts_column
+from ocop.core.db import Optimistic, pk_column, ts_column
 
 CAMPAIGN_STATUSES = ("draft", "submitted", "issued", "in_progress", "reporting", "closed", "cancelled")
 TEAM_ROLES = ("head", "deputy", "member", "secretary")
@@ -54,7 +54,7 @@ class ChecklistTemplate(SQLModel, table=True):
     published_at: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
 
 
-class ChecklistItem(SQLModel, table=True):
+class ChecklistItem(Optimistic, SQLModel, table=True):
     __tablename__ = "checklist_item"
     __table_args__ = (
         sa.UniqueConstraint("template_id", "code"),
@@ -79,7 +79,7 @@ class ChecklistItem(SQLModel, table=True):
     version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False, server_default="1"))
 
 
-class Campaign(SQLModel, table=True):
+class Campaign(Optimistic, SQLModel, table=True):
     """The inspection plan (Kế hoạch kiểm tra) and everything hanging off it."""
 
     __tablename__ = "campaign"
@@ -153,7 +153,7 @@ class CampaignUnit(SQLModel, table=True):
     created_at: datetime = Field(sa_column=ts_column())
 
 
-class TeamMember(SQLModel, table=True):
+class TeamMember(Optimistic, SQLModel, table=True):
     __tablename__ = "team_member"
     __table_args__ = (
         sa.CheckConstraint(f"role IN {TEAM_ROLES!r}", name="role"),
@@ -179,7 +179,7 @@ class TeamMember(SQLModel, table=True):
     version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False, server_default="1"))
 
 
-class Visit(SQLModel, table=True):
+class Visit(Optimistic, SQLModel, table=True):
     """A working session at a People's Committee or a site visit at a producer."""
 
     __tablename__ = "visit"
@@ -233,7 +233,7 @@ class VisitTarget(SQLModel, table=True):
     product_id: int | None = Field(default=None, sa_column=_fk("product.id", nullable=True))
 
 
-class Task(SQLModel, table=True):
+class Task(Optimistic, SQLModel, table=True):
     """An assignment: a section VI item of the plan, a unit's report, or any follow-up."""
 
     __tablename__ = "campaign_task"
@@ -263,7 +263,7 @@ class Task(SQLModel, table=True):
     version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False, server_default="1"))
 
 
-class LocalReport(SQLModel, table=True):
+class LocalReport(Optimistic, SQLModel, table=True):
     """A local government's implementation report for the campaign."""
 
     __tablename__ = "local_report"

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from fastapi import Depends
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Session, SQLModel
 
 from .config import get_settings
@@ -23,6 +24,17 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+class Optimistic:
+    """Mixin for records with a `version` column (ETag / If-Match): every UPDATE the ORM writes says
+    `WHERE version = <the version read>`, so of two writers that read the same version only the first commits;
+    the second's flush raises StaleDataError, answered 412 like a stale If-Match. Services still move the
+    version themselves (`versioning.apply_changes`)."""
+
+    @declared_attr  # type: ignore[arg-type]
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - declarative's signature
+        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}  # type: ignore[attr-defined]
+
 
 # Integer keys everywhere: BIGINT on PostgreSQL, INTEGER (rowid alias) on SQLite.
 BigIntPK = sa.BigInteger().with_variant(sa.Integer(), "sqlite")

@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ocop.core.db import pk_column, ts_column
+from ocop.core.db import Optimistic, pk_column, ts_column
 
 VISIT_STATES = ("planned", "in_progress", "submitted", "approved", "locked")
 FINDING_STATES = ("open", "action_required", "response_submitted", "verified", "closed", "dismissed", "escalated")
@@ -23,7 +23,7 @@ def _version() -> Any:
     return sa.Column(sa.Integer, nullable=False, server_default="1")
 
 
-class ChecklistAnswer(SQLModel, table=True):
+class ChecklistAnswer(Optimistic, SQLModel, table=True):
     """The answer to one checklist item in a visit (for one product, when the item is about a product)."""
 
     __tablename__ = "checklist_answer"
@@ -48,7 +48,7 @@ class ChecklistAnswer(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_version())
 
 
-class Finding(SQLModel, table=True):
+class Finding(Optimistic, SQLModel, table=True):
     __tablename__ = "finding"
     __table_args__ = (
         sa.CheckConstraint(f"status IN {FINDING_STATES!r}", name="status"),
@@ -88,7 +88,7 @@ class Finding(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_version())
 
 
-class CorrectiveAction(SQLModel, table=True):
+class CorrectiveAction(Optimistic, SQLModel, table=True):
     __tablename__ = "corrective_action"
     __table_args__ = (
         sa.CheckConstraint(f"status IN {ACTION_STATES!r}", name="status"),

@@ -5,12 +5,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ocop.core.db import pk_column, ts_column
+from ocop.core.db import Optimistic, pk_column, ts_column
 
 DELIVERY_STATES = ("pending", "retrying", "delivered", "dead")
 
 
-class WebhookSubscription(SQLModel, table=True):
+class WebhookSubscription(Optimistic, SQLModel, table=True):
     """Where to send which events. The signing secret is stored encrypted with a key derived from SECRET_KEY."""
 
     __tablename__ = "webhook_subscription"

@@ -5,13 +5,13 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ocop.core.db import pk_column, ts_column
+from ocop.core.db import Optimistic, pk_column, ts_column
 
 UNIT_LEVELS = ("province", "city", "district", "town", "commune", "ward", "township")
 AGENCY_KINDS = ("peoples_committee", "department", "sub_department", "office", "division", "other")
 
 
-class AdminUnit(SQLModel, table=True):
+class AdminUnit(Optimistic, SQLModel, table=True):
     """An administrative unit in force between `valid_from` and `valid_to` (either may be unknown)."""
 
     __tablename__ = "admin_unit"
@@ -65,7 +65,7 @@ class AdminUnitScope(SQLModel, table=True):
                                                    primary_key=True, index=True))
 
 
-class Agency(SQLModel, table=True):
+class Agency(Optimistic, SQLModel, table=True):
     __tablename__ = "agency"
     __table_args__ = (sa.CheckConstraint(f"kind IN {AGENCY_KINDS!r}", name="kind"),)
 
@@ -94,7 +94,7 @@ class Agency(SQLModel, table=True):
     version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False, server_default="1"))
 
 
-class User(SQLModel, table=True):
+class User(Optimistic, SQLModel, table=True):
     __tablename__ = "app_user"
 
     id: int | None = Field(default=None, sa_column=pk_column())

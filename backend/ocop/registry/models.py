@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from ocop.core.db import pk_column, ts_column
+from ocop.core.db import Optimistic, pk_column, ts_column
 
 PRODUCER_KINDS = ("enterprise", "cooperative", "cooperative_group", "household_business")
 PRODUCER_STATUSES = ("active", "suspended", "ceased")
@@ -55,7 +55,7 @@ class ProductSet(SQLModel, table=True):
     confirmed: bool = Field(default=True, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.text("true")))
 
 
-class Producer(SQLModel, table=True):
+class Producer(Optimistic, SQLModel, table=True):
     __tablename__ = "producer"
     __table_args__ = (
         sa.CheckConstraint(f"kind IN {PRODUCER_KINDS!r}", name="kind"),
@@ -93,7 +93,7 @@ class ProducerMember(SQLModel, table=True):
                                              primary_key=True, index=True))
 
 
-class Product(SQLModel, table=True):
+class Product(Optimistic, SQLModel, table=True):
     __tablename__ = "product"
     __table_args__ = (
         sa.CheckConstraint(f"status IN {PRODUCT_STATUSES!r}", name="status"),
@@ -118,7 +118,7 @@ class Product(SQLModel, table=True):
     version: int = Field(default=1, sa_column=sa.Column(sa.Integer, nullable=False, server_default="1"))
 
 
-class Certificate(SQLModel, table=True):
+class Certificate(Optimistic, SQLModel, table=True):
     """A recognition decision for a product. Status is derived from the dates (see service)."""
 
     __tablename__ = "certificate"

@@ -116,6 +116,7 @@ def frame(session: Session, c: Campaign, code: str, day: date | None, number: st
     archive = f"Lưu: VT, {archive_unit}." if archive_unit else "Lưu: VT."
     lines = [f"{r};" for r in lines] + [archive]
     parent_name, agency_name = agency_override or ((parent.name if parent else ""), (agency.name if agency else ""))
+    parent_name = re.sub(r"^(ủy|uỷ) ban nhân dân\s+", "UBND ", parent_name, flags=re.IGNORECASE)  # as in practice
     return {
         "parent_agency": parent_name.upper(), "agency": agency_name.upper(),
         "number": number if number else f"{BLANK}/{code}-{notation}",

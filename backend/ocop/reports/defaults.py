@@ -139,6 +139,8 @@ def _no_borders(table: Table) -> None:
 
 def _widths(table: Table, widths_mm: list[float]) -> None:
     table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=False):
+        column.width = Mm(width)  # the grid, which LibreOffice and Word lay out by
     for row in table.rows:
         for cell, width in zip(row.cells, widths_mm, strict=False):
             cell.width = Mm(width)
@@ -163,10 +165,10 @@ def _masthead(doc: DocumentType, v: str = "") -> None:
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _widths(table, [68, 97])
+    _widths(table, [72, 93])
     left, right = table.rows[0].cells
     _cell_lines(left, [
-        ("{{ " + v + "parent_agency }}", {"size": 13}),
+        ("{{ " + v + "parent_agency }}", {"size": 12}),
         ("{{ " + v + "agency }}", {"bold": True, "size": 13}),
         ("────────", {"size": 11}),
         ("Số: {{ " + v + "number }}", {"size": 13}),
