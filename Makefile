@@ -8,7 +8,7 @@ NODE_STAMP := frontend/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-backend test-frontend e2e lint client check-client spa venv node worker backup restore clean help
+.PHONY: run test test-backend test-frontend e2e lint client check-client spa venv node worker fuzz backup restore clean help
 
 help:
 	@echo "make run     - set up, migrate, seed the demo data, build the SPA, serve on http://$(HOST):$(PORT)"
@@ -16,6 +16,7 @@ help:
 	@echo "make e2e     - browser tests only (Debian chromium)"
 	@echo "make lint    - ruff, mypy, TypeScript"
 	@echo "make client  - regenerate the SPA's typed API client from the OpenAPI document"
+	@echo "make fuzz    - schemathesis over every operation against a real server (EXAMPLES=n per operation)"
 	@echo "make backup  - back up the database (DATABASE_URL; FILE=path, default var/backups/ocop-<time>.db|dump)"
 	@echo "make restore FILE=path - replace the database's content with a backup's (stop the server first)"
 
@@ -46,6 +47,9 @@ run: venv spa
 
 worker: venv
 	$(BIN)/ocop worker
+
+fuzz: venv
+	bash scripts/fuzz.sh $(EXAMPLES)
 
 backup: venv
 	$(BIN)/ocop db backup $(FILE)

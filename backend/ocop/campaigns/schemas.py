@@ -130,7 +130,9 @@ class CampaignFields(Strict):
 
     @field_validator("content_areas")
     @classmethod
-    def _areas_numbered(cls, v: list[ContentArea]) -> list[ContentArea]:
+    def _areas_numbered(cls, v: list[ContentArea] | None) -> list[ContentArea] | None:
+        if v is None:
+            return v
         numbers = [a.number for a in v]
         if len(set(numbers)) != len(numbers):
             raise ValueError("Each content area needs its own number.")
@@ -168,6 +170,15 @@ class CampaignUpdate(Strict):
     recipients: list[Recipient] | None = Field(default=None, max_length=50)
 
     _areas_numbered = field_validator("content_areas")(CampaignFields._areas_numbered.__func__)  # type: ignore[attr-defined]
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> CampaignUpdate:
+        """null clears only what may be empty; a title, a year or a list is sent as a value ([] for no items)."""
+        clearable = {"document_date", "introduction", "closing", "signer_prefix", "signer_title", "signer_name"}
+        nulls = sorted(f for f in self.model_fields_set if getattr(self, f) is None and f not in clearable)
+        if nulls:
+            raise ValueError(f"These fields cannot be null: {', '.join(nulls)} (send [] for an empty list).")
+        return self
 
 
 class Amendment(Strict):

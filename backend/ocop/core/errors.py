@@ -129,6 +129,12 @@ def install_error_handlers(app: FastAPI) -> None:
             detail = "No resource at this address."
         return problem_response(request, exc.status_code, code, detail, dict(exc.headers or {}))
 
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> JSONResponse:
+        # a number in the request beyond what the database stores (ids are 64-bit)
+        return problem_response(request, 422, "number_out_of_range",
+                                "A number in the request is larger than any the system stores.")
+
     @app.exception_handler(StaleDataError)
     async def _stale(request: Request, exc: StaleDataError) -> JSONResponse:
         # two writers read the same version; the other one committed first

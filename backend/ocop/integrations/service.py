@@ -90,10 +90,15 @@ def _allowed_networks() -> tuple[set[str], list[Any]]:
 def target_problem(url: str, resolve: bool = True) -> str | None:
     """Why this URL may not be called, or None. Private, loopback, link-local and reserved addresses are refused
     unless OCOP_WEBHOOK_ALLOWED_TARGETS names the host or a network holding its address."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        return "The URL cannot be read."
+    if parts.scheme not in ("http", "https") or not hostname:
         return "Use an http or https URL with a host."
-    host = parts.hostname.lower()
+    host = hostname.lower()
     names, nets = _allowed_networks()
     if host in names:
         return None
