@@ -86,6 +86,7 @@ test.describe('session handling', () => {
   test('a 401 triggers one refresh and the request is retried', async ({ page }) => {
     await signIn(page, 'inspector1', PASSWORD);
     await expect(page.getByTestId('user-fullname')).not.toBeEmpty();
+    await page.waitForLoadState('networkidle');
 
     // the next agencies request fails as if the access token had expired
     await page.route('**/api/v1/agencies?**', (route) => route.fulfill(unauthorized), { times: 1 });
@@ -99,6 +100,8 @@ test.describe('session handling', () => {
   test('when the refresh fails too, the app returns to the sign-in page', async ({ page }) => {
     await signIn(page, 'inspector2', PASSWORD);
     await expect(page.getByTestId('user-fullname')).not.toBeEmpty();
+    // the home page's own requests (the dashboard and its unit filter) are done before the network turns hostile
+    await page.waitForLoadState('networkidle');
 
     await page.route('**/api/v1/admin-units?**', (route) => route.fulfill(unauthorized));
     await page.route('**/api/v1/auth/refresh', (route) => route.fulfill(unauthorized));
