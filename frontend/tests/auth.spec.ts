@@ -86,7 +86,6 @@ test.describe('session handling', () => {
   test('a 401 triggers one refresh and the request is retried', async ({ page }) => {
     await signIn(page, 'inspector1', PASSWORD);
     await expect(page.getByTestId('user-fullname')).not.toBeEmpty();
-    await page.waitForLoadState('networkidle');
 
     // the next agencies request fails as if the access token had expired
     await page.route('**/api/v1/agencies?**', (route) => route.fulfill(unauthorized), { times: 1 });
