@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -129,11 +130,16 @@ def install_error_handlers(app: FastAPI) -> None:
             detail = "No resource at this address."
         return problem_response(request, exc.status_code, code, detail, dict(exc.headers or {}))
 
-    @app.exception_handler(OverflowError)
-    async def _overflow(request: Request, exc: OverflowError) -> JSONResponse:
-        # a number in the request beyond what the database stores (ids are 64-bit)
+    async def _overflow(request: Request, exc: Exception) -> JSONResponse:
+        # a number in the request beyond what the database stores (ids are 64-bit): SQLite's driver raises
+        # OverflowError, PostgreSQL "numeric value out of range" (a DataError)
+        if isinstance(exc, DataError) and "out of range" not in str(exc.orig):
+            return await _unexpected(request, exc)
         return problem_response(request, 422, "number_out_of_range",
                                 "A number in the request is larger than any the system stores.")
+
+    app.add_exception_handler(OverflowError, _overflow)
+    app.add_exception_handler(DataError, _overflow)
 
     @app.exception_handler(StaleDataError)
     async def _stale(request: Request, exc: StaleDataError) -> JSONResponse:
