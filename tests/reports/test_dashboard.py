@@ -137,7 +137,11 @@ def test_a_local_officer_sees_their_units_figures_only(client, session, as_user)
     assert d["findings_total"] < everyone["findings_total"]
     unit_names = set(session.scalars(sa.select(AdminUnit.name).where(AdminUnit.id.in_(within))))
     assert {u["name"] for u in d["products_by_unit"]} <= unit_names
-    assert all(c["campaign_id"] in set(session.scalars(sa.select(Campaign.id))) for c in d["campaigns"])
+    # the campaigns are those the officer may open (published ones that include the unit), not the province's
+    theirs = {c["id"] for c in client.get(f"{API}/campaigns", headers=as_user("local_chilang")).json()["items"]
+              if c["status"] not in ("draft", "cancelled")}
+    assert {c["campaign_id"] for c in d["campaigns"]} == theirs and theirs
+    assert len(everyone["campaigns"]) >= len(theirs)
     assert client.get(f"{API}/dashboard").status_code == 401
 
 

@@ -179,19 +179,7 @@ PRODUCER_COLUMNS = [
 
 def iter_producers(caller: Caller, **filters: Any) -> Iterator[dict[str, Any]]:
     """Every producer the filters select, in batches, with a session of its own (for exports)."""
-    yield from _iterate(lambda s, p: list_producers(s, caller, p, **filters))
-
-
-def _iterate(fetch: Any) -> Iterator[dict[str, Any]]:
-    with new_session() as session:
-        cursor = None
-        while True:
-            page = fetch(session, PageParams(limit=500, cursor=cursor))
-            for item in page.items:
-                yield item.model_dump()
-            cursor = page.next_cursor
-            if cursor is None:
-                return
+    return paged_rows(lambda s, p: list_producers(s, caller, p, **filters))
 
 
 def get_producer(session: Session, caller: Caller, producer_id: int) -> ProducerRead:
@@ -338,12 +326,17 @@ PRODUCT_COLUMNS = [
 ]
 
 
-def iter_products(caller: Caller, **filters: Any) -> Iterator[dict[str, Any]]:
-    for item in _iterate(lambda s, p: list_products(s, caller, p, **filters)):
+def _product_rows(session: Session, items: list[ProductRead]) -> Iterator[dict[str, Any]]:
+    for product in items:
+        item = product.model_dump()
         cert = item.pop("certificate") or {}
         yield {**item, "certificate_number": cert.get("certificate_number"), "stars": cert.get("stars"),
                "valid_from": cert.get("valid_from"), "valid_to": cert.get("valid_to"),
                "certificate_status": cert.get("status")}
+
+
+def iter_products(caller: Caller, **filters: Any) -> Iterator[dict[str, Any]]:
+    return paged_rows(lambda s, p: list_products(s, caller, p, **filters), _product_rows)
 
 
 # The national OCOP product database (Hệ thống quản lý và giám sát sản phẩm OCOP quốc gia, ocopvietnam.gov.vn):
@@ -550,7 +543,7 @@ CERTIFICATE_COLUMNS = [
 
 
 def iter_certificates(caller: Caller, **filters: Any) -> Iterator[dict[str, Any]]:
-    yield from _iterate(lambda s, p: list_certificates(s, caller, p, **filters))
+    return paged_rows(lambda s, p: list_certificates(s, caller, p, **filters))
 
 
 def get_certificate(session: Session, caller: Caller, certificate_id: int) -> CertificateRead:

@@ -21,23 +21,24 @@ from ocop.campaigns.models import (
     VisitTarget,
 )
 from ocop.compliance.models import ComplianceStatus
+from ocop.compliance.service import STATUS_VI as COMPLIANCE
 from ocop.core.config import get_settings
 from ocop.core.dates import today
 from ocop.inspections.models import ChecklistAnswer, CorrectiveAction, Evidence, Finding
+from ocop.inspections.service import ACTION_STATUS_VI as ACTION_STATE
+from ocop.inspections.service import CATEGORY_VI
+from ocop.inspections.service import SEVERITY_VI as SEVERITY
 from ocop.org.models import AdminUnit, Agency, User
 from ocop.registry.models import Certificate, Producer, Product
 
-SEVERITY = {"observation": "Lưu ý", "minor": "Nhẹ", "major": "Nặng", "critical": "Nghiêm trọng"}
 SEVERITY_ORDER = ("critical", "major", "minor", "observation")
-CATEGORY = {
-    "local_management": "quản lý của địa phương", "operations": "hoạt động sản xuất, kinh doanh",
-    "raw_materials": "nguyên liệu", "quality_management": "quản lý chất lượng", "food_safety": "an toàn thực phẩm",
-    "traceability": "truy xuất nguồn gốc", "mark_use": "sử dụng nhãn hiệu, tem OCOP", "labelling": "nhãn hàng hóa",
-    "environment": "môi trường", "market": "thị trường", "other": "khác"}
-ACTION_STATE = {"open": "Đang thực hiện", "responded": "Đã báo cáo khắc phục, chờ xác minh",
-                "accepted": "Đã hoàn thành (đã xác minh)"}
-COMPLIANCE = {"compliant": "Đạt", "conditional": "Đạt có điều kiện", "non_compliant": "Không đạt",
-              "expired": "Hết hiệu lực", "revoked": "Bị thu hồi", "not_certified": "Chưa chứng nhận"}
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+CATEGORY = {k: _lower_first(v) for k, v in CATEGORY_VI.items()}  # inside a sentence
 RESOLVED = ("verified", "closed")
 DOC_TYPES = {"KH": "Kế hoạch", "QĐ": "Quyết định", "NĐ": "Nghị định", "TT": "Thông tư", "CT": "Chỉ thị",
              "NQ": "Nghị quyết", "TB": "Thông báo", "BC": "Báo cáo", "HD": "Hướng dẫn", "CV": "Công văn"}
@@ -152,8 +153,7 @@ def _basis(b: dict[str, Any]) -> str:
     when = date.fromisoformat(b["date"]) if isinstance(b.get("date"), str) else b.get("date")
     text = f"{kind} số {number}"
     if when:
-        text += f", ngày {when.day:02d}/{when.month:02d}/{when.year}" if when.day < 10 or when.month < 3 else \
-            f", ngày {when.day}/{when.month}/{when.year}"
+        text += f", ngày {short_date(when)}"
     if b.get("issuer"):
         text += f" của {b['issuer']}"
     if b.get("subject"):
@@ -430,18 +430,16 @@ def report(session: Session, c: Campaign) -> dict[str, Any]:
     by_area: dict[int | None, list[Any]] = defaultdict(list)
     for f in findings:
         by_area[f.content_area].append(f)
-    answered = dict(session.execute(
-        sa.select(col(ChecklistItem.content_area), sa.func.count())
-        .join(ChecklistAnswer, col(ChecklistAnswer.checklist_item_id) == col(ChecklistItem.id))
-        .join(Visit, col(Visit.id) == col(ChecklistAnswer.visit_id))
-        .where(col(Visit.campaign_id) == cid, col(ChecklistAnswer.value) == "yes")
-        .group_by(col(ChecklistItem.content_area))).all())
-    failed = dict(session.execute(
-        sa.select(col(ChecklistItem.content_area), sa.func.count())
-        .join(ChecklistAnswer, col(ChecklistAnswer.checklist_item_id) == col(ChecklistItem.id))
-        .join(Visit, col(Visit.id) == col(ChecklistAnswer.visit_id))
-        .where(col(Visit.campaign_id) == cid, col(ChecklistAnswer.failed))
-        .group_by(col(ChecklistItem.content_area))).all())
+    answered: dict[int, int] = {}
+    failed: dict[int, int] = {}
+    for area_no, passed, not_passed in session.execute(  # checklist answers per content area: one pass
+            sa.select(col(ChecklistItem.content_area),
+                      sa.func.sum(sa.case((col(ChecklistAnswer.value) == "yes", 1), else_=0)),
+                      sa.func.sum(sa.case((col(ChecklistAnswer.failed), 1), else_=0)))
+            .join(ChecklistAnswer, col(ChecklistAnswer.checklist_item_id) == col(ChecklistItem.id))
+            .join(Visit, col(Visit.id) == col(ChecklistAnswer.visit_id))
+            .where(col(Visit.campaign_id) == cid).group_by(col(ChecklistItem.content_area))):
+        answered[area_no], failed[area_no] = int(passed or 0), int(not_passed or 0)
     figures: dict[int, list[str]] = defaultdict(list)  # number answers (revenue, jobs…) summed per item
     for area_no, question, total, answers in session.execute(
             sa.select(col(ChecklistItem.content_area), col(ChecklistItem.question),

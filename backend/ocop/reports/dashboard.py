@@ -13,11 +13,13 @@ from sqlmodel import Session, col
 
 from ocop.campaigns import policies as campaign_policies
 from ocop.campaigns.models import Campaign, Visit
+from ocop.compliance import service as compliance_service
 from ocop.compliance.models import ComplianceStatus
 from ocop.core.caller import Caller
 from ocop.core.dates import add_months, today
 from ocop.core.errors import field_error
 from ocop.inspections import policies as inspection_policies
+from ocop.inspections import service as inspection_service
 from ocop.inspections.models import CorrectiveAction, Finding
 from ocop.org import policies as org_policies
 from ocop.org.models import AdminUnit
@@ -26,12 +28,9 @@ from ocop.registry import service as registry_service
 from ocop.registry.models import Certificate, Producer, Product, ProductGroup, ProductSet
 
 from . import policies, tally
-from .context import CATEGORY, COMPLIANCE, SEVERITY
 from .models import ActionTally, FindingTally
 from .schemas import CampaignProgress, CountRow, Dashboard, MonthCount, UnitCountRow
 
-CERT_LABELS = {"valid": "Còn hiệu lực", "expiring": "Sắp hết hiệu lực", "expired": "Đã hết hiệu lực",
-               "revoked": "Bị thu hồi", "superseded": "Đã được thay thế"}
 DONE_VISITS = ("submitted", "approved", "locked")
 
 
@@ -128,12 +127,12 @@ def build(session: Session, caller: Caller, period_from: date | None, period_to:
                                         "none": "Chưa có hoặc không còn chứng nhận"}),
         products_by_group=_rows(groups, group_names),
         products_by_unit=_unit_rows(session, by_unit),
-        certificates=_rows(certs, CERT_LABELS), expiry_calendar=months,
+        certificates=_rows(certs, registry_service.CERTIFICATE_STATUS_VI), expiry_calendar=months,
         campaigns=[p for p, _ in in_period],
-        findings_by_category=_rows(by_cat, {k: v[:1].upper() + v[1:] for k, v in CATEGORY.items()}),
-        findings_by_severity=_rows(by_sev, SEVERITY), findings_by_unit=_unit_rows(session, f_unit),
+        findings_by_category=_rows(by_cat, inspection_service.CATEGORY_VI),
+        findings_by_severity=_rows(by_sev, inspection_service.SEVERITY_VI), findings_by_unit=_unit_rows(session, f_unit),
         findings_total=sum(by_sev.values()), actions_overdue=overdue,
-        compliance=_rows(compliance, COMPLIANCE),
+        compliance=_rows(compliance, compliance_service.STATUS_VI),
         trend=[p for p, _ in sorted(all_campaigns, key=lambda pc: (pc[0].year, pc[0].campaign_id))],
     )
 

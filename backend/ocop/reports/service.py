@@ -18,7 +18,7 @@ from ocop.core import changes, storage
 from ocop.core.caller import Caller
 from ocop.core.config import get_settings
 from ocop.core.db import utcnow
-from ocop.core.errors import Conflict, NotFound, Unprocessable
+from ocop.core.errors import Conflict, NotFound, PayloadTooLarge, Unprocessable
 from ocop.core.outbox import OutboxEvent
 from ocop.core.pagination import PageParams, keyset_page
 from ocop.core.text import fold
@@ -120,8 +120,6 @@ def _read_upload(upload: BinaryIO) -> bytes:
     limit = get_settings().template_max_bytes
     data = upload.read(limit + 1)
     if len(data) > limit:
-        from ocop.core.errors import PayloadTooLarge
-
         raise PayloadTooLarge(f"A template may be at most {limit // (1024 * 1024)} MB.", max_bytes=limit)
     try:
         render.check_docx(data)
@@ -187,6 +185,7 @@ def preview(session: Session, caller: Caller, kind: str, *, campaign_id: int, vi
             unit_id: int | None = None, template_id: int | None = None, upload: BinaryIO | None = None) -> Rendered:
     """A template (uploaded now, or a stored version) filled with a real campaign's data; nothing is kept."""
     policies.require_template_read(caller)
+    template: bytes | None
     if upload is not None:
         template = _read_upload(upload)
     elif template_id is not None:
@@ -196,7 +195,7 @@ def preview(session: Session, caller: Caller, kind: str, *, campaign_id: int, vi
                                 code="template_kind_mismatch")
         template = storage.path_of(t.storage_key).read_bytes()
     else:
-        template = active_template(session, kind)[0]
+        template = None  # the one in use
     if kind == "minutes":
         if visit_id is None:
             raise Unprocessable("Previewing minutes needs a visit (visit_id).", code="visit_required")
