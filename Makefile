@@ -8,7 +8,7 @@ NODE_STAMP := frontend/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-backend test-frontend e2e lint client check-client spa venv node worker fuzz backup restore clean help
+.PHONY: run test test-backend test-frontend e2e lint client check-client spa venv node worker fuzz backup restore bench-data bench audit clean help
 
 help:
 	@echo "make run     - set up, migrate, seed the demo data, build the SPA, serve on http://$(HOST):$(PORT)"
@@ -19,6 +19,9 @@ help:
 	@echo "make fuzz    - schemathesis over every operation against a real server (EXAMPLES=n per operation)"
 	@echo "make backup  - back up the database (DATABASE_URL; FILE=path, default var/backups/ocop-<time>.db|dump)"
 	@echo "make restore FILE=path - replace the database's content with a backup's (stop the server first)"
+	@echo "make audit  - bandit over the backend, pip-audit and npm audit (the last two need their advisory services)"
+	@echo "make bench-data - generate the national-scale data set on PostgreSQL (BENCH_DATABASE_URL)"
+	@echo "make bench  - load scenarios with locust against a real server; writes bench/RESULTS.md (BENCH_ARGS)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11+ is needed"; exit 1; }
@@ -58,9 +61,27 @@ restore: venv
 	@test -n "$(FILE)" || { echo "make restore FILE=path/to/backup"; exit 2; }
 	$(BIN)/ocop db restore "$(FILE)" --yes
 
+audit: venv node
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,audit]'
+	bash scripts/audit.sh
+
+BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/ocop_bench
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	touch $@
+
+bench-data: $(BENCH_STAMP)
+	$(BIN)/python bench/data.py $(BENCH_DATABASE_URL)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 test: test-backend test-frontend e2e
 
 test-backend: venv
+	$(BIN)/bandit -q -c pyproject.toml -r backend
 	$(BIN)/pytest
 
 test-frontend: venv node check-client
@@ -71,6 +92,7 @@ e2e: venv spa
 
 lint: venv node
 	$(BIN)/ruff check backend tests alembic scripts bench examples
+	$(BIN)/bandit -q -c pyproject.toml -r backend
 	$(BIN)/mypy
 	cd frontend && npm run lint --silent
 

@@ -86,7 +86,7 @@ def upgrade() -> None:
                "SELECT campaign_id, admin_unit_id, category, severity, count(*) FROM finding "
                "WHERE status <> 'dismissed' GROUP BY campaign_id, admin_unit_id, category, severity")
     late = "(a.status = 'open' AND a.due_date < CURRENT_DATE)"
-    op.execute("INSERT INTO action_tally (campaign_id, admin_unit_id, status, overdue, counted_on, n) "
+    op.execute("INSERT INTO action_tally (campaign_id, admin_unit_id, status, overdue, counted_on, n) "  # noqa: S608 - constant text
                f"SELECT f.campaign_id, f.admin_unit_id, a.status, {late}, CURRENT_DATE, count(*) "
                "FROM corrective_action a JOIN finding f ON f.id = a.finding_id WHERE f.status <> 'dismissed' "
                f"GROUP BY f.campaign_id, f.admin_unit_id, a.status, {late}")

@@ -628,9 +628,10 @@ def seed_inspections(session: Session) -> dict[str, int]:
     def act(finding_id: int, due_in: int, responder: Caller | None = None, accept: bool = False) -> int:
         a = inspections.create_action(session, inspector, finding_id, ActionCreate(
             description="(Dữ liệu mẫu) Khắc phục và báo cáo kết quả kèm hình ảnh.", due_date=today() + timedelta(days=30)))
-        if due_in != 30:
-            session.execute(sa.update(CorrectiveAction).where(col(CorrectiveAction.id) == a.id).values(
-                due_date=today() + timedelta(days=due_in)))
+        if due_in != 30:  # a due day the API would refuse (in the past): set on the row, counted at commit
+            row = session.get(CorrectiveAction, a.id)
+            assert row is not None
+            row.due_date = today() + timedelta(days=due_in)
             session.commit()
         if responder is not None:
             inspections.respond(session, responder, finding_id, a.id,

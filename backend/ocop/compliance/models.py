@@ -51,9 +51,10 @@ class ComplianceChange(SQLModel, table=True):
     transaction is older than every transaction still running: nothing committed later can sort before them."""
 
     __tablename__ = "compliance_change"
+    __table_args__ = (sa.Index("ix_compliance_change_position", "txid", "seq"),)  # the feed's order and cursor
 
     seq: int | None = Field(default=None, sa_column=pk_column())
     product_id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("product.id"), nullable=False,
                                                 index=True))
-    txid: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True, index=True))
+    txid: int = Field(default=0, sa_column=sa.Column(sa.BigInteger, nullable=False, server_default="0"))  # 0: SQLite
     changed_at: datetime = Field(sa_column=ts_column())

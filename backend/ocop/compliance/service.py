@@ -201,7 +201,7 @@ def recompute(session: Session, product_ids: set[int]) -> int:
         return 0
     session.flush()
     pg = session.get_bind().dialect.name == "postgresql"
-    txid = session.scalar(sa.text("SELECT txid_current()")) if pg else None
+    txid = session.scalar(sa.text("SELECT txid_current()")) if pg else 0
     bulk.insert_rows(session, ComplianceStatus, fresh, returning_ids=False)
     bulk.insert_rows(session, ComplianceHistory, [
         {"product_id": pid, "effective_from": d.effective_from, "status": d.status, "reasons": d.reasons,
@@ -353,7 +353,7 @@ def feed(session: Session, caller: Caller, changed_since: str | None, page: Page
             after = (int(values[0]), int(values[1]))
         except (TypeError, ValueError) as exc:
             raise BadRequest("The cursor is not valid.", code="invalid_cursor") from exc
-    txid = sa.func.coalesce(col(ComplianceChange.txid), 0)
+    txid = col(ComplianceChange.txid)
     stmt = (sa.select(ComplianceChange, ComplianceStatus)
             .join(ComplianceStatus, col(ComplianceStatus.product_id) == col(ComplianceChange.product_id))
             .join(Producer, col(Producer.id) == col(ComplianceStatus.producer_id))
@@ -365,7 +365,7 @@ def feed(session: Session, caller: Caller, changed_since: str | None, page: Page
     items = []
     last = after
     for change, status in rows:
-        last = (change.txid or 0, change.seq or 0)
+        last = (change.txid, change.seq or 0)
         position = encode_cursor(list(last))
         read = _read(status, status.producer_id, None, status.updated_at)
         items.append(FeedItem(**read.model_dump(), position=position))

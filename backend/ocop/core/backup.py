@@ -51,7 +51,7 @@ def backup(database_url: str, target: Path) -> Path:
     if url.get_backend_name() == "sqlite":
         _sqlite_copy(_sqlite_path(url), target)
     elif url.get_backend_name() == "postgresql":
-        run = subprocess.run([_tool("pg_dump"),  # noqa: S603 - our arguments, no shell
+        run = subprocess.run([_tool("pg_dump"),  # noqa: S603 - our arguments, no shell  # nosec B603
                                "--format=custom", "--no-owner", f"--file={target}", _pg_dsn(url)],
                              capture_output=True, text=True)
         if run.returncode != 0:
@@ -69,7 +69,7 @@ def restore(database_url: str, source: Path) -> None:
     if url.get_backend_name() == "sqlite":
         _sqlite_copy(source, _sqlite_path(url))
     elif url.get_backend_name() == "postgresql":
-        run = subprocess.run([_tool("pg_restore"),  # noqa: S603 - our arguments, no shell
+        run = subprocess.run([_tool("pg_restore"),  # noqa: S603 - our arguments, no shell  # nosec B603
                                "--clean", "--if-exists", "--no-owner", "--single-transaction",
                               f"--dbname={_pg_dsn(url)}", str(source)], capture_output=True, text=True)
         if run.returncode != 0:

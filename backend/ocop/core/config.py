@@ -8,7 +8,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-DEFAULT_SECRET = "dev-secret-change-me-0123456789abcdef"
+DEFAULT_SECRET = "dev-secret-change-me-0123456789abcdef"  # refused outside development  # nosec B105
 
 
 class Settings(BaseSettings):

@@ -55,12 +55,13 @@ class Finding(Optimistic, SQLModel, table=True):
         sa.CheckConstraint(f"severity IN {SEVERITIES!r}", name="severity"),
         sa.Index("ix_finding_producer_item", "producer_id", "item_code"),
         sa.Index("ix_finding_status_id", "status", "id"),
+        sa.Index("ix_finding_campaign_unit", "campaign_id", "admin_unit_id"),  # also the tallies' recount
         sa.Index("uq_finding_visit_item_product", "visit_id", "item_code", "product_key", unique=True,
                  sqlite_where=sa.text("item_code IS NOT NULL"), postgresql_where=sa.text("item_code IS NOT NULL")),
     )
 
     id: int | None = Field(default=None, sa_column=pk_column())
-    campaign_id: int = Field(sa_column=_fk("campaign.id"))
+    campaign_id: int = Field(sa_column=_fk("campaign.id", index=False))  # ix_finding_campaign_unit
     visit_id: int | None = Field(default=None, sa_column=_fk("visit.id", nullable=True))
     producer_id: int = Field(sa_column=_fk("producer.id", index=False))
     product_id: int | None = Field(default=None, sa_column=_fk("product.id", nullable=True))

@@ -85,7 +85,7 @@ def to_pdf(docx: bytes) -> bytes:
         source = Path(tmp) / "document.docx"
         source.write_bytes(docx)
         try:
-            subprocess.run(  # noqa: S603 - our binary, our temporary files; no shell
+            subprocess.run(  # noqa: S603 - our binary, our temporary files; no shell  # nosec B603
                 [binary, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore",
                  "--convert-to", "pdf", "--outdir", tmp, str(source)],
                 check=True, capture_output=True, timeout=get_settings().pdf_timeout_seconds)
