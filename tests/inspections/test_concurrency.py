@@ -2,10 +2,7 @@
 with the same If-Match one wins and the others get 412; retrying on 412 until they win, no update is lost."""
 from __future__ import annotations
 
-import os
-import subprocess
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -15,41 +12,16 @@ import httpx
 import pytest
 
 from tests.conftest import DEMO_PASSWORD
+from tests.servers import live_server
 
-ROOT = Path(__file__).resolve().parents[2]
 WRITERS = 50
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
 def live(private_database: str, tmp_path: Path) -> Iterator[str]:
     """A server of its own (uvicorn, two workers) over its own copy of the seeded database."""
-    env = {**os.environ, "DATABASE_URL": private_database, "OCOP_STORAGE_DIR": str(tmp_path / "files"),
-           "OCOP_LOG_LEVEL": "WARNING", "OCOP_AUTH_RATE_LIMIT": "100000", "OCOP_IP_MAX_FAILURES": "100000"}
-    port = _free_port()
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "ocop"), "serve", "--host", "127.0.0.1", "--port",
-                               str(port), "--workers", "2"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/readyz").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(15)
+    with live_server(private_database, tmp_path) as server:
+        yield server.base
 
 
 def test_fifty_writers_on_one_finding(live: str) -> None:

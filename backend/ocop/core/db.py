@@ -1,6 +1,7 @@
 """Engine, sessions and the column types every domain shares."""
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import suppress
@@ -15,6 +16,7 @@ from sqlalchemy.orm import declared_attr
 from sqlmodel import Session, SQLModel
 
 from .config import get_settings
+from .errors import database_unavailable, error_summary
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -155,8 +157,19 @@ def hot_read(stmt: Any, params: dict[str, Any]) -> Any:
 
 
 def get_session() -> Iterator[Session]:
-    with new_session() as session:
+    session = new_session()
+    try:
         yield session
+    finally:
+        try:
+            session.close()
+        except sa.exc.DBAPIError as exc:
+            # the database went away under the request (its answer may be sent already): the connection is
+            # dropped from the pool, the server rolled back what was open; nothing is left to close
+            if not database_unavailable(exc):
+                raise
+            logging.getLogger("ocop.db").warning("session closed on a lost connection",
+                                                 extra={"error": error_summary(exc)})
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -7,7 +7,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -93,6 +94,28 @@ class TooManyRequests(DomainError):
     status, code = 429, "too_many_requests"
 
 
+RETRY_AFTER_SECONDS = 2
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """The database cannot answer now (stopped, restarting, connections cut, pool exhausted, locked): a retry in
+    a moment may succeed. Not a mistake in the request or the code."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError):
+        if type(exc.orig).__module__.startswith("sqlite3"):  # SQLite also says "no such table" this way
+            return any(w in str(exc.orig) for w in ("locked", "busy", "unable to open"))
+        return True
+    return False
+
+
+UNAVAILABLE_DETAIL = "The database is not available at the moment; retry shortly."
+
+
 def problem_response(request: Request | None, status: int, code: str, detail: str,
                      headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     body: dict[str, Any] = {
@@ -147,8 +170,26 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(request, 412, "stale_version", "The record was changed by someone else while you "
                                 "saved; reload it and apply your change again.")
 
+    async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+        if not database_unavailable(exc):
+            return await _unexpected(request, exc)
+        log.warning("database unavailable", extra={"path": request.url.path, "error": error_summary(exc)})
+        return problem_response(request, 503, "database_unavailable", UNAVAILABLE_DETAIL,
+                                {"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+    app.add_exception_handler(OperationalError, _unavailable)
+    app.add_exception_handler(PoolTimeout, _unavailable)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if database_unavailable(exc):
+            return await _unavailable(request, exc)
         log.exception("unhandled error", extra={"path": request.url.path})
         return problem_response(request, 500, "internal_error",
                                 "An unexpected error occurred; it has been logged.")
+
+
+def error_summary(exc: BaseException) -> str:
+    """The first line of what the database driver said (for a log line without a traceback)."""
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0][:300]

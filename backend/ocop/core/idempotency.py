@@ -3,26 +3,50 @@ another body is 422; a repeat while the first is still running is 409.
 
 Plain ASGI middleware. Keys belong to the caller named by a valid bearer token (the signature is checked
 here; the route still authenticates as usual), so one caller can never read another's stored response.
-JSON and form bodies up to 1 MB take part; uploads pass through untouched. Server errors are not stored, so a
-retry after a 5xx runs again. Records are kept for a day.
+JSON and form bodies up to 1 MB take part; uploads pass through untouched. A server error that changed nothing
+is not stored, so a retry after it runs again. Records are kept for a day.
+
+Database failures (PostgreSQL restarting, say): the key is claimed in a transaction of its own before the request
+runs, and the answer stored in another one afterwards; in between, the request's own transaction marks the claim
+as COMMITTED in the same commit as its writes, so the record always tells whether the work was done and a repeat
+never runs committed work again:
+- database unreachable before the request runs: 503 with Retry-After, nothing claimed (a claim whose commit was
+  in doubt is taken back later);
+- the answer could not be stored (the database went away after the commit): storing it is retried in the
+  background; meanwhile a repeat gets 409 `idempotency_in_progress`, then the first answer;
+- the request committed but answered with a server error (the database went away between its commit and its
+  answer): the stored answer is 409 `idempotency_answer_lost` (done; look the result up).
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import threading
+import time
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, SQLModel
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .db import new_session, pk_column, ts_column, utcnow
+from .errors import RETRY_AFTER_SECONDS, UNAVAILABLE_DETAIL, database_unavailable, error_summary
 from .security import decode_access_token
+
+log = logging.getLogger("ocop.idempotency")
 
 MAX_BODY = 1024 * 1024
 KEEP = timedelta(hours=24)
 REPLAYED_HEADERS = {b"content-type", b"location", b"etag"}
+COMMITTED = 0  # `status` of a record whose request committed its transaction; its answer is not stored yet
+SETTLE_FOR = 300.0  # seconds to keep trying to store an answer while the database is away
 
 
 class IdempotencyRecord(SQLModel, table=True):
@@ -39,10 +63,56 @@ class IdempotencyRecord(SQLModel, table=True):
     created_at: datetime = Field(sa_column=ts_column(index=True))
 
 
-def _problem(status: int, code: str, detail: str, path: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    body = json.dumps({"type": f"/problems/{code}", "title": {409: "Conflict", 422: "Unprocessable Content"}[status],
-                       "status": status, "detail": detail, "instance": path, "code": code}).encode()
+Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
+_TITLES = {409: "Conflict", 422: "Unprocessable Content", 503: "Service Unavailable"}
+
+
+def _problem(status: int, code: str, detail: str, path: str) -> Answer:
+    body = json.dumps({"type": f"/problems/{code}", "title": _TITLES[status], "status": status, "detail": detail,
+                       "instance": path, "code": code}).encode()
     return status, [(b"content-type", b"application/problem+json")], body
+
+
+def _answer_lost(path: str) -> Answer:
+    return _problem(409, "idempotency_answer_lost", "The request with this Idempotency-Key was carried out, but "
+                    "its answer was lost to a database failure; look the result up instead of repeating it.", path)
+
+
+# ---- the request's own transaction marks the record as committed ------------------------------------------------
+
+_current: ContextVar[tuple[str, str, datetime] | None] = ContextVar("ocop_idempotency", default=None)
+_WROTE = "ocop_idempotency_wrote"
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _flushed(session: OrmSession, _context: Any) -> None:
+    if _current.get() is not None:
+        session.info[_WROTE] = True
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if _current.get() is not None and (state.is_insert or state.is_update or state.is_delete):
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _mark_committed(session: OrmSession) -> None:
+    """A transaction that writes on behalf of a request with an Idempotency-Key marks its record in the same
+    commit: the record then says truly whether the work was done, whatever happens to the answer."""
+    claim = _current.get()
+    if claim is None or not (session.info.pop(_WROTE, False) or session.new or session.dirty or session.deleted):
+        return
+    subject, key, stamp = claim
+    t = IdempotencyRecord.__table__  # type: ignore[attr-defined]
+    session.connection().execute(t.update().where(t.c.subject == subject, t.c.key == key, t.c.created_at == stamp,
+                                                  t.c.status.is_(None)).values(status=COMMITTED))
+
+
+@event.listens_for(OrmSession, "after_commit")
+@event.listens_for(OrmSession, "after_rollback")
+def _ended(session: OrmSession) -> None:
+    session.info.pop(_WROTE, None)
 
 
 def _subject(headers: dict[bytes, bytes]) -> str | None:
@@ -88,13 +158,20 @@ class IdempotencyMiddleware:
             body += message.get("body", b"")
             more = message.get("more_body", False)
         digest = hashlib.sha256(scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body).hexdigest()
-        answer = self._begin(subject, key, digest, scope["path"])
+        path = scope["path"]
+        stamp = utcnow()
+        try:
+            answer = await run_in_threadpool(self._begin, subject, key, digest, path, stamp)
+        except Exception as exc:
+            if not database_unavailable(exc):
+                raise
+            log.warning("database unavailable", extra={"path": path, "error": error_summary(exc)})
+            status, hdrs, payload = _problem(503, "database_unavailable", UNAVAILABLE_DETAIL, path)
+            await _send(send, status, [*hdrs, (b"retry-after", str(RETRY_AFTER_SECONDS).encode())], payload)
+            return
         if answer is not None:
             status, hdrs, payload = answer
-            await send({"type": "http.response.start", "status": status,
-                        "headers": [*hdrs, (b"idempotent-replayed", b"true"),
-                                    (b"content-length", str(len(payload)).encode())]})
-            await send({"type": "http.response.body", "body": payload})
+            await _send(send, status, [*hdrs, (b"idempotent-replayed", b"true")], payload)
             return
         captured: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
         sent_body = False
@@ -114,44 +191,90 @@ class IdempotencyMiddleware:
                 captured["body"] += message.get("body", b"")
             await send(message)
 
+        claim = _current.set((subject, key, stamp))
         try:
             await self.app(scope, replay_receive, capture)
         finally:
-            self._finish(subject, key, captured)
+            _current.reset(claim)
+            try:
+                await run_in_threadpool(_settle, subject, key, stamp, captured, path)
+            except Exception as exc:
+                if not database_unavailable(exc):
+                    raise
+                log.warning("idempotency answer not stored yet; retrying in the background",
+                            extra={"path": path, "error": error_summary(exc)})
+                _settle_later(subject, key, stamp, captured, path)
 
     @staticmethod
-    def _begin(subject: str, key: str, digest: str, path: str) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+    def _begin(subject: str, key: str, digest: str, path: str, stamp: datetime) -> Answer | None:
         with new_session() as session:
             record = session.scalars(sa.select(IdempotencyRecord).where(
                 IdempotencyRecord.subject == subject, IdempotencyRecord.key == key)).first()  # type: ignore[arg-type]
             if record is None:
                 try:
-                    session.add(IdempotencyRecord(subject=subject, key=key, request_hash=digest, created_at=utcnow()))
+                    session.add(IdempotencyRecord(subject=subject, key=key, request_hash=digest, created_at=stamp))
                     session.commit()
                     return None
                 except sa.exc.IntegrityError:
                     session.rollback()
                     return _problem(409, "idempotency_in_progress",
                                     "A request with this Idempotency-Key is being processed; retry shortly.", path)
+                except Exception as exc:
+                    if database_unavailable(exc):  # the claim may have been committed all the same: take it back
+                        _settle_later(subject, key, stamp, {"status": 503, "headers": [], "body": b""}, path)
+                    raise
             if record.request_hash != digest:
                 return _problem(422, "idempotency_key_reused",
                                 "This Idempotency-Key was used with another request body or address.", path)
-            if record.status is None:
+            if record.status is None or record.status == COMMITTED:
                 return _problem(409, "idempotency_in_progress",
                                 "A request with this Idempotency-Key is being processed; retry shortly.", path)
             return record.status, [(k.encode(), v.encode()) for k, v in record.headers or []], record.body or b""
 
-    @staticmethod
-    def _finish(subject: str, key: str, captured: dict[str, Any]) -> None:
-        with new_session() as session:
-            record = session.scalars(sa.select(IdempotencyRecord).where(
-                IdempotencyRecord.subject == subject, IdempotencyRecord.key == key)).first()  # type: ignore[arg-type]
-            if record is None:
-                return
-            if captured["status"] >= 500:
-                session.delete(record)  # a server error is not an answer: a retry runs again
-            else:
-                record.status = captured["status"]
-                record.headers = [[k.decode("latin-1"), v.decode("latin-1")] for k, v in captured["headers"]]
-                record.body = captured["body"]
+
+async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], payload: bytes) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [*headers, (b"content-length", str(len(payload)).encode())]})
+    await send({"type": "http.response.body", "body": payload})
+
+
+def _settle(subject: str, key: str, stamp: datetime, captured: dict[str, Any], path: str) -> None:
+    """Store the answer of the request that claimed the key at `stamp`; forget the claim after a server error,
+    unless the request committed its work (then a repeat must not run it again: its answer is lost)."""
+    with new_session() as session:
+        record = session.scalars(sa.select(IdempotencyRecord).where(
+            IdempotencyRecord.subject == subject, IdempotencyRecord.key == key,  # type: ignore[arg-type]
+            IdempotencyRecord.created_at == stamp)).first()  # type: ignore[arg-type]
+        if record is None or (record.status is not None and record.status != COMMITTED):
+            return
+        status, headers, body = captured["status"], captured["headers"], captured["body"]
+        if status >= 500 and record.status != COMMITTED:
+            session.delete(record)  # a server error that changed nothing is not an answer: a retry runs again
             session.commit()
+            return
+        if status >= 500:
+            status, headers, body = _answer_lost(path)
+        record.status = status
+        record.headers = [[k.decode("latin-1"), v.decode("latin-1")] for k, v in headers]
+        record.body = body
+        session.commit()
+
+
+def _settle_later(subject: str, key: str, stamp: datetime, captured: dict[str, Any], path: str) -> None:
+    """`_settle` in a thread of its own, again and again until the database answers (a repeat of the request
+    gets 409 idempotency_in_progress meanwhile)."""
+
+    def run() -> None:
+        deadline, pause = time.monotonic() + SETTLE_FOR, 0.1
+        while True:
+            try:
+                _settle(subject, key, stamp, captured, path)
+                return
+            except Exception as exc:
+                if not database_unavailable(exc) or time.monotonic() > deadline:
+                    log.error("idempotency record left unsettled", extra={"path": path, "error": error_summary(exc)})
+                    return
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+
+    threading.Thread(target=run, name="ocop-idempotency-settle", daemon=True).start()
