@@ -84,8 +84,8 @@ test-backend: venv
 	$(BIN)/bandit -q -c pyproject.toml -r backend
 	$(BIN)/pytest
 
-test-frontend: venv node check-client
-	cd frontend && npm run test:unit --silent
+test-frontend: venv node check-client spa
+	cd frontend && npm run test:unit --silent && npm run check:bundle --silent
 
 e2e: venv spa
 	bash scripts/e2e.sh

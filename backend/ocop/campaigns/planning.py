@@ -229,7 +229,7 @@ def suggestions(session: Session, caller: Caller, campaign_id: int, page: PagePa
                 unit_ids: list[int] | None = None) -> SuggestionPage:
     """Producers and products in the chosen units (default: the campaign's), most at risk first."""
     c = service.visible_campaign(session, caller, campaign_id)
-    policies.require_edit(caller, "plan visits")
+    policies.require_oversight(caller, "see the visit suggestions")
     units = unit_ids or list(session.scalars(sa.select(col(CampaignUnit.admin_unit_id)).where(
         col(CampaignUnit.campaign_id) == campaign_id)))
     for uid in units:

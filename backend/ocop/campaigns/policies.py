@@ -110,6 +110,12 @@ def require_edit(caller: Caller, action: str = "change a campaign") -> None:
         raise Forbidden(f"Only coordinators and administrators may {action}.", code="forbidden_role")
 
 
+def require_oversight(caller: Caller, action: str) -> None:
+    """What editors prepare, the leader reads (API.md: the leader reads everything)."""
+    if not (_user(caller) and caller.has("leader", *EDITORS)):
+        raise Forbidden(f"Only coordinators, leaders and administrators may {action}.", code="forbidden_role")
+
+
 def require_leader(caller: Caller, action: str) -> None:
     if not (_user(caller) and caller.has("leader", "admin")):
         raise Forbidden(f"Only the leader may {action}.", code="forbidden_role")

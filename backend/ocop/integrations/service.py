@@ -26,11 +26,12 @@ from ocop.core import changes, storage
 from ocop.core.caller import Caller
 from ocop.core.config import get_settings
 from ocop.core.db import new_session, row_dict, utcnow
-from ocop.core.errors import Conflict, Forbidden, NotFound, PayloadTooLarge, Unprocessable, field_error
+from ocop.core.errors import Conflict, NotFound, PayloadTooLarge, Unprocessable, field_error
 from ocop.core.outbox import OutboxEvent
 from ocop.core.pagination import PageParams, keyset_page
 from ocop.core.versioning import apply_changes, check_if_match
 
+from . import policies
 from .models import EofficeDocument, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from .schemas import (
     AttemptRead,
@@ -124,15 +125,6 @@ def target_problem(url: str, resolve: bool = True) -> str | None:
 
 # ---- subscriptions --------------------------------------------------------------------------
 
-def _require_manager(caller: Caller) -> None:
-    if caller.kind == "user" and caller.has("admin"):
-        return
-    if caller.kind == "client" and "webhooks:manage" in caller.scopes:
-        return
-    raise Forbidden("Webhooks are managed by administrators and API clients with webhooks:manage.",
-                    code="forbidden_role")
-
-
 def _visible(caller: Caller) -> sa.ColumnElement[bool]:
     if caller.kind == "client":
         return col(WebhookSubscription.owner_client_id) == caller.id
@@ -140,7 +132,7 @@ def _visible(caller: Caller) -> sa.ColumnElement[bool]:
 
 
 def _subscription(session: Session, caller: Caller, sub_id: int) -> WebhookSubscription:
-    _require_manager(caller)
+    policies.require_manager(caller)
     sub = session.scalars(sa.select(WebhookSubscription).where(col(WebhookSubscription.id) == sub_id,
                                                                _visible(caller))).first()
     if sub is None:
@@ -153,7 +145,7 @@ def _read(sub: WebhookSubscription) -> WebhookRead:
 
 
 def list_webhooks(session: Session, caller: Caller, page: PageParams) -> WebhookPage:
-    _require_manager(caller)
+    policies.require_manager(caller)
     rows, cursor = keyset_page(session, sa.select(WebhookSubscription).where(_visible(caller)),
                                [col(WebhookSubscription.id)], page, key=lambda r: [r[0].id])
     return WebhookPage(items=[_read(r[0]) for r in rows], next_cursor=cursor)
@@ -164,7 +156,7 @@ def get_webhook(session: Session, caller: Caller, sub_id: int) -> WebhookRead:
 
 
 def create_webhook(session: Session, caller: Caller, data: WebhookCreate) -> WebhookSecret:
-    _require_manager(caller)
+    policies.require_manager(caller)
     problem = target_problem(data.url)
     if problem:
         raise field_error("url", problem)
@@ -331,13 +323,6 @@ def deliver_due(limit: int = 100) -> int:
 
 # ---- e-office exchange (edXML) ----------------------------------------------------------------
 
-def _require_eoffice(caller: Caller) -> None:
-    if (caller.kind == "client" and "eoffice:write" in caller.scopes) or (caller.kind == "user" and
-                                                                           caller.has("admin")):
-        return
-    raise Forbidden("Only the e-office system (scope eoffice:write) sends packages here.", code="forbidden_role")
-
-
 def _eoffice_read(doc: EofficeDocument, duplicate: bool = False) -> EofficeRead:
     return EofficeRead.model_validate({**row_dict(doc), "duplicate": duplicate})
 
@@ -351,7 +336,7 @@ def receive_package(session: Session, caller: Caller, data: bytes) -> EofficeRea
 
     from . import edxml
 
-    _require_eoffice(caller)
+    policies.require_eoffice(caller)
     limit = get_settings().eoffice_max_bytes
     if len(data) > limit:
         raise PayloadTooLarge(f"The package is larger than {limit // (1024 * 1024)} MB.", max_bytes=limit)
@@ -419,6 +404,7 @@ def export_document(session: Session, caller: Caller, campaign_id: int, kind: st
     if kind not in ("plan", "notice", "report"):
         raise NotFound(f"No document kind '{kind}': plan, notice or report.", code="document_kind_not_found")
     c = campaigns.visible_campaign(session, caller, campaign_id)
+    policies.require_sender(caller)
     doc_type, type_name, subject = {
         "plan": ("KH", "Kế hoạch", c.title),
         "notice": ("TB", "Thông báo", f"Thông báo lịch kiểm tra: {c.title}"),

@@ -33,6 +33,12 @@ def require_edit(caller: Caller, action: str = "change the OCOP registry") -> No
         raise Forbidden(f"Only coordinators and administrators may {action}.", code="forbidden_role")
 
 
+def require_oversight(caller: Caller, action: str) -> None:
+    """What editors prepare, the leader reads (API.md: the leader reads everything)."""
+    if not (can_edit(caller) or (caller.kind == "user" and caller.has("leader"))):
+        raise Forbidden(f"Only coordinators, leaders and administrators may {action}.", code="forbidden_role")
+
+
 def require_register(caller: Caller) -> None:
     """Coordinators and administrators register producers anywhere; local officers in their units."""
     if not (can_edit(caller) or (caller.kind == "user" and caller.has("local_officer"))):

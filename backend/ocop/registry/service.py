@@ -766,7 +766,7 @@ IN_PROGRESS = ("queued", "validating", "committing")
 
 def get_import(session: Session, caller: Caller, job_id: int) -> ImportJobRead:
     """The job; its rows once it is not in progress (polling for progress stays cheap)."""
-    policies.require_edit(caller, "see registry imports")
+    policies.require_oversight(caller, "see registry imports")
     job = session.get(ImportJob, job_id)
     if job is None:
         raise NotFound(f"Import {job_id} does not exist.", code="import_not_found")
@@ -774,7 +774,7 @@ def get_import(session: Session, caller: Caller, job_id: int) -> ImportJobRead:
 
 
 def list_imports(session: Session, caller: Caller, page: PageParams) -> ImportJobPage:
-    policies.require_edit(caller, "see registry imports")
+    policies.require_oversight(caller, "see registry imports")
     rows, cursor = keyset_page(session, sa.select(ImportJob), [col(ImportJob.id)], page, descending=True,
                                key=lambda r: [r[0].id])
     return ImportJobPage(items=[_job_read(r[0], with_rows=False) for r in rows], next_cursor=cursor)
