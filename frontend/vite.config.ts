@@ -42,6 +42,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: false,
+    // dist/.vite/manifest.json: which chunk imports which, read by scripts/check-bundle-size.mjs (npm run check:bundle)
+    manifest: true,
     chunkSizeWarningLimit: 700,
   },
   test: {

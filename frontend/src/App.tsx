@@ -1,10 +1,13 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
+import { useAuth } from './auth/AuthContext';
 import { RequireAuth, RequireMenu, FullScreenLoader, LOGIN_PATH } from './auth/guards';
-import AppLayout from './layout/AppLayout';
 import { ErrorBoundary } from './components/ErrorBoundary';
 
-// Every page is a separate chunk, loaded on first visit.
+// Every page is a separate chunk, loaded on first visit; so is the signed-in layout (menu, header, notification
+// bell), which the sign-in page does not need.
+const loadAppLayout = () => import('./layout/AppLayout');
+const AppLayout = lazy(loadAppLayout);
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const HomePage = lazy(() => import('./pages/HomePage'));
 const AccountPage = lazy(() => import('./pages/AccountPage'));
@@ -26,6 +29,19 @@ const FindingPage = lazy(() => import('./pages/inspections/FindingPage'));
 const CompliancePage = lazy(() => import('./pages/inspections/CompliancePage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
+/** The signed-in part of the app; its layout is fetched while the session is being restored, not after. */
+function SignedIn() {
+  const { status } = useAuth();
+  useEffect(() => {
+    if (status !== 'anonymous') void loadAppLayout();
+  }, [status]);
+  return (
+    <RequireAuth>
+      <AppLayout />
+    </RequireAuth>
+  );
+}
+
 export default function App() {
   return (
     <BrowserRouter>
@@ -34,13 +50,7 @@ export default function App() {
           <Routes>
             <Route path={LOGIN_PATH} element={<LoginPage />} />
             <Route path="/login" element={<LoginPage />} />
-            <Route
-              element={
-                <RequireAuth>
-                  <AppLayout />
-                </RequireAuth>
-              }
-            >
+            <Route element={<SignedIn />}>
               <Route index element={<HomePage />} />
               <Route path="tai-khoan" element={<AccountPage />} />
               <Route

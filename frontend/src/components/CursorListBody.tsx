@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Table, type TableProps } from '@mantine/core';
+import { Table, VisuallyHidden, type TableProps } from '@mantine/core';
 import { ErrorAlert } from './ErrorAlert';
 import { EmptyRows, LoadMore, PageLoader } from './States';
 
@@ -51,8 +51,9 @@ export function CursorListBody<T>({ list, filtered, empty, minWidth, testId, tab
                 typeof c === 'string' ? (
                   <Table.Th key={i}>{c}</Table.Th>
                 ) : (
-                  <Table.Th key={i} ta={c.ta} aria-label={c.ariaLabel}>
-                    {c.label}
+                  <Table.Th key={i} ta={c.ta} aria-label={c.label ? c.ariaLabel : undefined}>
+                    {/* a column without a visible title (the buttons) still has one for screen readers */}
+                    {c.label ?? (c.ariaLabel && <VisuallyHidden>{c.ariaLabel}</VisuallyHidden>)}
                   </Table.Th>
                 ),
               )}

@@ -1,6 +1,6 @@
 import { Button, Menu } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES } from '../i18n';
+import { LANGUAGES, setLanguage } from '../i18n';
 
 export function LanguageSwitcher({ size = 'sm' }: { size?: 'xs' | 'sm' }) {
   const { t, i18n } = useTranslation();
@@ -23,7 +23,7 @@ export function LanguageSwitcher({ size = 'sm' }: { size?: 'xs' | 'sm' }) {
         {LANGUAGES.map((lng) => (
           <Menu.Item
             key={lng}
-            onClick={() => void i18n.changeLanguage(lng)}
+            onClick={() => void setLanguage(lng)}
             fw={lng === current ? 700 : undefined}
             lang={lng}
             data-testid={`language-${lng}`}

@@ -50,7 +50,7 @@ export default function LoginPage() {
     error instanceof ApiError && error.retryAfter && error.code !== 'account_locked' ? error.retryAfter : null;
 
   return (
-    <Box mih="100vh" bg="gray.0">
+    <Box component="main" mih="100vh" bg="gray.0">
       <Group justify="flex-end" p="sm">
         <LanguageSwitcher size="xs" />
       </Group>

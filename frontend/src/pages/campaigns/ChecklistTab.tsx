@@ -9,9 +9,10 @@ import {
   Stack,
   Table,
   Text,
-  TextInput,
   Textarea,
+  TextInput,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
@@ -261,7 +262,9 @@ export function ChecklistTab({ campaign }: { campaign: Campaign }) {
     <Stack gap="md" data-testid="checklist">
       <Group justify="space-between">
         <div>
-          <Title order={4}>{template.name}</Title>
+          <Title order={3} size="h4">
+            {template.name}
+          </Title>
           <Text size="xs" c="dimmed">
             {t('campaigns.checklist.template', {
               code: template.code,
@@ -328,7 +331,11 @@ export function ChecklistTab({ campaign }: { campaign: Campaign }) {
                     <Table.Th>{t('campaigns.checklist.evidence')}</Table.Th>
                     <Table.Th>{t('campaigns.checklist.severity')}</Table.Th>
                     <Table.Th>{t('campaigns.checklist.appliesTo')}</Table.Th>
-                    {editable && <Table.Th aria-label={t('common.actions')} />}
+                    {editable && (
+                      <Table.Th>
+                        <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
+                      </Table.Th>
+                    )}
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>

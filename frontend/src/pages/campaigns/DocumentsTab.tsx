@@ -122,7 +122,9 @@ function Preview({ item, onClose }: { item: DocumentInfo; onClose: () => void })
   return (
     <Paper withBorder radius="md" p="md" ref={ref} data-testid="document-preview-panel">
       <Group justify="space-between" wrap="nowrap" mb="sm" align="flex-start">
-        <Title order={4}>{label}</Title>
+        <Title order={3} size="h4">
+          {label}
+        </Title>
         <CloseButton onClick={onClose} aria-label={t('documents.closePreview')} data-testid="document-preview-close" />
       </Group>
       {file.isPending ? (

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Badge, Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Modal, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
@@ -99,7 +99,11 @@ function UnitsPanel({ campaign, editable }: { campaign: Campaign; editable: bool
               <Table.Tr>
                 <Table.Th>{t('campaigns.units.unit')}</Table.Th>
                 <Table.Th>{t('campaigns.units.reportDue')}</Table.Th>
-                {editable && <Table.Th aria-label={t('common.actions')} />}
+                {editable && (
+                  <Table.Th>
+                    <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
+                  </Table.Th>
+                )}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -167,7 +171,9 @@ function RevisionsPanel({ campaign }: { campaign: Campaign }) {
             <Table.Th>{t('campaigns.fields.documentNumber')}</Table.Th>
             <Table.Th>{t('campaigns.revisions.reason')}</Table.Th>
             <Table.Th>{t('campaigns.revisions.at')}</Table.Th>
-            <Table.Th aria-label={t('common.actions')} />
+            <Table.Th>
+              <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
+            </Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

@@ -13,6 +13,7 @@ import {
   Text,
   Textarea,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
@@ -247,7 +248,7 @@ function ReportPanel({
         )}
 
         <div>
-          <Title order={5} mb={4}>
+          <Title order={4} size="h5" mb={4}>
             {t('campaigns.reports.productsByStars')}
           </Title>
           <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="xs">
@@ -266,7 +267,7 @@ function ReportPanel({
           </SimpleGrid>
         </div>
         <div>
-          <Title order={5} mb={4}>
+          <Title order={4} size="h5" mb={4}>
             {t('campaigns.reports.producersByKind')}
           </Title>
           <SimpleGrid cols={{ base: 2, sm: 5 }} spacing="xs">
@@ -285,7 +286,7 @@ function ReportPanel({
           </SimpleGrid>
         </div>
         <div>
-          <Title order={5} mb={4}>
+          <Title order={4} size="h5" mb={4}>
             {t('campaigns.reports.otherFigures')}
           </Title>
           <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="xs">
@@ -459,7 +460,9 @@ export function ReportsTab({ campaign, access }: { campaign: Campaign; access: C
                   <Table.Th>{t('campaigns.units.reportDue')}</Table.Th>
                   <Table.Th>{t('common.status')}</Table.Th>
                   <Table.Th>{t('campaigns.reports.submittedAt')}</Table.Th>
-                  <Table.Th aria-label={t('common.actions')} />
+                  <Table.Th>
+                    <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>

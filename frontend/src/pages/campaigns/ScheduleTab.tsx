@@ -178,7 +178,7 @@ function DayList({ visits, render }: { visits: readonly Visit[]; render: (v: Vis
     <Stack gap="md" data-testid="schedule-list">
       {days.map((day) => (
         <Box key={day.date} data-testid="schedule-day" data-date={day.date}>
-          <Title order={5} mb={6} tt="capitalize">
+          <Title order={4} size="h5" mb={6} tt="capitalize">
             {dayjs(day.date).format('dddd, DD/MM/YYYY')}
           </Title>
           <Stack gap="xs">{day.items.map(render)}</Stack>

@@ -13,6 +13,7 @@ import {
   Text,
   TextInput,
   Tooltip,
+  VisuallyHidden,
 } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
@@ -260,7 +261,11 @@ export function TeamTab({ campaign, access }: { campaign: Campaign; access: Camp
                   <Table.Th>{t('campaigns.team.agency')}</Table.Th>
                   <Table.Th>{t('campaigns.fields.teamRole')}</Table.Th>
                   <Table.Th>{t('campaigns.fields.invitedAsNeeded')}</Table.Th>
-                  {editable && <Table.Th aria-label={t('common.actions')} />}
+                  {editable && (
+                    <Table.Th>
+                      <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
+                    </Table.Th>
+                  )}
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>

@@ -39,7 +39,9 @@ export function Section({
   return (
     <Paper withBorder radius="md" p="md" data-testid={testId}>
       <Group justify="space-between" mb="sm" wrap="wrap" gap="xs">
-        <Title order={4}>{title}</Title>
+        <Title order={3} size="h4">
+          {title}
+        </Title>
         {actions && <Group gap="xs">{actions}</Group>}
       </Group>
       {children}

@@ -1,6 +1,7 @@
 // The dashboard of the home page: figures over what the caller may see, for a period and a unit.
-// Loaded on its own (React.lazy in HomePage) so that the charts library stays out of the first load.
-import { useEffect, useId, useState, type ReactNode } from 'react';
+// Loaded on its own (React.lazy in HomePage); the charts library is a further chunk (./charts), so the stat
+// cards, the filter and the plans' progress show without waiting for it.
+import { lazy, Suspense, useEffect, useId, useState, type ReactNode } from 'react';
 import {
   Anchor,
   Badge,
@@ -10,6 +11,7 @@ import {
   Paper,
   Progress,
   SimpleGrid,
+  Skeleton,
   Stack,
   Table,
   Text,
@@ -17,8 +19,6 @@ import {
   Title,
   VisuallyHidden,
 } from '@mantine/core';
-import { BarChart, DonutChart } from '@mantine/charts';
-import '@mantine/charts/styles.css';
 import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext';
@@ -56,6 +56,9 @@ import {
 } from './model';
 
 const CHART_HEIGHT = 240;
+
+const BarChart = lazy(() => import('./charts').then((m) => ({ default: m.BarChart })));
+const DonutChart = lazy(() => import('./charts').then((m) => ({ default: m.DonutChart })));
 
 function useNumber() {
   const { i18n } = useTranslation();
@@ -194,7 +197,7 @@ function ChartCard({ title, testId, description, empty, children, table }: Chart
       ) : (
         <>
           <Box role="img" aria-label={t('dashboard.chartLabel', { title, summary: description })} data-testid="chart">
-            {children}
+            <Suspense fallback={<Skeleton h={CHART_HEIGHT} />}>{children}</Suspense>
           </Box>
           {table && <VisuallyHidden>{table}</VisuallyHidden>}
         </>
@@ -408,19 +411,18 @@ function CampaignRow({ c, linked }: { c: CampaignProgress; linked: boolean }) {
           <Text size="xs" c="dimmed" id={`visits-${c.campaign_id}`}>
             {t('dashboard.visitsProgress', { done: format(c.visits_done), total: format(c.visits_total) })}
           </Text>
-          <Progress
-            value={p.visits}
-            color="green"
-            size="lg"
-            aria-labelledby={`visits-${c.campaign_id}`}
-            data-testid="visits-progress"
-          />
+          {/* the name goes on the section: it, not the root, carries role="progressbar" */}
+          <Progress.Root size="lg" data-testid="visits-progress">
+            <Progress.Section value={p.visits} color="green" aria-labelledby={`visits-${c.campaign_id}`} />
+          </Progress.Root>
         </div>
         <div>
           <Text size="xs" c="dimmed" id={`actions-${c.campaign_id}`}>
             {t('dashboard.actionsProgress', { done: format(c.actions_done), total: format(c.actions_total) })}
           </Text>
-          <Progress value={p.actions} color="blue" size="lg" aria-labelledby={`actions-${c.campaign_id}`} />
+          <Progress.Root size="lg">
+            <Progress.Section value={p.actions} color="blue" aria-labelledby={`actions-${c.campaign_id}`} />
+          </Progress.Root>
         </div>
       </SimpleGrid>
       <Group gap="xs">

@@ -19,6 +19,7 @@ import {
   Text,
   Textarea,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -106,7 +107,9 @@ function KindsTable({ kinds, onChoose }: { kinds: TemplateKindRead[]; onChoose: 
               <Table.Th>{t('templates.code')}</Table.Th>
               <Table.Th>{t('templates.inUse')}</Table.Th>
               <Table.Th ta="right">{t('templates.versions')}</Table.Th>
-              <Table.Th aria-label={t('common.actions')} />
+              <Table.Th>
+                <VisuallyHidden>{t('common.actions')}</VisuallyHidden>
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -230,7 +233,7 @@ function PreviewPanel({ kind, versions, pending, source, onSource, trigger }: Pr
 
   return (
     <Paper withBorder radius="md" p="md" ref={ref} data-testid="template-preview-panel">
-      <Title order={4} mb="xs">
+      <Title order={3} size="h4" mb="xs">
         {t('templates.preview.title')}
       </Title>
       <Text size="sm" c="dimmed" mb="sm">
@@ -361,7 +364,7 @@ function UploadForm({
 
   return (
     <Paper withBorder radius="md" p="md" data-testid="template-upload-form">
-      <Title order={4} mb="xs">
+      <Title order={3} size="h4" mb="xs">
         {t('templates.uploadTitle')}
       </Title>
       <Text size="sm" c="dimmed" mb="sm">
@@ -511,7 +514,7 @@ function KindPanel({ kind }: { kind: TemplateKindRead }) {
       </Paper>
 
       <Paper withBorder radius="md" p="md">
-        <Title order={4} mb="sm">
+        <Title order={3} size="h4" mb="sm">
           {t('templates.versionsTitle')}
         </Title>
         <CursorListBody
@@ -594,7 +597,7 @@ function KindPanel({ kind }: { kind: TemplateKindRead }) {
           onPreview={() => pending && previewWith({ type: 'file', file: pending })}
         />
         <Paper withBorder radius="md" p="md">
-          <Title order={4} mb="xs">
+          <Title order={3} size="h4" mb="xs">
             {t('templates.howTitle')}
           </Title>
           <Text size="sm">{t('templates.how1')}</Text>

@@ -232,7 +232,7 @@ function FindingDetails({ finding }: { finding: Finding }) {
           </Text>
         )}
       </Group>
-      <Title order={3} data-testid="finding-description" style={{ whiteSpace: 'pre-wrap' }}>
+      <Title order={2} size="h3" data-testid="finding-description" style={{ whiteSpace: 'pre-wrap' }}>
         {finding.description}
       </Title>
       <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }} spacing="sm">

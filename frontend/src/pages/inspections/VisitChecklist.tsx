@@ -262,7 +262,7 @@ function Sections({ sections, productId, sync, editable, evidence, testId }: Che
         return (
           <Stack key={section.area} gap="sm" data-testid="checklist-area" data-area={section.area}>
             <Group justify="space-between" align="flex-end" wrap="nowrap">
-              <Title order={4} fz="md">
+              <Title order={3} fz="md">
                 {section.area}. {section.title ?? ''}
               </Title>
               <Badge variant="light" color={p.answered === p.total ? 'green' : 'gray'} size="lg">

@@ -257,16 +257,22 @@ function JobPanel({ job, onCommit, committing }: { job: ImportJob; onCommit: () 
               </Text>
             </Group>
             {/* until the server reports rows done, a full striped bar says "working" */}
-            <Progress
-              value={percent ? percent : 100}
-              striped
-              animated
-              color={job.status === 'committing' ? 'teal' : 'blue'}
-              opacity={percent ? 1 : 0.45}
-              size="lg"
-              aria-label={t('imports.progressLabel')}
-              aria-valuetext={t('imports.processed', { done: job.processed_rows, total: job.total_rows })}
-            />
+            {/* the progressbar role and its name sit on the section (Mantine puts them there); the figures in words */}
+            <Progress.Root size="lg" opacity={percent ? 1 : 0.45}>
+              <Progress.Section
+                value={percent ? percent : 100}
+                striped
+                animated
+                color={job.status === 'committing' ? 'teal' : 'blue'}
+                withAria={false}
+                role="progressbar"
+                aria-label={t('imports.progressLabel')}
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={percent ?? undefined}
+                aria-valuetext={t('imports.processed', { done: job.processed_rows, total: job.total_rows })}
+              />
+            </Progress.Root>
           </div>
         )}
 
