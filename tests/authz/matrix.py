@@ -260,9 +260,8 @@ op("GET /evidence/{evidence_id}", CONCERNED, hidden=STRANGERS)  # a photo attach
 op("GET /evidence/{evidence_id}/thumbnail", STAFF, hidden=OUTSIDERS | STRANGERS)  # a photo of the visit only
 
 # ---- webhooks: the administrator's; an API client manages its own (the admin's subscription is hidden to it) ----
-# QUESTION (not an operation, so not in the table): a subscription receives every event of its types, whoever owns
-# it; a client holding only webhooks:manage, or limited to a unit, is sent events (finding.status_changed with its
-# note, campaign.* of drafts, local_report.*) about records its scopes and unit would not let it read.
+# Not an operation, so not in the table: a client's subscription is sent only events about records its scopes and
+# unit limit let it read (integrations/policies.may_receive; tests/integrations/test_webhooks.py).
 
 op("GET /webhooks", ADMIN, client="webhooks:manage", client_outcome=EMPTY)
 op("POST /webhooks", ADMIN, client="webhooks:manage")

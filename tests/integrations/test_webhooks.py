@@ -213,3 +213,32 @@ def test_two_workers_never_send_one_delivery_twice(template, receiver, settings)
         core_db.set_engine(None)
         core_db.set_session_factory(saved_factory)
         engine.dispose()
+
+
+def test_clients_are_sent_only_events_about_what_they_may_read(client, session, as_user, as_client, receiver):
+    """A client holding only webhooks:manage reads nothing, so it is sent nothing; compliance:read brings the
+    compliance events; a draft plan's events reach the administrator's subscription only."""
+    rec = receiver([])
+    subs = {}
+    for name, scopes in (("blind", ("webhooks:manage",)), ("compliance", ("webhooks:manage", "compliance:read")),
+                         ("campaigns", ("webhooks:manage", "campaigns:read"))):
+        r = client.post(f"{API}/webhooks", json={"url": rec.url, "event_types": ["*"]}, headers=as_client(*scopes))
+        assert r.status_code == 201, r.text
+        subs[name] = r.json()["id"]
+    subs["admin"] = subscribe(client, as_user, rec.url, types=("*",))["id"]
+
+    def sent() -> dict[str, set[str]]:
+        rows = session.execute(sa.select(WebhookDelivery.subscription_id, WebhookDelivery.event_type)).all()
+        return {name: {t for s, t in rows if s == sid} for name, sid in subs.items()}
+
+    submit_a_plan(client, session, as_user)  # campaign.submitted: a draft, which no client may read
+    assert sent() == {"blind": set(), "compliance": set(), "campaigns": set(), "admin": {"campaign.submitted"}}
+
+    cert = client.get(f"{API}/certificates", params={"status": "valid", "limit": 1},
+                      headers=as_user("coordinator")).json()["items"][0]
+    r = client.post(f"{API}/certificates/{cert['id']}/revocation", headers={**as_user("coordinator"), "If-Match": '"1"'},
+                    json={"decision_number": "12/QĐ-UBND", "decision_date": "2026-11-20", "reason": "Vi phạm nhãn"})
+    assert r.status_code in (200, 201), r.text
+    now = sent()
+    assert "compliance.changed" in now["admin"] and "compliance.changed" in now["compliance"]
+    assert now["blind"] == set() and "compliance.changed" not in now["campaigns"]

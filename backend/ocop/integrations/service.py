@@ -215,7 +215,8 @@ def _fan_out(session: Session, event_ids: set[int]) -> None:
     now = utcnow()
     for event in session.scalars(sa.select(OutboxEvent).where(col(OutboxEvent.id).in_(sorted(event_ids)))):
         for sub in subs:
-            if "*" in sub.event_types or event.event_type in sub.event_types:
+            if ("*" in sub.event_types or event.event_type in sub.event_types) and \
+                    policies.may_receive(session, sub, event):
                 session.add(WebhookDelivery(subscription_id=sub.id, event_id=event.id, event_type=event.event_type,  # type: ignore[arg-type]
                                             next_attempt_at=now, created_at=now))
     session.flush()
