@@ -1,6 +1,8 @@
 """Idempotency-Key on POST: same key and body → the first response; another body → 422; keys are per caller."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from ocop.inspections.models import Finding
@@ -45,3 +47,31 @@ def test_refusals_are_replayed_too_but_nothing_is_stored_for_bad_tokens(client, 
     r = client.post(f"{API}/findings", json=body(session), headers={"Authorization": "Bearer forged",
                                                                      "Idempotency-Key": "k-1"})
     assert r.status_code == 401
+
+
+def test_a_claim_left_by_a_dead_worker_is_taken_over_after_ten_minutes(client, session, as_user):
+    """A worker that dies between claiming a key and committing leaves an open claim and no work: a repeat waits
+    (409) while the claim is recent, and runs once the claim is old enough to be abandoned."""
+    from ocop.core.db import utcnow
+    from ocop.core.idempotency import IdempotencyRecord
+
+    h = {**as_user("inspector1"), "Idempotency-Key": "dead-worker-1"}
+    before = count(session, Finding)
+    first = client.post(f"{API}/findings", json=body(session), headers=h)
+    assert first.status_code == 201
+
+    def leave_open(minutes_ago: int) -> None:  # as the dead worker left it: claimed, nothing stored
+        session.execute(sa.update(IdempotencyRecord).where(IdempotencyRecord.key == "dead-worker-1").values(
+            status=None, headers=None, body=None, created_at=utcnow() - timedelta(minutes=minutes_ago)))
+        session.commit()
+
+    leave_open(1)
+    waiting = client.post(f"{API}/findings", json=body(session), headers=h)
+    assert waiting.status_code == 409 and waiting.json()["code"] == "idempotency_in_progress"
+    assert count(session, Finding) == before + 1
+    leave_open(11)
+    again = client.post(f"{API}/findings", json=body(session), headers=h)
+    assert again.status_code == 201 and "idempotent-replayed" not in again.headers  # it ran
+    assert count(session, Finding) == before + 2
+    replay = client.post(f"{API}/findings", json=body(session), headers=h)
+    assert replay.json() == again.json() and replay.headers["idempotent-replayed"] == "true"

@@ -14,6 +14,8 @@ never runs committed work again:
   in doubt is taken back later);
 - the answer could not be stored (the database went away after the commit): storing it is retried in the
   background; meanwhile a repeat gets 409 `idempotency_in_progress`, then the first answer;
+- the worker died before its transaction committed (nothing done, nothing stored): after ABANDONED_AFTER a
+  repeat takes the claim over and runs the request;
 - the request committed but answered with a server error (the database went away between its commit and its
   answer): the stored answer is 409 `idempotency_answer_lost` (done; look the result up).
 """
@@ -47,6 +49,9 @@ KEEP = timedelta(hours=24)
 REPLAYED_HEADERS = {b"content-type", b"location", b"etag"}
 COMMITTED = 0  # `status` of a record whose request committed its transaction; its answer is not stored yet
 SETTLE_FOR = 300.0  # seconds to keep trying to store an answer while the database is away
+# a claim still open after this long was left by a worker that died before its transaction committed (no request
+# runs for minutes: long work goes to jobs): a repeat takes the claim over and runs the request
+ABANDONED_AFTER = timedelta(minutes=10)
 
 
 class IdempotencyRecord(SQLModel, table=True):
@@ -226,10 +231,22 @@ class IdempotencyMiddleware:
             if record.request_hash != digest:
                 return _problem(422, "idempotency_key_reused",
                                 "This Idempotency-Key was used with another request body or address.", path)
+            if record.status is None and _take_over(session, record.id or 0, stamp):
+                return None
             if record.status is None or record.status == COMMITTED:
                 return _problem(409, "idempotency_in_progress",
                                 "A request with this Idempotency-Key is being processed; retry shortly.", path)
             return record.status, [(k.encode(), v.encode()) for k, v in record.headers or []], record.body or b""
+
+
+def _take_over(session: Any, record_id: int, stamp: datetime) -> bool:
+    """Claim an abandoned record for the request starting at `stamp` (only if it is still open and old enough:
+    of two repeats racing for it, one wins)."""
+    t = IdempotencyRecord.__table__  # type: ignore[attr-defined]
+    taken = session.execute(t.update().where(t.c.id == record_id, t.c.status.is_(None),
+                                             t.c.created_at < stamp - ABANDONED_AFTER).values(created_at=stamp))
+    session.commit()
+    return bool(taken.rowcount == 1)
 
 
 async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], payload: bytes) -> None:
