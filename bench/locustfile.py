@@ -19,11 +19,12 @@ import json
 import os
 import random
 import uuid
+from pathlib import Path
 from typing import Any
 
 from locust import FastHttpUser, constant, task
 
-INPUT: dict[str, Any] = json.loads(open(os.environ["BENCH_INPUT"], encoding="utf-8").read())  # noqa: SIM115
+INPUT: dict[str, Any] = json.loads(Path(os.environ["BENCH_INPUT"]).read_text(encoding="utf-8"))
 
 
 def _auth(token_key: str) -> dict[str, str]:

@@ -177,13 +177,11 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(request, 503, "database_unavailable", UNAVAILABLE_DETAIL,
                                 {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
-    app.add_exception_handler(OperationalError, _unavailable)
+    app.add_exception_handler(DBAPIError, _unavailable)  # every driver error not handled above
     app.add_exception_handler(PoolTimeout, _unavailable)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        if database_unavailable(exc):
-            return await _unavailable(request, exc)
         log.exception("unhandled error", extra={"path": request.url.path})
         return problem_response(request, 500, "internal_error",
                                 "An unexpected error occurred; it has been logged.")
