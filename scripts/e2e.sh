@@ -59,4 +59,10 @@ for _ in $(seq 1 100); do
 done
 curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null || { cat "$WORK/server.log"; exit 1; }
 cd frontend
-E2E_BASE_URL="http://127.0.0.1:$PORT" npm run test:e2e --silent -- "$@"
+status=0
+E2E_BASE_URL="http://127.0.0.1:$PORT" npm run test:e2e --silent -- "$@" || status=$?
+if [ "$status" != 0 ]; then
+  # kept beside the screenshots for the failure's diagnosis (printing it would push Playwright's summary away)
+  mkdir -p test-results && cp "$WORK/server.log" test-results/server.log || true
+fi
+exit "$status"

@@ -95,7 +95,7 @@ function VisitCard({
               </Text>
             )}
           </Group>
-          <Text size="sm" fw={500} data-testid="visit-place">
+          <Text size="sm" fw={500} data-testid="visit-card-place">
             {visit.place}
           </Text>
           {visit.programme && (
