@@ -14,6 +14,7 @@ test('the registers of administrative units and agencies: search, kind, and what
   // ---- administrative units: the district abolished in 2025 and the commune formed from its parts
   await page.getByTestId('main-nav').getByRole('link', { name: 'Đơn vị hành chính' }).click();
   const units = page.getByTestId('admin-units-table').locator('tbody tr');
+  await expect(page.getByRole('heading', { name: 'Đơn vị hành chính', level: 2 })).toBeVisible();
   await expect(units.first()).toBeVisible();
   expect(await units.count()).toBeGreaterThan(10);
 
@@ -40,6 +41,9 @@ test('the registers of administrative units and agencies: search, kind, and what
   // ---- agencies: the sub-department before and after the 2025 merger of the departments
   await page.getByTestId('main-nav').getByRole('link', { name: 'Cơ quan' }).click();
   const agencies = page.getByTestId('agencies-table').locator('tbody tr');
+  // the units page stays on screen while the agencies page loads: type only once it is there
+  await expect(page.getByRole('heading', { name: 'Cơ quan', level: 2 })).toBeVisible();
+  await expect(agencies.first()).toBeVisible();
   await page.getByTestId('list-search').fill('Phát triển nông thôn');
   await choose(page, 'filter-kind', 'Chi cục');
   await expect(agencies).toHaveCount(2);
