@@ -36,6 +36,7 @@ from registry_bench import start_server  # noqa: E402
 OUT = ROOT / "bench" / "out"
 STATE = OUT / "bench-data.json"
 RESULTS = ROOT / "bench" / "RESULTS.md"
+RAW = OUT / "results.json"  # the last run's figures, for `--render`
 SCENARIOS = [  # (key, locust user class, title)
     ("healthz", "HealthUser", "/healthz (reference)"),
     ("registry", "RegistryUser", "Registry search"),
@@ -129,19 +130,40 @@ def run_scenario(base: str, key: str, user_class: str, data: dict[str, Any], sec
 
 
 def ratio(value: float, reference: float) -> str:
-    return f"{value / reference:.2f}" if reference else "–"
+    """Two decimals, or two significant digits below 0.1 (one request's share of /healthz's throughput)."""
+    if not reference:
+        return "–"
+    r = value / reference
+    return f"{r:.2f}" if r >= 0.1 or r == 0 else f"{r:.2g}"
+
+
+FIGURES = ("rps", "p50", "p95", "p99")
+
+
+def reference(results: list[dict[str, Any]]) -> dict[str, float]:
+    """/healthz's figures in this run: the mean of its first and last measurement."""
+    healthz = [r["total"] for r in results if r["key"] == "healthz"]
+    return {k: sum(h[k] for h in healthz) / len(healthz) if healthz else 0.0 for k in FIGURES}
+
+
+def table(rows: list[tuple[str, dict[str, Any]]], ref: dict[str, float], first: str) -> list[str]:
+    """Figures and each one's ratio to /healthz's same figure (throughput: share of /healthz's; latency: times)."""
+    lines = [f"| {first} | requests | req/s | p50 | p95 | p99 | errors | req/s ÷ /healthz | p50 ÷ /healthz | "
+             "p95 ÷ /healthz | p99 ÷ /healthz |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for title, t in rows:
+        lines.append(f"| {title} | {t['requests']:,} | {t['rps']:.1f} | {t['p50']:.0f} | {t['p95']:.0f} | "
+                     f"{t['p99']:.0f} | {t['errors']} | " + " | ".join(ratio(t[k], ref[k]) for k in FIGURES) + " |")
+    return lines
 
 
 def write_results(state: dict[str, Any], results: list[dict[str, Any]], args: argparse.Namespace, workers: int,
-                  server_rss: float) -> str:
-    healthz = [r["total"] for r in results if r["key"] == "healthz"]
-    ref_rps = sum(h["rps"] for h in healthz) / len(healthz) if healthz else 0.0
-    ref_p50 = sum(h["p50"] for h in healthz) / len(healthz) if healthz else 0.0
+                  server_rss: float, written: str) -> str:
+    ref = reference(results)
     c = state["counts"]
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `make bench` on {time.strftime('%Y-%m-%d %H:%M')} ({platform.node() or 'this machine'}, "
+        f"Written by `make bench` on {written} ({platform.node() or 'this machine'}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, PostgreSQL). Reproduce with "
         "`make bench-data` (once) then `make bench`.",
         "",
@@ -153,27 +175,20 @@ def write_results(state: dict[str, Any], results: list[dict[str, Any]], args: ar
         f"Server: `ocop serve` with {workers} uvicorn workers. Load: locust {args.users} users per scenario, "
         f"{args.seconds} s each, no think time (each user sends its next request when the last one answers); locust "
         "runs on the same machine and takes part of its cores. Latencies in ms (locust rounds percentiles "
-        "above 100 ms to two significant digits). Ratios: the scenario's throughput over /healthz throughput, and "
-        "its median over /healthz median, both measured in this run (/healthz first and last, averaged).",
+        "above 100 ms to two significant digits). Ratios: each figure over the same figure of /healthz measured in "
+        "this run (/healthz first and last, averaged): a throughput ratio of 0.05 is 5 % of /healthz's requests per "
+        "second; a latency ratio of 20 is twenty times /healthz's.",
         "",
-        "| scenario | requests | req/s | p50 | p95 | p99 | errors | throughput ÷ /healthz | p50 ÷ /healthz p50 |",
-        "|---|---|---|---|---|---|---|---|---|",
     ]
     titles = {k: t for k, _, t in SCENARIOS}
-    for r in results:
-        t = r["total"]
-        title = titles[r["key"]] + (" (again, last)" if r["key"] == "healthz" and r is results[-1] else "")
-        lines.append(f"| {title} | {t['requests']:,} | {t['rps']:.1f} | {t['p50']:.0f} | {t['p95']:.0f} | "
-                     f"{t['p99']:.0f} | {t['errors']} | {ratio(t['rps'], ref_rps)} | {ratio(t['p50'], ref_p50)} |")
+    lines += table([(titles[r["key"]] + (" (again, last)" if r["key"] == "healthz" and r is results[-1] else ""),
+                     r["total"]) for r in results], ref, "scenario")
     lines += ["", "## Per request", ""]
     for r in results:
         if r["key"] == "healthz":
             continue
-        lines += [f"### {titles[r['key']]}", "", "| request | requests | req/s | p50 | p95 | p99 | errors |",
-                  "|---|---|---|---|---|---|---|"]
-        for p in r["parts"]:
-            lines.append(f"| {p['method']} {p['name']} | {p['requests']:,} | {p['rps']:.1f} | {p['p50']:.0f} | "
-                         f"{p['p95']:.0f} | {p['p99']:.0f} | {p['errors']} |")
+        lines += [f"### {titles[r['key']]}", ""]
+        lines += table([(f"{p['method']} {p['name']}", p) for p in r["parts"]], ref, "request")
         lines.append("")
     failures = [(r["key"], f) for r in results for f in r["failures"]]
     lines += ["## Errors", ""]
@@ -208,10 +223,20 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=16)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--only", default="", help="comma-separated scenario keys (healthz is always measured)")
+    ap.add_argument("--render", action="store_true",
+                    help="write bench/RESULTS.md again from the last run's figures (bench/out/results.json), no load")
     args = ap.parse_args()
     if not STATE.exists():
         sys.exit("No data set: run `make bench-data` first (bench/out/bench-data.json is missing).")
     state = json.loads(STATE.read_text())
+    if args.render:
+        if not RAW.exists():
+            sys.exit("No figures yet: run `make bench` first (bench/out/results.json is missing).")
+        raw = json.loads(RAW.read_text())
+        RESULTS.write_text(write_results(state, raw["results"], argparse.Namespace(**raw["args"]), raw["workers"],
+                                         raw["rss"], raw["written"]), encoding="utf-8")
+        print(f"{RESULTS.relative_to(ROOT)} written from {RAW.relative_to(ROOT)}")
+        return
     url = state["url"]
     chosen = [s for s in SCENARIOS if s[0] == "healthz" or not args.only or s[0] in args.only.split(",")]
     env = {**os.environ, "DATABASE_URL": url, "OCOP_LOG_LEVEL": "WARNING", "OCOP_STORAGE_DIR": str(OUT / "files"),
@@ -232,7 +257,10 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(15)
-    RESULTS.write_text(write_results(state, results, args, args.workers, rss), encoding="utf-8")
+    written = time.strftime("%Y-%m-%d %H:%M")
+    RAW.write_text(json.dumps({"results": results, "args": {"users": args.users, "seconds": args.seconds},
+                               "workers": args.workers, "rss": rss, "written": written}))
+    RESULTS.write_text(write_results(state, results, args, args.workers, rss, written), encoding="utf-8")
     print(f"{RESULTS.relative_to(ROOT)} written")
 
 
