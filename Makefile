@@ -8,12 +8,13 @@ NODE_STAMP := frontend/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-backend test-frontend e2e lint client check-client spa venv node worker fuzz backup restore bench-data bench audit clean help
+.PHONY: run test test-backend test-frontend e2e e2e-slow lint client check-client spa venv node worker fuzz backup restore bench-data bench audit clean help
 
 help:
 	@echo "make run     - set up, migrate, seed the demo data, build the SPA, serve on http://$(HOST):$(PORT)"
 	@echo "make test    - the whole test suite (SQLite; PostgreSQL when TEST_DATABASE_URL is set)"
 	@echo "make e2e     - browser tests only (Debian chromium)"
+	@echo "make e2e-slow - the browser tests with every page chunk delayed 1.2 s (a slow connection)"
 	@echo "make lint    - ruff, mypy, TypeScript"
 	@echo "make client  - regenerate the SPA's typed API client from the OpenAPI document"
 	@echo "make fuzz    - schemathesis over every operation against a real server (EXAMPLES=n per operation)"
@@ -89,6 +90,9 @@ test-frontend: venv node check-client spa
 
 e2e: venv spa
 	bash scripts/e2e.sh
+
+e2e-slow: venv spa
+	E2E_SLOW_CHUNKS_MS=1200 bash scripts/e2e.sh
 
 lint: venv node
 	$(BIN)/ruff check backend tests alembic scripts bench examples

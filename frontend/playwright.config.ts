@@ -19,6 +19,8 @@ export default defineConfig({
     locale: 'vi-VN',
     screenshot: 'only-on-failure',
     trace: 'off',
+    // the slow-network mode (tests/fixtures.ts) delays chunks; a service worker would serve them from its cache
+    serviceWorkers: process.env.E2E_SLOW_CHUNKS_MS ? 'block' : 'allow',
     ...devices['Desktop Chrome'],
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

@@ -5,7 +5,7 @@
 // Screens are reached the way a user does (menu, tabs, links) rather than by reloading each address,
 // which keeps the whole file well under a minute.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Page, type TestInfo } from './fixtures';
 import { apiGet, apiToken, PASSWORD, signIn } from './support';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];

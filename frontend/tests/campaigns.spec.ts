@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { signIn, signOut } from './support';
 
 /** Picks the option of a searchable Mantine select after typing `search` into it. */

@@ -1,7 +1,7 @@
 // The home page's dashboard, a plan's documents, the notification bell and the template administration,
 // against the demo data (campaign 1: the 2024 plan with approved visits).
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Locator } from '@playwright/test';
+import { expect, test, type Locator } from './fixtures';
 import { apiGet, apiToken, bearer, signIn } from './support';
 
 const vnNumber = (n: number) => n.toLocaleString('vi-VN');

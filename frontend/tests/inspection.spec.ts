@@ -1,4 +1,4 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from './fixtures';
 import { addNaChiLangVisit, jpegFile, signIn, signOut } from './support';
 
 const FAILED = 'ND3.05';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { csvFile, signIn, vnDate } from './support';
 
 // The acceptance test: a coordinator imports the province's list, sees the row error,

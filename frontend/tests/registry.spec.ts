@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { signIn, validTaxCode } from './support';
 
 const CERT_LABELS = ['Còn hiệu lực', 'Sắp hết hiệu lực', 'Hết hiệu lực', 'Đã thu hồi', 'Đã được thay thế', 'Chưa có chứng nhận'];
