@@ -62,7 +62,8 @@ def test_a_claim_left_by_a_dead_worker_is_taken_over_after_ten_minutes(client, s
 
     def leave_open(minutes_ago: int) -> None:  # as the dead worker left it: claimed, nothing stored
         session.execute(sa.update(IdempotencyRecord).where(IdempotencyRecord.key == "dead-worker-1").values(
-            status=None, headers=None, body=None, created_at=utcnow() - timedelta(minutes=minutes_ago)))
+            status=None, committed=False, headers=None, body=None,
+            created_at=utcnow() - timedelta(minutes=minutes_ago)))
         session.commit()
 
     leave_open(1)
@@ -75,3 +76,23 @@ def test_a_claim_left_by_a_dead_worker_is_taken_over_after_ten_minutes(client, s
     assert count(session, Finding) == before + 2
     replay = client.post(f"{API}/findings", json=body(session), headers=h)
     assert replay.json() == again.json() and replay.headers["idempotent-replayed"] == "true"
+
+
+def test_a_committed_claim_whose_answer_was_never_stored_is_not_run_again(client, session, as_user):
+    """The request's transaction committed (its work is done) but its answer was not stored: however old the claim,
+    a repeat is told to wait (409) and the work is not done a second time."""
+    from ocop.core.db import utcnow
+    from ocop.core.idempotency import IdempotencyRecord
+
+    h = {**as_user("inspector1"), "Idempotency-Key": "committed-unanswered-1"}
+    before = count(session, Finding)
+    assert client.post(f"{API}/findings", json=body(session), headers=h).status_code == 201
+    record = session.scalars(sa.select(IdempotencyRecord).where(
+        IdempotencyRecord.key == "committed-unanswered-1")).one()  # type: ignore[arg-type]
+    assert record.committed and record.status == 201  # marked in the request's own commit, then answered
+    session.execute(sa.update(IdempotencyRecord).where(IdempotencyRecord.key == "committed-unanswered-1").values(
+        status=None, headers=None, body=None, created_at=utcnow() - timedelta(hours=2)))
+    session.commit()
+    repeat = client.post(f"{API}/findings", json=body(session), headers=h)
+    assert repeat.status_code == 409 and repeat.json()["code"] == "idempotency_in_progress", repeat.text
+    assert count(session, Finding) == before + 1

@@ -8,7 +8,7 @@ is not stored, so a retry after it runs again. Records are kept for a day.
 
 Database failures (PostgreSQL restarting, say): the key is claimed in a transaction of its own before the request
 runs, and the answer stored in another one afterwards; in between, the request's own transaction marks the claim
-as COMMITTED in the same commit as its writes, so the record always tells whether the work was done and a repeat
+`committed` in the same commit as its writes, so the record always tells whether the work was done and a repeat
 never runs committed work again:
 - database unreachable before the request runs: 503 with Retry-After, nothing claimed (a claim whose commit was
   in doubt is taken back later);
@@ -47,7 +47,6 @@ log = logging.getLogger("ocop.idempotency")
 MAX_BODY = 1024 * 1024
 KEEP = timedelta(hours=24)
 REPLAYED_HEADERS = {b"content-type", b"location", b"etag"}
-COMMITTED = 0  # `status` of a record whose request committed its transaction; its answer is not stored yet
 SETTLE_FOR = 300.0  # seconds to keep trying to store an answer while the database is away
 # a claim still open after this long was left by a worker that died before its transaction committed (no request
 # runs for minutes: long work goes to jobs): a repeat takes the claim over and runs the request
@@ -62,7 +61,10 @@ class IdempotencyRecord(SQLModel, table=True):
     subject: str = Field(sa_column=sa.Column(sa.String(80), nullable=False))
     key: str = Field(sa_column=sa.Column(sa.String(200), nullable=False))
     request_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
-    status: int | None = Field(default=None, sa_column=sa.Column(sa.Integer, nullable=True))
+    status: int | None = Field(default=None, sa_column=sa.Column(sa.Integer, nullable=True))  # of the stored answer
+    # set in the commit of the request's own transaction: its work is done, whether or not its answer is stored
+    # yet; a claim neither committed nor answered is a request still running, or one whose worker died
+    committed: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
     headers: list[list[str]] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
     body: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary, nullable=True))
     created_at: datetime = Field(sa_column=ts_column(index=True))
@@ -111,7 +113,7 @@ def _mark_committed(session: OrmSession) -> None:
     subject, key, stamp = claim
     t = IdempotencyRecord.__table__  # type: ignore[attr-defined]
     session.connection().execute(t.update().where(t.c.subject == subject, t.c.key == key, t.c.created_at == stamp,
-                                                  t.c.status.is_(None)).values(status=COMMITTED))
+                                                  t.c.status.is_(None), t.c.committed.is_(False)).values(committed=True))
 
 
 @event.listens_for(OrmSession, "after_commit")
@@ -231,9 +233,9 @@ class IdempotencyMiddleware:
             if record.request_hash != digest:
                 return _problem(422, "idempotency_key_reused",
                                 "This Idempotency-Key was used with another request body or address.", path)
-            if record.status is None and _take_over(session, record.id or 0, stamp):
+            if record.status is None and not record.committed and _take_over(session, record.id or 0, stamp):
                 return None
-            if record.status is None or record.status == COMMITTED:
+            if record.status is None:
                 return _problem(409, "idempotency_in_progress",
                                 "A request with this Idempotency-Key is being processed; retry shortly.", path)
             return record.status, [(k.encode(), v.encode()) for k, v in record.headers or []], record.body or b""
@@ -243,7 +245,7 @@ def _take_over(session: Any, record_id: int, stamp: datetime) -> bool:
     """Claim an abandoned record for the request starting at `stamp` (only if it is still open and old enough:
     of two repeats racing for it, one wins)."""
     t = IdempotencyRecord.__table__  # type: ignore[attr-defined]
-    taken = session.execute(t.update().where(t.c.id == record_id, t.c.status.is_(None),
+    taken = session.execute(t.update().where(t.c.id == record_id, t.c.status.is_(None), t.c.committed.is_(False),
                                              t.c.created_at < stamp - ABANDONED_AFTER).values(created_at=stamp))
     session.commit()
     return bool(taken.rowcount == 1)
@@ -262,10 +264,10 @@ def _settle(subject: str, key: str, stamp: datetime, captured: dict[str, Any], p
         record = session.scalars(sa.select(IdempotencyRecord).where(
             IdempotencyRecord.subject == subject, IdempotencyRecord.key == key,  # type: ignore[arg-type]
             IdempotencyRecord.created_at == stamp)).first()  # type: ignore[arg-type]
-        if record is None or (record.status is not None and record.status != COMMITTED):
+        if record is None or record.status is not None:
             return
         status, headers, body = captured["status"], captured["headers"], captured["body"]
-        if status >= 500 and record.status != COMMITTED:
+        if status >= 500 and not record.committed:
             session.delete(record)  # a server error that changed nothing is not an answer: a retry runs again
             session.commit()
             return
