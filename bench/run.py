@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import csv
 import json
+import math
 import os
 import platform
 import subprocess
@@ -31,7 +32,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from registry_bench import start_server  # noqa: E402
+from registry_bench import start_server, vm_hwm  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 STATE = OUT / "bench-data.json"
@@ -203,18 +204,10 @@ def write_results(state: dict[str, Any], results: list[dict[str, Any]], args: ar
 
 def peak_rss(pid: int) -> float:
     """Peak resident memory (MB) of the server's processes: the supervisor and its workers."""
-    total = 0.0
     pids = [pid]
     with contextlib.suppress(OSError):
         pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    for p in pids:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmHWM"):
-                    total += int(line.split()[1]) / 1024
-        except OSError:
-            continue
-    return total
+    return sum(mb for mb in map(vm_hwm, pids) if not math.isnan(mb))  # a process gone meanwhile reads nan
 
 
 def main() -> None:

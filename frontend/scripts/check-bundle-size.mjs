@@ -7,7 +7,8 @@
 // initial: they are fetched when the screen needs them. Fails (exit 1) when the initial JavaScript exceeds the
 // budget, or when a library that must stay lazy (charts, Word preview) is found in it.
 //
-// Also prints, for information, what each lazily loaded page adds on top of the initial JavaScript.
+// Also prints, for information, what each lazily loaded page adds on top of the initial JavaScript (what a first
+// visit really downloads, screen by screen, is printed by the browser test tests/perf.spec.ts).
 //
 // Usage: npm run build && npm run check:bundle            (budget 250 kB; 1 kB = 1000 bytes, as Vite prints)
 //        node scripts/check-bundle-size.mjs --budget=240 --dist=path/to/dist
@@ -122,24 +123,6 @@ const pageRows = [...pages]
 console.log('\nLazy chunks reached from the initial ones, gzip added on top of the initial JavaScript:');
 console.log(`${pad('on load', 10)} ${pad('+ its lazy', 10)}  chunk`);
 for (const r of pageRows) console.log(`${pad(kb(r.own), 10)} ${pad(kb(r.withLazy), 10)}  ${r.key}`);
-
-// First visits (information): the initial JavaScript plus what the screen loads as it renders.
-const JOURNEYS = [
-  { name: 'sign-in page', load: ['src/pages/LoginPage.tsx'], lazy: [] },
-  // the signed-in layout, the home page, its dashboard and the dashboard's charts
-  { name: 'home page (signed in)', load: ['src/layout/AppLayout.tsx'], lazy: ['src/pages/HomePage.tsx'] },
-];
-console.log('\nFirst visits, gzip (initial JavaScript + what the screen fetches as it renders):');
-for (const j of JOURNEYS) {
-  if (![...j.load, ...j.lazy].every((k) => manifest[k])) {
-    console.log(`  ${j.name}: not computed (${[...j.load, ...j.lazy].filter((k) => !manifest[k]).join(', ')} not in the manifest)`);
-    continue;
-  }
-  const files = new Set([...initial, ...closure(j.load), ...closure(j.lazy, initial)]);
-  const gzip = [...files].reduce((sum, f) => sum + size(f).gzip, 0);
-  const raw = [...files].reduce((sum, f) => sum + size(f).raw, 0);
-  console.log(`  ${j.name}: ${kb(gzip)} gzip (${kb(raw)} uncompressed) in ${files.size} files`);
-}
 
 // ---- verdict ---------------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
-// For information only: the JavaScript a first visit downloads (cold cache), for the sign-in page and for the
-// home page of a signed-in user, and what the service worker downloads afterwards to work offline. Prints the
-// figures; asserts nothing about sizes or timing (the budget is checked on the build by `npm run check:bundle`).
+// The JavaScript a first visit downloads (cold cache), for the sign-in page and for the home page of a signed-in
+// user, and what the service worker downloads afterwards to work offline. Checks which chunks each screen fetches
+// (the sign-in page not the signed-in layout, the charts or the English texts); prints the sizes and times for
+// information, asserting nothing about them (the budget is checked on the build by `npm run check:bundle`).
 import { gzipSync } from 'node:zlib';
 import { expect, slowChunks, test, type Browser, type BrowserContext, type Page } from './fixtures';
 import { PASSWORD } from './support';
@@ -74,7 +75,7 @@ async function newContext(browser: Browser, baseURL: string, storageState?: Awai
 /** Milliseconds since the page's navigation started, read in the page. */
 const pageNow = (page: Page) => page.evaluate<number>('performance.now()');
 
-test('first visits: the JavaScript downloaded (information only)', async ({ browser }, info) => {
+test('first visits: what each screen downloads (sizes printed for information)', async ({ browser }, info) => {
   test.setTimeout(60_000);
   const baseURL = info.project.use.baseURL!;
 
@@ -124,6 +125,13 @@ test('first visits: the JavaScript downloaded (information only)', async ({ brow
   ].join('\n');
   console.log(text);
   await info.attach('javascript-first-visit.txt', { body: text, contentType: 'text/plain' });
-  expect(signInScripts.scripts.length).toBeGreaterThan(0);
-  expect(pageScripts.length).toBeGreaterThan(0);
+  // what each screen fetches: the sign-in page neither the signed-in layout, nor the charts, nor the English texts
+  const names = (list: Script[]) => list.map((s) => s.path.replace(/^\/assets\//, '').replace(/-[\w-]{8}\.js$/, ''));
+  const signInNames = names(signInScripts.scripts.filter((x) => !x.bySw));
+  expect(signInNames).toContain('LoginPage');
+  for (const later of ['AppLayout', 'Dashboard', 'charts', 'en']) expect(signInNames).not.toContain(later);
+  // the signed-in home page: the layout and the dashboard, its charts, still no English texts for a Vietnamese user
+  const homeNames = names(pageScripts);
+  for (const needed of ['AppLayout', 'HomePage', 'Dashboard', 'charts']) expect(homeNames).toContain(needed);
+  expect(homeNames).not.toContain('en');
 });

@@ -116,18 +116,23 @@ def database_unavailable(exc: BaseException) -> bool:
 UNAVAILABLE_DETAIL = "The database is not available at the moment; retry shortly."
 
 
+def problem_body(status: int, code: str, detail: str, instance: str | None, **extra: Any) -> dict[str, Any]:
+    """The problem+json document every error answer carries (routes, middleware)."""
+    return {"type": f"/problems/{code}", "title": TITLES.get(status, "Error"), "status": status, "detail": detail,
+            "instance": instance, "code": code, **extra}
+
+
 def problem_response(request: Request | None, status: int, code: str, detail: str,
                      headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
-    body: dict[str, Any] = {
-        "type": f"/problems/{code}",
-        "title": TITLES.get(status, "Error"),
-        "status": status,
-        "detail": detail,
-        "instance": str(request.url.path) if request is not None else None,
-        "code": code,
-    }
-    body.update(extra)
+    body = problem_body(status, code, detail, str(request.url.path) if request is not None else None, **extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def unavailable_response(path: str, exc: BaseException) -> JSONResponse:
+    """503 `database_unavailable` with Retry-After, logged as a warning (a retry in a moment may succeed)."""
+    log.warning("database unavailable", extra={"path": path, "error": error_summary(exc)})
+    return JSONResponse(problem_body(503, "database_unavailable", UNAVAILABLE_DETAIL, path), status_code=503,
+                        media_type=PROBLEM, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -173,9 +178,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
         if not database_unavailable(exc):
             return await _unexpected(request, exc)
-        log.warning("database unavailable", extra={"path": request.url.path, "error": error_summary(exc)})
-        return problem_response(request, 503, "database_unavailable", UNAVAILABLE_DETAIL,
-                                {"Retry-After": str(RETRY_AFTER_SECONDS)})
+        return unavailable_response(request.url.path, exc)
 
     app.add_exception_handler(DBAPIError, _unavailable)  # every driver error not handled above
     app.add_exception_handler(PoolTimeout, _unavailable)

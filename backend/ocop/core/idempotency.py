@@ -39,7 +39,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .db import new_session, pk_column, ts_column, utcnow
-from .errors import RETRY_AFTER_SECONDS, UNAVAILABLE_DETAIL, database_unavailable, error_summary
+from .errors import PROBLEM, database_unavailable, error_summary, problem_body, unavailable_response
 from .security import decode_access_token
 
 log = logging.getLogger("ocop.idempotency")
@@ -71,13 +71,10 @@ class IdempotencyRecord(SQLModel, table=True):
 
 
 Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
-_TITLES = {409: "Conflict", 422: "Unprocessable Content", 503: "Service Unavailable"}
 
 
 def _problem(status: int, code: str, detail: str, path: str) -> Answer:
-    body = json.dumps({"type": f"/problems/{code}", "title": _TITLES[status], "status": status, "detail": detail,
-                       "instance": path, "code": code}).encode()
-    return status, [(b"content-type", b"application/problem+json")], body
+    return status, [(b"content-type", PROBLEM.encode())], json.dumps(problem_body(status, code, detail, path)).encode()
 
 
 def _answer_lost(path: str) -> Answer:
@@ -172,13 +169,14 @@ class IdempotencyMiddleware:
         except Exception as exc:
             if not database_unavailable(exc):
                 raise
-            log.warning("database unavailable", extra={"path": path, "error": error_summary(exc)})
-            status, hdrs, payload = _problem(503, "database_unavailable", UNAVAILABLE_DETAIL, path)
-            await _send(send, status, [*hdrs, (b"retry-after", str(RETRY_AFTER_SECONDS).encode())], payload)
+            await unavailable_response(path, exc)(scope, receive, send)
             return
         if answer is not None:
             status, hdrs, payload = answer
-            await _send(send, status, [*hdrs, (b"idempotent-replayed", b"true")], payload)
+            await send({"type": "http.response.start", "status": status,
+                        "headers": [*hdrs, (b"idempotent-replayed", b"true"),
+                                    (b"content-length", str(len(payload)).encode())]})
+            await send({"type": "http.response.body", "body": payload})
             return
         captured: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
         sent_body = False
@@ -249,12 +247,6 @@ def _take_over(session: Any, record_id: int, stamp: datetime) -> bool:
                                              t.c.created_at < stamp - ABANDONED_AFTER).values(created_at=stamp))
     session.commit()
     return bool(taken.rowcount == 1)
-
-
-async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], payload: bytes) -> None:
-    await send({"type": "http.response.start", "status": status,
-                "headers": [*headers, (b"content-length", str(len(payload)).encode())]})
-    await send({"type": "http.response.body", "body": payload})
 
 
 def _settle(subject: str, key: str, stamp: datetime, captured: dict[str, Any], path: str) -> None:
