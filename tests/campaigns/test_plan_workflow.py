@@ -211,4 +211,4 @@ def test_list_filters_and_pages(client, session, as_user):
         == [2024]
     by_unit = client.get(f"{API}/campaigns", params={"unit_id": unit_id(session, "06463")}, headers=co).json()["items"]
     assert {c["year"] for c in by_unit} == {2026}
-    assert client.get(f"{API}/campaigns", params={"cursor": "???"}, headers=co).status_code == 400
+    assert client.get(f"{API}/campaigns", params={"cursor": "???"}, headers=co).status_code == 422

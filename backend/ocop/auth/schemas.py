@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ocop.core.pagination import Page
+from ocop.core.schemas import Strict
 
 
 class TokenResponse(BaseModel):
@@ -16,7 +17,7 @@ class TokenResponse(BaseModel):
     scope: str | None = None
 
 
-class RefreshRequest(BaseModel):
+class RefreshRequest(Strict):
     model_config = ConfigDict(extra="forbid")
     refresh_token: str | None = Field(default=None, max_length=200)
 
@@ -24,7 +25,7 @@ class RefreshRequest(BaseModel):
 Scope = Literal["compliance:read", "registry:read", "campaigns:read", "eoffice:write", "webhooks:manage"]
 
 
-class ApiClientCreate(BaseModel):
+class ApiClientCreate(Strict):
     model_config = ConfigDict(extra="forbid")
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
     agency_id: int | None = None
@@ -33,7 +34,7 @@ class ApiClientCreate(BaseModel):
     expires_at: datetime | None = None
 
 
-class ApiClientUpdate(BaseModel):
+class ApiClientUpdate(Strict):
     model_config = ConfigDict(extra="forbid")
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)] | None = None
     agency_id: int | None = None
@@ -42,7 +43,7 @@ class ApiClientUpdate(BaseModel):
     expires_at: datetime | None = None
 
 
-class Rotation(BaseModel):
+class Rotation(Strict):
     model_config = ConfigDict(extra="forbid")
     grace_hours: int = Field(default=24, ge=0, le=24 * 30, description="How long the previous secret still works")
 

@@ -12,7 +12,7 @@ from ocop.core.caller import Caller
 from ocop.core.config import get_settings
 from ocop.core.dates import local_date, today
 from ocop.core.errors import NotFound, field_error
-from ocop.core.pagination import PageParams, decode_cursor, encode_cursor
+from ocop.core.pagination import PageParams, cursor_offset, decode_cursor, encode_cursor
 from ocop.org import policies as org_policies
 from ocop.org.models import AdminUnit, AdminUnitScope, Agency
 from ocop.registry import service as registry
@@ -256,7 +256,7 @@ def suggestions(session: Session, caller: Caller, campaign_id: int, page: PagePa
         .where(col(Visit.campaign_id) == campaign_id)))
     ranked = [_rank(row, start, end, inspected, scheduled) for row in rows]
     ranked.sort(key=lambda s: (-s.score, s.producer_name, s.product_name or "", s.product_id or 0))
-    offset = int(decode_cursor(page.cursor, 1)[0]) if page.cursor else 0
+    offset = decode_cursor(page.cursor, 1, [cursor_offset])[0] if page.cursor else 0
     chunk = ranked[offset:offset + page.limit]
     more = offset + page.limit < len(ranked)
     return SuggestionPage(items=chunk, next_cursor=encode_cursor([offset + page.limit]) if more else None)

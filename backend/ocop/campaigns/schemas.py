@@ -4,9 +4,10 @@ import datetime as dt
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from ocop.core.pagination import Page
+from ocop.core.schemas import SingleLine, Strict
 
 CampaignStatus = Literal["draft", "submitted", "issued", "in_progress", "reporting", "closed", "cancelled"]
 TeamRole = Literal["head", "deputy", "member", "secretary"]
@@ -22,13 +23,9 @@ CounterpartRole = Literal["local_leaders", "specialised_divisions", "commune_lea
 SignerPrefix = Literal["TM.", "KT.", "TL.", "TUQ.", "Q."]
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), SingleLine]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SingleLine]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 .\-()]{6,20}$")]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 # ---- plan content ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from fastapi import Query
 from fastapi.responses import StreamingResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlmodel import Session
@@ -28,6 +29,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}, XLSX_TYPE: {}}}}
 EXPORT_BATCH = 500
 DATE_FORMAT, DATETIME_FORMAT = "DD/MM/YYYY", "DD/MM/YYYY HH:MM"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may read as the start of a formula
 
 
 def _local(value: datetime) -> datetime:
@@ -37,13 +39,22 @@ def _local(value: datetime) -> datetime:
     return (value.astimezone(UTC) + timedelta(hours=get_settings().utc_offset_hours)).replace(tzinfo=None)
 
 
+def _text(value: str) -> str:
+    """Text as both formats write it: without the control characters a workbook cannot hold (all C0 but tab, line
+    feed and carriage return: one stray character in a producer's name would otherwise break every export), and
+    with a quote before what a spreadsheet would take for a formula (= + - @, or a leading tab or carriage
+    return)."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, datetime):
         return _local(value)
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # no formula injection in spreadsheets
+        value = ", ".join(str(v) for v in value)
+    if isinstance(value, str):
+        return _text(value)
     return value
 
 
@@ -81,7 +92,7 @@ def _xlsx_stream(columns: Sequence[tuple[str, str]], rows: Iterable[dict[str, An
     bold = Font(bold=True)
     header = []
     for _, label in columns:
-        cell = WriteOnlyCell(ws, value=label)
+        cell = WriteOnlyCell(ws, value=_text(label))
         cell.font = bold
         header.append(cell)
     ws.append(header)

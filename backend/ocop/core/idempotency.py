@@ -3,8 +3,11 @@ another body is 422; a repeat while the first is still running is 409.
 
 Plain ASGI middleware. Keys belong to the caller named by a valid bearer token (the signature is checked
 here; the route still authenticates as usual), so one caller can never read another's stored response.
-JSON and form bodies up to 1 MB take part; uploads pass through untouched. A server error that changed nothing
-is not stored, so a retry after it runs again. Records are kept for a day.
+JSON bodies (application/json, application/*+json, whatever their parameters) and form bodies take part, up to 1 MB
+(413 `idempotency_body_too_large` beyond, rather than running without the protection the caller asked for);
+uploads (multipart) pass through untouched. The fingerprint covers the method, path, query string and body. A key
+is 1 to 200 visible ASCII characters (400 `idempotency_key_invalid` otherwise, never ignored). A server error that
+changed nothing is not stored, so a retry after it runs again. Records are kept for a day.
 
 Database failures (PostgreSQL restarting, say): the key is claimed in a transaction of its own before the request
 runs, and the answer stored in another one afterwards; in between, the request's own transaction marks the claim
@@ -24,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import threading
 import time
 from contextvars import ContextVar
@@ -45,6 +49,8 @@ from .security import decode_access_token
 log = logging.getLogger("ocop.idempotency")
 
 MAX_BODY = 1024 * 1024
+MAX_KEY = 200  # the column's size
+KEY_OK = re.compile(rf"^[\x21-\x7e](?:[\x20-\x7e]{{0,{MAX_KEY - 2}}}[\x21-\x7e])?$")
 KEEP = timedelta(hours=24)
 REPLAYED_HEADERS = {b"content-type", b"location", b"etag"}
 SETTLE_FOR = 300.0  # seconds to keep trying to store an answer while the database is away
@@ -75,6 +81,27 @@ Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
 
 def _problem(status: int, code: str, detail: str, path: str) -> Answer:
     return status, [(b"content-type", PROBLEM.encode())], json.dumps(problem_body(status, code, detail, path)).encode()
+
+
+def _too_large(path: str) -> Answer:
+    return _problem(413, "idempotency_body_too_large", f"A request with an Idempotency-Key may carry at most "
+                    f"{MAX_BODY // 1024} KB; send it without the key, or in smaller parts.", path)
+
+
+async def _answer(send: Send, answer: Answer, *, replayed: bool = False) -> None:
+    status, hdrs, payload = answer
+    extra = [(b"idempotent-replayed", b"true")] if replayed else []
+    await send({"type": "http.response.start", "status": status,
+                "headers": [*hdrs, *extra, (b"content-length", str(len(payload)).encode())]})
+    await send({"type": "http.response.body", "body": payload})
+
+
+def _takes_part(content_type: bytes) -> bool:
+    """JSON (application/json, application/*+json, whatever the parameters) and form bodies take part; uploads
+    (multipart) and other bodies pass through untouched."""
+    kind = content_type.split(b";")[0].strip().lower()
+    return kind in (b"application/json", b"application/x-www-form-urlencoded") or (
+        kind.startswith(b"application/") and kind.endswith(b"+json"))
 
 
 def _answer_lost(path: str) -> Answer:
@@ -145,24 +172,38 @@ class IdempotencyMiddleware:
             return
         headers = dict(scope.get("headers") or [])
         key = headers.get(b"idempotency-key", b"").decode("latin-1").strip()
-        kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        length = int(headers.get(b"content-length", b"0") or 0) if headers.get(b"content-length", b"0").isdigit() \
-            else MAX_BODY + 1
-        if not key or kind not in (b"application/json", b"application/x-www-form-urlencoded") or length > MAX_BODY:
+        if not key or not _takes_part(headers.get(b"content-type", b"")):
             await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        if not KEY_OK.match(key):
+            await _answer(send, _problem(400, "idempotency_key_invalid", f"An Idempotency-Key is 1 to {MAX_KEY} "
+                                         "visible ASCII characters.", path))
             return
         subject = _subject(headers)
-        if subject is None or len(key) > 200:
+        if subject is None:  # no valid token: the route answers 401 itself
             await self.app(scope, receive, send)
             return
-        body = b""
-        more = True
+        declared = headers.get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > MAX_BODY:
+            await _answer(send, _too_large(path))
+            return
+        chunks: list[bytes] = []  # joined once: linear in the size of the body, however it is cut up
+        size, more = 0, True
         while more:
             message = await receive()
-            body += message.get("body", b"")
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY:
+                await _answer(send, _too_large(path))
+                return
+            chunks.append(chunk)
             more = message.get("more_body", False)
-        digest = hashlib.sha256(scope["method"].encode() + b" " + scope["path"].encode() + b"\n" + body).hexdigest()
-        path = scope["path"]
+        body = b"".join(chunks)
+        digest = hashlib.sha256(scope["method"].encode() + b" " + path.encode() + b"?"
+                                + (scope.get("query_string") or b"") + b"\n" + body).hexdigest()
         stamp = utcnow()
         try:
             answer = await run_in_threadpool(self._begin, subject, key, digest, path, stamp)
@@ -172,11 +213,7 @@ class IdempotencyMiddleware:
             await unavailable_response(path, exc)(scope, receive, send)
             return
         if answer is not None:
-            status, hdrs, payload = answer
-            await send({"type": "http.response.start", "status": status,
-                        "headers": [*hdrs, (b"idempotent-replayed", b"true"),
-                                    (b"content-length", str(len(payload)).encode())]})
-            await send({"type": "http.response.body", "body": payload})
+            await _answer(send, answer, replayed=True)
             return
         captured: dict[str, Any] = {"status": 500, "headers": [], "body": b""}
         sent_body = False

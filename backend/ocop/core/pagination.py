@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -12,7 +14,7 @@ from fastapi import Depends, Query
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from .errors import BadRequest
+from .errors import Unprocessable
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -46,16 +48,99 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, n: int) -> list[Any]:
+CURSOR_INVALID = "The cursor is not valid; use next_cursor from a previous page."
+INT64 = (-(2**63), 2**63 - 1)
+
+
+def invalid_cursor(name: str = "cursor") -> Unprocessable:
+    """422 `invalid_cursor` naming the query parameter: a malformed cursor is the caller's mistake, never a 500."""
+    return Unprocessable(CURSOR_INVALID, code="invalid_cursor",
+                         errors=[{"loc": ["query", name], "msg": CURSOR_INVALID, "type": "invalid_cursor"}])
+
+
+def cursor_int(value: Any) -> int:
+    if type(value) is not int or not INT64[0] <= value <= INT64[1]:  # no bool, no float, no number beyond 64 bits
+        raise ValueError("not a 64-bit integer")
+    return value
+
+
+def cursor_offset(value: Any) -> int:
+    """A position in a list computed in memory: a non-negative integer."""
+    if cursor_int(value) < 0:
+        raise ValueError("a negative offset")
+    return int(value)
+
+
+def cursor_str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("not a string")
+    return value
+
+
+def cursor_datetime(value: Any) -> datetime:
+    return datetime.fromisoformat(cursor_str(value))
+
+
+def cursor_date(value: Any) -> date:
+    return date.fromisoformat(cursor_str(value))
+
+
+def cursor_number(value: Any) -> float | int:
+    if type(value) is int:
+        return cursor_int(value)
+    if type(value) is not float or not math.isfinite(value):
+        raise ValueError("not a number")
+    return value
+
+
+def cursor_scalar(value: Any) -> Any:
+    if type(value) is int:
+        return cursor_int(value)
+    if type(value) is float:
+        return cursor_number(value)
+    return cursor_str(value)
+
+
+def _kind_of(column: Any) -> Callable[[Any], Any]:
+    """The check and conversion of a cursor value for an order column, from the column's SQL type."""
+    kind = getattr(column, "type", None)
+    if isinstance(kind, sa.types.TypeDecorator):
+        kind = kind.impl_instance
+    if isinstance(kind, sa.Boolean):
+        return cursor_scalar
+    if isinstance(kind, sa.Integer):
+        return cursor_int
+    if isinstance(kind, sa.DateTime):
+        return cursor_datetime
+    if isinstance(kind, sa.Date):
+        return cursor_date
+    if isinstance(kind, sa.Float | sa.Numeric):
+        return cursor_number
+    if isinstance(kind, sa.String):
+        return cursor_str
+    return cursor_scalar
+
+
+def decode_cursor(cursor: str, n: int, kinds: Sequence[Callable[[Any], Any]] | None = None, *,
+                  name: str = "cursor") -> list[Any]:
+    """The `n` values of a cursor, each checked (and converted) by `kinds` (JSON scalars when not given).
+    Anything else (not base64, not JSON, another shape, a value of the wrong type or beyond 64 bits) is a 422
+    `invalid_cursor` naming the parameter `name`."""
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        raw = base64.urlsafe_b64decode(cursor.encode("ascii") + b"=" * (-len(cursor) % 4))
         values = json.loads(raw)
-    except Exception as exc:  # any malformed cursor is the caller's mistake
-        raise BadRequest("The cursor is not valid; use next_cursor from a previous page.",
-                         code="invalid_cursor") from exc
-    if not isinstance(values, list) or len(values) != n:
-        raise BadRequest("The cursor is not valid; use next_cursor from a previous page.", code="invalid_cursor")
-    return values
+        if not isinstance(values, list) or len(values) != n:
+            raise ValueError("not a list of the expected length")
+        return [kind(v) for kind, v in zip(kinds or [cursor_scalar] * n, values, strict=True)]
+    except (ValueError, TypeError, OverflowError, UnicodeError, RecursionError) as exc:  # binascii.Error, JSON too
+        raise invalid_cursor(name) from exc
+
+
+def _checked(value: Any, kind: Callable[[Any], Any]) -> Any:
+    """A converted value still within what the column holds (an integer within 64 bits)."""
+    if kind is cursor_int:
+        return cursor_int(value)
+    return value
 
 
 def keyset_page(
@@ -74,12 +159,11 @@ def keyset_page(
     JSON values back into column values (e.g. datetime.fromisoformat).
     """
     if params.cursor:
-        values = decode_cursor(params.cursor, len(order))
-        if convert:
-            try:
-                values = [c(v) for c, v in zip(convert, values, strict=True)]
-            except (TypeError, ValueError) as exc:
-                raise BadRequest("The cursor is not valid.", code="invalid_cursor") from exc
+        kinds = [_kind_of(c) for c in order]
+        if convert:  # the caller's own conversion, after the values are checked as JSON scalars
+            kinds = [lambda v, c=c, k=k: _checked(c(cursor_scalar(v)), k)  # type: ignore[misc]
+                     for c, k in zip(convert, kinds, strict=True)]
+        values = decode_cursor(params.cursor, len(order), kinds)
         row = sa.tuple_(*order)
         stmt = stmt.where(row < sa.tuple_(*values) if descending else row > sa.tuple_(*values))
     stmt = stmt.order_by(*[c.desc() if descending else c.asc() for c in order]).limit(params.limit + 1)

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ocop.core.pagination import Page
+from ocop.core.schemas import Strict
 
 EventType = Literal["*", "campaign.submitted", "campaign.issued", "campaign.in_progress", "campaign.reporting",
                     "campaign.closed", "campaign.cancelled", "campaign.amended", "visit.approved", "finding.created",
@@ -16,14 +17,14 @@ Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_
                                        pattern=r"^https?://[^\s/$.?#].[^\s]*$")]
 
 
-class WebhookCreate(BaseModel):
+class WebhookCreate(Strict):
     model_config = ConfigDict(extra="forbid")
     url: Url
     event_types: list[EventType] = Field(min_length=1, max_length=30)
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
 
 
-class WebhookUpdate(BaseModel):
+class WebhookUpdate(Strict):
     model_config = ConfigDict(extra="forbid")
     url: Url | None = None
     event_types: list[EventType] | None = Field(default=None, min_length=1, max_length=30)

@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
-    ConfigDict,
     EmailStr,
     Field,
     StringConstraints,
@@ -16,6 +15,7 @@ from pydantic import (
 
 from ocop.core.caller import ROLES
 from ocop.core.pagination import Page
+from ocop.core.schemas import SingleLine, Strict
 
 from .models import AGENCY_KINDS, UNIT_LEVELS
 
@@ -26,14 +26,10 @@ assert set(UnitLevel.__args__) == set(UNIT_LEVELS)  # type: ignore[attr-defined]
 AgencyKind = Literal["peoples_committee", "department", "sub_department", "office", "division", "other"]
 assert set(AgencyKind.__args__) == set(AGENCY_KINDS)  # type: ignore[attr-defined]
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SingleLine]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 .\-()]{6,20}$")]
 Password = Annotated[str, StringConstraints(min_length=10, max_length=256)]
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._\-]{1,62}[a-z0-9]$")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 # ---- administrative units -------------------------------------------------------------------

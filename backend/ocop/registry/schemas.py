@@ -6,7 +6,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
-    ConfigDict,
     EmailStr,
     Field,
     StringConstraints,
@@ -15,6 +14,7 @@ from pydantic import (
 )
 
 from ocop.core.pagination import Page
+from ocop.core.schemas import SingleLine, Strict
 
 ProducerKind = Literal["enterprise", "cooperative", "cooperative_group", "household_business"]
 ProducerStatus = Literal["active", "suspended", "ceased"]
@@ -22,8 +22,8 @@ ProductStatus = Literal["active", "discontinued"]
 CertificateStatus = Literal["valid", "expiring", "expired", "revoked", "superseded"]
 CertifyingLevel = Literal["district", "province", "central"]
 
-Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SingleLine]
+Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), SingleLine]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 .\-()]{6,20}$")]
 
 _TAX = re.compile(r"^(\d{10})(-\d{3})?$")
@@ -53,10 +53,6 @@ def _tax(v: str | None) -> str | None:
     if problem:
         raise ValueError(problem)
     return v
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 # ---- taxonomy -------------------------------------------------------------------------------
