@@ -9,6 +9,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,8 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from ocop.core.config import get_settings
 from ocop.core.dates import parse_date
-from ocop.core.errors import Unprocessable, UnsupportedMediaType
+from ocop.core.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from ocop.core.text import fold
 from ocop.org.models import AdminUnit
 
@@ -56,7 +58,10 @@ KINDS = {
     "ho kinh doanh": "household_business", "ho san xuat kinh doanh": "household_business",
     "ho san xuat": "household_business", "ho gia dinh": "household_business", "co so": "household_business",
 }
-MAX_ROWS = 50_000
+MAX_COLUMNS = 100  # columns of a sheet that are read at all (the published lists have about a dozen)
+SUSPICIOUS_RATIO = 100  # a ZIP member unpacking to more than 100x its packed size is refused (Apache POI's rule)
+SMALL_MEMBER = 1024 * 1024  # below this, any ratio is harmless
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 control characters but tab, newline, CR
 
 
 def _norm_header(text: str) -> str:
@@ -67,24 +72,57 @@ _HEADER_MAP = {alias: canon for canon, aliases in ALIASES.items() for alias in a
 _HEADER_MAP.update({c.replace("_", " "): c for c in ALIASES})
 
 
+Rows = Generator[tuple[int, Sequence[Any]], None, None]  # (spreadsheet row number, cells)
+
+
 @dataclass
 class ParsedFile:
     columns: dict[str, int]
     rows: list[tuple[int, dict[str, Any]]]
 
 
-def read_table(path: Path, filename: str) -> ParsedFile:
-    """Rows of an XLSX or CSV file as dicts keyed by canonical column; 4xx for what is not a list."""
+def read_table(path: Path, filename: str, max_rows: int | None = None) -> ParsedFile:
+    """Rows of an XLSX or CSV file as dicts keyed by canonical column; 4xx for what is not a list.
+
+    The file is streamed: blank rows are skipped, only the header's columns are kept, and reading stops with a
+    422 as soon as there are more than `max_rows` data rows (OCOP_IMPORT_MAX_ROWS), so a file cannot make the
+    server hold more than that. Row numbers are the spreadsheet's own (blank rows counted)."""
+    if max_rows is None:
+        max_rows = get_settings().import_max_rows
     with path.open("rb") as fh:
         head = fh.read(8)
-    raw = _read_xlsx(path) if head.startswith(b"PK\x03\x04") else _read_csv(path)
-    raw = [r for r in raw if any(v not in (None, "") for v in r)]
-    if not raw:
+    source = _read_xlsx(path) if head.startswith(b"PK\x03\x04") else _read_csv(path)
+    columns: dict[str, int] = {}
+    rows: list[tuple[int, dict[str, Any]]] = []
+    header_seen = False
+    try:
+        for n, values in source:
+            if not any(v not in (None, "") for v in values):
+                continue
+            if not header_seen:
+                header_seen = True
+                columns = _header_columns(values)
+                continue
+            if len(rows) >= max_rows:
+                most = f"{max_rows:,}".replace(",", ".")
+                raise Unprocessable(
+                    f"Tệp có hơn {most} dòng dữ liệu; mỗi lần chỉ nhập tối đa {most} dòng. Hãy chia danh sách "
+                    f"thành nhiều tệp. (The file has more than {max_rows} data rows, the most accepted at once.)",
+                    code="import_too_many_rows", max_rows=max_rows)
+            rows.append((n, {c: _clean(values[i]) if i < len(values) else None for c, i in columns.items()}))
+    finally:
+        source.close()  # closes the workbook when reading stopped early
+    if not header_seen:
         raise Unprocessable("The file is empty: it has no header row and no data rows.", code="import_empty")
-    header, *data = raw
+    if not rows:
+        raise Unprocessable("The file has a header but no data rows.", code="import_empty")
+    return ParsedFile(columns=columns, rows=rows)
+
+
+def _header_columns(header: Any) -> dict[str, int]:
     columns: dict[str, int] = {}
     for i, name in enumerate(header):
-        canon = _HEADER_MAP.get(_norm_header(str(name or "")))
+        canon = _HEADER_MAP.get(_norm_header(str(name or "")[:200]))
         if canon and canon not in columns:
             columns[canon] = i
     missing = [c for c in REQUIRED if c not in columns]
@@ -93,15 +131,7 @@ def read_table(path: Path, filename: str) -> ParsedFile:
             "Thiếu cột bắt buộc: " + ", ".join(LABELS[c] for c in missing)
             + ". The file must have the columns of the province's published list.",
             code="import_missing_columns", missing_columns=missing)
-    if not data:
-        raise Unprocessable("The file has a header but no data rows.", code="import_empty")
-    if len(data) > MAX_ROWS:
-        raise Unprocessable(f"The file has {len(data)} rows; at most {MAX_ROWS} are accepted at once.",
-                            code="import_too_many_rows")
-    rows = []
-    for n, values in enumerate(data, start=2):
-        rows.append((n, {c: _clean(values[i]) if i < len(values) else None for c, i in columns.items()}))
-    return ParsedFile(columns=columns, rows=rows)
+    return columns
 
 
 def _clean(value: Any) -> Any:
@@ -111,30 +141,69 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _read_xlsx(path: Path) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
+def _check_zip(path: Path) -> None:
+    """Refuse what is not a workbook, and zip bombs: the unpacked sizes are read from the archive's directory
+    (zipfile never unpacks a member past its declared size) before anything is unpacked."""
+    limit = get_settings().import_max_unpacked_bytes
     try:
         with zipfile.ZipFile(path) as zf:
-            if "[Content_Types].xml" not in zf.namelist() or not any(n.startswith("xl/") for n in zf.namelist()):
-                raise UnsupportedMediaType("The file is a ZIP archive but not an Excel workbook (.xlsx).",
-                                           code="import_not_spreadsheet")
-        # from memory: openpyxl refuses a path without the .xlsx suffix (files are at most the import limit)
-        wb = load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
-    except zipfile.BadZipFile as exc:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
         raise UnsupportedMediaType("The file is not a readable Excel workbook.", code="import_not_spreadsheet") from exc
-    except UnsupportedMediaType:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise UnsupportedMediaType("The Excel workbook could not be read.", code="import_not_spreadsheet") from exc
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise UnsupportedMediaType("The file is a ZIP archive but not an Excel workbook (.xlsx).",
+                                   code="import_not_spreadsheet")
+    total = sum(i.file_size for i in infos)
+    bomb = [i for i in infos if i.file_size > SMALL_MEMBER and i.file_size > SUSPICIOUS_RATIO * max(i.compress_size, 1)]
+    if total > limit or bomb:
+        raise PayloadTooLarge(
+            f"Tệp Excel khi giải nén quá lớn hoặc bị nén bất thường (giới hạn {limit // (1024 * 1024)} MB sau khi "
+            "giải nén); hãy lưu lại danh sách bằng Excel hoặc xuất ra CSV. (The workbook unpacks to more than the "
+            "limit or is compressed abnormally.)",
+            code="import_unpacked_too_large", max_unpacked_bytes=limit)
+
+
+def _read_xlsx(path: Path) -> Rows:
+    """The first sheet's rows, streamed (read-only mode), at most MAX_COLUMNS wide.
+
+    The sheet's declared dimension is ignored: a tiny sheet declaring A1:XFD3000 would otherwise be padded to
+    16,384 columns by 3,000 rows."""
+    from openpyxl import load_workbook
+
+    _check_zip(path)
+    fh = path.open("rb")  # a file object: openpyxl refuses a path without the .xlsx suffix
     try:
+        wb = load_workbook(fh, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        fh.close()
+        raise UnsupportedMediaType("The Excel workbook could not be read.", code="import_not_spreadsheet") from exc
+    return _xlsx_rows(wb, fh)
+
+
+def _xlsx_rows(wb: Any, fh: Any) -> Rows:
+    from openpyxl.utils.escape import unescape
+
+    try:
+        if not wb.worksheets:
+            return
         ws = wb.worksheets[0]
-        return [list(r) for r in ws.iter_rows(values_only=True)]
+        ws.reset_dimensions()
+        rows = ws.iter_rows(min_row=1, min_col=1, max_col=MAX_COLUMNS, values_only=True)
+        try:
+            for n, row in enumerate(rows, start=1):
+                # Excel writes characters XML cannot carry as _xHHHH_ (openpyxl leaves them so): decoded, a control
+                # character is then refused like a CSV one, and a line break written as _x000D_ is one again
+                yield n, tuple(unescape(v) if isinstance(v, str) and "_x" in v else v for v in row)
+        except Exception as exc:  # damaged sheet XML
+            raise UnsupportedMediaType("The Excel workbook could not be read.", code="import_not_spreadsheet") \
+                from exc
     finally:
         wb.close()
+        fh.close()
 
 
-def _read_csv(path: Path) -> list[list[Any]]:
+def _read_csv(path: Path) -> Rows:
     data = path.read_bytes()
     if b"\x00" in data[:4096]:
         raise UnsupportedMediaType("The file is neither an Excel workbook (.xlsx) nor a CSV text file.",
@@ -144,15 +213,36 @@ def _read_csv(path: Path) -> list[list[Any]]:
     except UnicodeDecodeError as exc:
         raise UnsupportedMediaType("The CSV file is not UTF-8 text; save it as 'CSV UTF-8' and try again.",
                                    code="import_not_spreadsheet") from exc
+    del data
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel  # type: ignore[assignment]
-    rows = list(csv.reader(io.StringIO(text), dialect))
-    if rows and len(rows[0]) < 2:
-        raise UnsupportedMediaType("The file does not look like a table (one column only).",
-                                   code="import_not_spreadsheet")
-    return rows
+    return _csv_rows(text, dialect)
+
+
+def _csv_rows(text: str, dialect: Any) -> Rows:
+    reader = csv.reader(io.StringIO(text), dialect)
+    first = True
+    try:
+        for n, row in enumerate(reader, start=1):
+            if first and any(row):
+                first = False
+                if len(row) < 2:
+                    raise UnsupportedMediaType("The file does not look like a table (one column only).",
+                                               code="import_not_spreadsheet")
+            yield n, row
+    except csv.Error as exc:
+        raise UnsupportedMediaType(f"The CSV file could not be read: {exc}.", code="import_not_spreadsheet") from exc
+
+
+def control_characters(value: Any) -> str | None:
+    """The first C0 control character (tab, newline and carriage return aside) in a text cell, as U+XXXX."""
+    if isinstance(value, str):
+        found = _CONTROL.search(value)
+        if found:
+            return f"U+{ord(found.group()):04X}"
+    return None
 
 
 # ---- planning -------------------------------------------------------------------------------
@@ -263,7 +353,12 @@ class Planner:
         return parsed
 
     def _parse(self, n: int, v: dict[str, Any]) -> RowPlan:
+        bad = {c: code for c, value in v.items() if (code := control_characters(value))}
+        if bad:  # the row is refused; the rest is checked (and shown) without those characters
+            v = {c: _CONTROL.sub("", value) if c in bad else value for c, value in v.items()}
         p = RowPlan(row=n, product=_text(v.get("product_name")), producer=_text(v.get("producer_name")))
+        for c, code in bad.items():
+            p.error(c, f"Ô có ký tự điều khiển không hợp lệ ({code}); hãy xóa ký tự này trong tệp rồi tải lên lại.")
         if not p.product:
             p.error("product_name", "Thiếu tên sản phẩm.")
         if not p.producer:

@@ -190,3 +190,6 @@ class ImportJob(SQLModel, table=True):
     created_at: datetime = Field(sa_column=ts_column())
     finished_at: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
     committed_at: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
+    # the last sign of life of the process checking or committing it: an import in progress whose process stopped
+    # reporting for OCOP_IMPORT_STALE_MINUTES is taken as abandoned (service.recover_abandoned_imports)
+    heartbeat_at: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))

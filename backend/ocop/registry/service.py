@@ -1,6 +1,8 @@
 """The OCOP registry: taxonomy, producers, products, certificates, stamps, public verification."""
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any, BinaryIO
@@ -689,6 +691,9 @@ def issue_stamps(session: Session, caller: Caller, product_id: int, data: StampI
 
 # ---- imports --------------------------------------------------------------------------------
 
+log = logging.getLogger("ocop.registry")
+
+
 def _job_read(job: ImportJob, with_rows: bool = True) -> ImportJobRead:
     data = {**job.model_dump(exclude={"rows"}), "rows": job.rows if with_rows else None}
     return ImportJobRead.model_validate(data)
@@ -714,7 +719,7 @@ def start_import(session: Session, caller: Caller, upload: BinaryIO, filename: s
         raise
     job = ImportJob(kind="products", filename=filename[:255] or "import", sha256=digest, size=size,
                     storage_key=key, status="queued", total_rows=len(parsed.rows), created_by=caller.id,
-                    created_at=utcnow())
+                    created_at=utcnow(), heartbeat_at=utcnow())
     session.add(job)
     session.flush()
     audit.record(session, caller, "import.upload", "import_job", job.id, None,
@@ -728,7 +733,8 @@ def start_import(session: Session, caller: Caller, upload: BinaryIO, filename: s
 def _progress(job_id: int) -> Any:
     def report(done: int) -> None:
         with new_session() as s:
-            s.execute(sa.update(ImportJob).where(col(ImportJob.id) == job_id).values(processed_rows=done))
+            s.execute(sa.update(ImportJob).where(col(ImportJob.id) == job_id)
+                      .values(processed_rows=done, heartbeat_at=utcnow()))
             s.commit()
     return report
 
@@ -741,27 +747,38 @@ def _plan_file(session: Session, job: ImportJob) -> list[importer.RowPlan]:
 def validate_import(job_id: int) -> None:
     """Background: the dry run. Every row gets its outcome; nothing but the job changes."""
     with new_session() as session:
-        job = session.get(ImportJob, job_id)
-        if job is None or job.status != "queued":
-            return
-        job.status = "validating"
+        claimed = session.execute(sa.update(ImportJob).where(col(ImportJob.id) == job_id, col(ImportJob.status) == "queued")
+                                  .values(status="validating", heartbeat_at=utcnow())).rowcount  # type: ignore[attr-defined]
         session.commit()
+        job = session.get(ImportJob, job_id)
+        if not claimed or job is None:
+            return
+        this_run = (col(ImportJob.id) == job_id, col(ImportJob.status) == "validating")  # unless taken as abandoned
         try:
             plans = _plan_file(session, job)
         except Exception as exc:  # the file was checked on upload; this is unexpected
             session.rollback()
-            job.status, job.error, job.finished_at = "failed", f"The file could not be checked: {exc}", utcnow()
+            session.execute(sa.update(ImportJob).where(*this_run).values(
+                status="failed", error=f"The file could not be checked: {exc}", finished_at=utcnow()))
             session.commit()
             return
-        job.rows = [p.result() for p in plans]
-        job.summary = importer.summary(plans)
-        job.processed_rows = len(plans)
-        job.status = "invalid" if job.summary["error"] else "ready"
-        job.finished_at = utcnow()
+        summary = importer.summary(plans)
+        session.execute(sa.update(ImportJob).where(*this_run).values(
+            rows=[p.result() for p in plans], summary=summary, processed_rows=len(plans),
+            status="invalid" if summary["error"] else "ready", finished_at=utcnow(), heartbeat_at=utcnow()))
         session.commit()
 
 
 IN_PROGRESS = ("queued", "validating", "committing")
+
+
+def _committable(job: ImportJob) -> bool:
+    """Ready, or a commit that failed (crash, lost connection) after a dry run without errors: committing again
+    re-checks every row against the database and applies all or none."""
+    if job.status == "ready":
+        return True
+    return (job.status == "failed" and job.committed_at is None and bool(job.rows)
+            and (job.summary or {}).get("error") == 0)
 
 
 def get_import(session: Session, caller: Caller, job_id: int) -> ImportJobRead:
@@ -785,8 +802,10 @@ def request_commit(session: Session, caller: Caller, job_id: int) -> ImportJobRe
     job = session.get(ImportJob, job_id)
     if job is None:
         raise NotFound(f"Import {job_id} does not exist.", code="import_not_found")
-    claimed = session.execute(sa.update(ImportJob).where(col(ImportJob.id) == job_id, col(ImportJob.status) == "ready")
-                              .values(status="committing", processed_rows=0)).rowcount  # type: ignore[attr-defined]
+    claimed = _committable(job) and session.execute(
+        sa.update(ImportJob).where(col(ImportJob.id) == job_id, col(ImportJob.status) == job.status)
+        .values(status="committing", processed_rows=0, error=None, finished_at=None, heartbeat_at=utcnow())
+    ).rowcount  # type: ignore[attr-defined]
     if not claimed:
         session.rollback()
         reasons = {"invalid": "Some rows have errors: fix the file and upload it again.",
@@ -811,11 +830,16 @@ def commit_import(job_id: int, caller: Caller) -> None:
             return
         try:
             plans = _plan_file(session, job)
-            errors = [p for p in plans if p.errors]
-            if errors:
+            # the job's row, claimed in this transaction: from here on it is locked (PostgreSQL) or the database is
+            # (SQLite), so `recover_abandoned_imports` cannot take a commit in progress for an abandoned one; and if
+            # it already did (a check longer than OCOP_IMPORT_STALE_MINUTES), nothing is written
+            if not session.execute(sa.update(ImportJob).where(col(ImportJob.id) == job_id,
+                                                              col(ImportJob.status) == "committing")
+                                   .values(heartbeat_at=utcnow())).rowcount:  # type: ignore[attr-defined]
                 session.rollback()
-                job = session.get(ImportJob, job_id)
-                assert job is not None
+                return
+            errors = [p for p in plans if p.errors]
+            if errors:  # nothing was written but the claim: the job's new state goes in the same transaction
                 job.rows, job.summary = [p.result() for p in plans], importer.summary(plans)
                 job.status, job.finished_at = "invalid", utcnow()
                 job.error = "The database changed since the dry run and some rows now have errors; nothing was written."
@@ -830,11 +854,58 @@ def commit_import(job_id: int, caller: Caller) -> None:
             session.commit()
         except Exception as exc:
             session.rollback()
-            job = session.get(ImportJob, job_id)
-            if job is not None:
-                job.status, job.error, job.finished_at = "failed", f"Nothing was written: {exc}", utcnow()
-                session.commit()
+            session.execute(sa.update(ImportJob).where(col(ImportJob.id) == job_id, col(ImportJob.status) == "committing")
+                            .values(status="failed", error=f"Nothing was written: {exc}", finished_at=utcnow()))
+            session.commit()
             raise
+
+
+_ABANDONED = {
+    "queued": "Việc kiểm tra tệp bị gián đoạn vì máy chủ đã dừng; hãy tải tệp lên lại. "
+              "(The check of the file was interrupted by a server stop; upload the file again.)",
+    "committing": "Việc ghi vào sổ bị gián đoạn vì máy chủ đã dừng; chưa dòng nào được ghi, có thể ghi lại. "
+                  "(The commit was interrupted by a server stop; nothing was written and it may be committed again.)",
+}
+_ABANDONED["validating"] = _ABANDONED["queued"]
+_last_sweep: float | None = None
+
+
+def recover_abandoned_imports(force: bool = True) -> int:
+    """Imports left in progress by a process that stopped (crash, restart) are marked failed; the number marked.
+
+    Called when the server starts and by the worker (at most once a minute unless `force`). Only imports whose
+    process has been silent for OCOP_IMPORT_STALE_MINUTES are taken, and never one whose commit is applying its
+    rows: that commit holds the job's row (skipped here) until it ends. A commit applies every row in one
+    transaction, so an abandoned one wrote nothing; `request_commit` accepts it again. Never raises."""
+    global _last_sweep
+    if not force and _last_sweep is not None and time.monotonic() - _last_sweep < 60:
+        return 0
+    _last_sweep = time.monotonic()
+    now = utcnow()
+    cutoff = now - timedelta(minutes=get_settings().import_stale_minutes)
+    last_seen = sa.func.coalesce(col(ImportJob.heartbeat_at), col(ImportJob.created_at))
+    stale = (col(ImportJob.status).in_(IN_PROGRESS), last_seen < cutoff)
+    marked = 0
+    try:
+        with new_session() as session:
+            found = session.execute(sa.select(col(ImportJob.id), col(ImportJob.status)).where(*stale)
+                                    .order_by(col(ImportJob.id)).with_for_update(skip_locked=True)).all()
+            for job_id, status in found:
+                unchecked = {} if status == "committing" else {"rows": sa.null(), "summary": sa.null()}  # upload it again
+                done = session.execute(sa.update(ImportJob).where(col(ImportJob.id) == job_id, *stale).values(
+                    status="failed", error=_ABANDONED[status], finished_at=now, **unchecked)
+                ).rowcount  # type: ignore[attr-defined]
+                if done:
+                    marked += 1
+                    audit.record(session, None, "import.abandon", "import_job", job_id, {"status": status},
+                                 {"status": "failed"})
+            session.commit()
+    except Exception:  # a database busy or not migrated yet: the next sweep tries again
+        log.exception("recovery of abandoned imports failed")
+        return 0
+    if marked:
+        log.warning("abandoned imports marked failed", extra={"imports": marked})
+    return marked
 
 
 def _apply_plans(session: Session, caller: Caller, plans: list[importer.RowPlan]) -> dict[str, int]:

@@ -240,7 +240,7 @@ function JobPanel({ job, onCommit, committing }: { job: ImportJob; onCommit: () 
           <Button
             color="green"
             onClick={onCommit}
-            disabled={job.status !== 'ready'}
+            disabled={job.status !== 'ready' && !(job.status === 'failed' && summary?.error === 0)}
             loading={committing}
             data-testid="import-commit"
           >
