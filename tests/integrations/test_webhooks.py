@@ -3,6 +3,7 @@ implementation (the standardwebhooks package), retries with backoff against a re
 from __future__ import annotations
 
 import base64
+import socket
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -81,11 +82,86 @@ def send_all() -> None:
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8080/x", "http://10.1.2.3/hook", "http://169.254.169.254/latest",
                                  "http://[::1]/hook", "http://localhost:9000/", "http://192.168.1.10/h",
-                                 "ftp://example.org/x"])
-def test_private_loopback_and_link_local_targets_are_refused(client, as_user, session, url):
+                                 "ftp://example.org/x",
+                                 # not private, but not on the internet either: shared (carrier-grade NAT),
+                                 # "this network", benchmarking, documentation, broadcast, multicast, reserved
+                                 "http://100.64.1.1/hook", "http://0.0.0.0:8080/", "http://198.18.0.1/",
+                                 "http://192.0.2.1/", "http://203.0.113.7/", "http://255.255.255.255/",
+                                 "http://224.0.0.1/", "http://240.0.0.1/",
+                                 # IPv6 forms that carry a local IPv4 address, and IPv6's own local ranges
+                                 "http://[::ffff:127.0.0.1]/", "http://[::ffff:100.64.0.1]/", "http://[2002:7f00:1::1]/",
+                                 "http://[64:ff9b::a00:1]/", "http://[fc00::1]/", "http://[fe80::1]/", "http://[::]/",
+                                 "http://[2001:db8::1]/"])
+def test_targets_that_are_not_public_internet_addresses_are_refused(client, as_user, session, url):
     r = client.post(f"{API}/webhooks", json={"url": url, "event_types": ["*"]}, headers=as_user("admin"))
     assert r.status_code == 422, r.text
+    assert [e["loc"] for e in r.json()["errors"]] == [["body", "url"]]
     assert count(session, WebhookSubscription) == 0
+
+
+def test_names_are_checked_by_what_they_resolve_to(client, as_user, session, monkeypatch):
+    monkeypatch.setattr(webhooks, "resolve_host", lambda host: {"cgnat.example.org": ["100.64.0.9"],
+                                                                "mixed.example.org": ["93.184.216.34", "10.0.0.1"],
+                                                                "public.example.org": ["93.184.216.34"]}[host])
+    for host in ("cgnat.example.org", "mixed.example.org"):
+        r = client.post(f"{API}/webhooks", json={"url": f"https://{host}/hook", "event_types": ["*"]},
+                        headers=as_user("admin"))
+        assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "url"], r.text
+    r = client.post(f"{API}/webhooks", json={"url": "https://public.example.org/hook", "event_types": ["*"]},
+                    headers=as_user("admin"))
+    assert r.status_code == 201, r.text
+
+
+def test_a_name_that_resolves_elsewhere_at_delivery_time_is_not_contacted(client, session, as_user, receiver,
+                                                                          monkeypatch):
+    """DNS rebinding: the name was public when subscribed and points at a loopback receiver when the event is
+    sent. The delivery is refused with its reason and nothing reaches the receiver."""
+    rec = receiver([])
+    port = rec.server.server_address[1]
+    answers = {"hooks.partner.example": ["93.184.216.34"]}
+    monkeypatch.setattr(webhooks, "resolve_host", lambda host: answers[host])
+    sub = subscribe(client, as_user, f"http://hooks.partner.example:{port}/hooks/ocop")
+    submit_a_plan(client, session, as_user)
+    answers["hooks.partner.example"] = ["127.0.0.2"]  # the allow-list holds 127.0.0.1 only
+    send_all()
+    assert rec.received == []
+    log = client.get(f"{API}/webhooks/{sub['id']}/deliveries", headers=as_user("admin")).json()["items"][0]
+    assert log["status"] == "dead" and log["log"][0]["status_code"] is None
+    assert "127.0.0.2" in log["last_error"] and "not a public internet address" in log["last_error"]
+
+
+def test_a_delivery_connects_to_the_address_it_checked(client, session, as_user, receiver, monkeypatch):
+    """The name is resolved once per delivery and the request goes to that address with the name as Host: a
+    second, different answer from the DNS (between check and connect) is never asked for."""
+    rec = receiver([])
+    port = rec.server.server_address[1]
+    calls: list[str] = []
+
+    def resolve(host: str) -> list[str]:
+        calls.append(host)
+        return ["127.0.0.1"] if len(calls) <= 2 else ["10.9.9.9"]  # subscription, first lookup of the delivery
+
+    monkeypatch.setattr(webhooks, "resolve_host", resolve)
+    subscribe(client, as_user, f"http://hooks.partner.example:{port}/hooks/ocop")
+    submit_a_plan(client, session, as_user)
+    send_all()
+    assert len(calls) == 2 and len(rec.received) == 1  # "hooks.partner.example" is in no real DNS
+    assert {k.lower(): v for k, v in rec.received[0][0].items()}["host"] == f"hooks.partner.example:{port}"
+
+
+def test_a_name_that_does_not_resolve_now_is_retried(client, session, as_user, receiver, monkeypatch):
+    receiver([])
+
+    def nowhere(host: str) -> list[str]:
+        raise socket.gaierror("Name or service not known")
+
+    monkeypatch.setattr(webhooks, "resolve_host", nowhere)
+    sub = subscribe(client, as_user, "https://later.partner.example/hook")
+    submit_a_plan(client, session, as_user)
+    send_all()
+    d = session.scalars(sa.select(WebhookDelivery).where(WebhookDelivery.subscription_id == sub["id"])).one()
+    session.refresh(d)
+    assert d.status == "retrying" and "cannot be resolved" in d.last_error
 
 
 def test_the_allow_list_opens_a_private_target_and_the_secret_is_shown_once(client, as_user, session, receiver):

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from ocop.core import bulk
 from ocop.core.caller import Caller
-from ocop.core.db import utcnow
+from ocop.core.db import row_dict, utcnow
 from ocop.core.logging import request_id_var
 from ocop.core.pagination import PageParams, keyset_page
 
@@ -19,10 +19,26 @@ from . import policies
 from .models import AuditEvent
 from .schemas import AuditEventPage, AuditEventRead
 
-REDACTED_FIELDS = frozenset({"password", "password_hash", "secret", "secret_hash", "token_hash"})
+# Secrets never enter the trail, whoever writes the event and however (a snapshot, a hand-made dict, a bulk
+# import): these keys are dropped at every depth when an event is written, and again when events are read (for
+# events written before a name was added here). A column may also declare itself secret with
+# `info={"secret": True}`. Not secret: when a password or secret changed (`password_changed_at`, …).
+REDACTED_FIELDS = frozenset({
+    "password", "new_password", "current_password", "password_hash",
+    "secret", "client_secret", "secret_hash", "previous_secret_hash", "secret_encrypted",
+    "token", "token_hash", "access_token", "refresh_token", "id_token",
+})
+REDACTED_SUFFIXES = ("_password", "_hash", "_encrypted", "_secret", "_token", "_ciphertext")
+NOT_SECRET = frozenset({"request_hash", "sha256"})  # digests of public content, kept
+
+
+def is_secret(key: str) -> bool:
+    k = key.lower()
+    return k not in NOT_SECRET and (k in REDACTED_FIELDS or k.endswith(REDACTED_SUFFIXES))
 
 
 def _plain(value: Any) -> Any:
+    """JSON-safe values, secret keys dropped at every depth."""
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -30,7 +46,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: _plain(v) for k, v in value.items() if not (isinstance(k, str) and is_secret(k))}
     if isinstance(value, list | tuple | set | frozenset):
         return [_plain(v) for v in value]
     return value
@@ -38,10 +54,11 @@ def _plain(value: Any) -> Any:
 
 def snapshot(obj: Any, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """The columns of a table object, as JSON-safe values, secrets left out."""
-    data = {c.key: getattr(obj, c.key) for c in sa.inspect(obj).mapper.column_attrs}
+    data = {c.key: getattr(obj, c.key) for c in sa.inspect(obj).mapper.column_attrs
+            if not any(getattr(column, "info", {}).get("secret") for column in c.columns)}
     if extra:
         data.update(extra)
-    return {k: _plain(v) for k, v in data.items() if k not in REDACTED_FIELDS}
+    return _plain(data)  # type: ignore[no-any-return]
 
 
 def record(
@@ -110,5 +127,6 @@ def list_events(
         stmt = stmt.where(AuditEvent.occurred_at < until)  # type: ignore[arg-type,operator]
     rows, cursor = keyset_page(session, stmt, [AuditEvent.id], page, descending=True,  # type: ignore[list-item]
                                key=lambda r: [r[0].id])
-    return AuditEventPage(items=[AuditEventRead.model_validate(r[0], from_attributes=True) for r in rows],
-                          next_cursor=cursor)
+    return AuditEventPage(items=[AuditEventRead.model_validate(
+        {**row_dict(r[0]), "before": _plain(r[0].before) if r[0].before is not None else None,
+         "after": _plain(r[0].after) if r[0].after is not None else None}) for r in rows], next_cursor=cursor)

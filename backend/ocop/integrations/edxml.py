@@ -1,25 +1,46 @@
 """edXML (QCVN 102:2016/BTTTT) packages: read and write, behind this one adapter.
 
-Reading is hardened: no DTD, no entities (internal or external), no network, no huge trees; elements are
-matched by namespace, never by prefix (real packages put the root in the default namespace and the envelope's
-elements under an `edXML:` prefix bound to the same one). Dates are written YYYY/MM/DD.
+Reading is hardened: no DTD, no entities (internal or external), no network. The package is decoded to text
+first, whatever its encoding (UTF-8, UTF-16, UTF-32, with or without a byte order mark, or as its declaration
+says), the DTD rule is checked on that text, and exactly that text is what the XML parser reads, so no encoding
+can hide a DOCTYPE. Large text nodes are allowed (a base64 Word attachment is easily over libxml2's 10 MB
+default); the caller bounds the package's size. Elements are matched by namespace, never by prefix (real packages
+put the root in the default namespace and the envelope's elements under an `edXML:` prefix bound to the same
+one). Dates are written YYYY/MM/DD. Identifiers longer than we keep are refused, naming the element.
 """
 from __future__ import annotations
 
 import base64
+import codecs
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from lxml import etree
 
+from ocop.core.text import xml_safe
+
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 _N = {"e": NS}
-_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_DECLARATION = re.compile(r"^\s*<\?xml\b.*?\?>", re.DOTALL)
+_DECLARED_ENCODING = re.compile(rb"^\s*<\?xml\b[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_ZEROS = ((b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"), (b"\x00<", "utf-16-be"),
+          (b"<\x00", "utf-16-le"))
+
+# the longest value kept of each identifier (the columns they are stored in)
+MAX_LENGTHS = {"DocumentId": 200, "From/OrganId": 60, "DocumentType/Type": 20, "ResponseFor/DocumentId": 200}
+MAX_NUMBER = 60  # CodeNumber/CodeNotation, a campaign's document number
 
 
 class EdxmlError(ValueError):
-    """The package is not one we accept; the message says why (shown to the sender)."""
+    """The package is not one we accept; the message says why (shown to the sender), `element` which element."""
+
+    def __init__(self, message: str, element: str | None = None) -> None:
+        super().__init__(message)
+        self.element = element
 
 
 @dataclass
@@ -63,8 +84,38 @@ class Package:
 
 
 def _parser() -> etree.XMLParser:
+    # huge_tree lifts libxml2's limits on one text node (10 MB) and on depth; the entity limits it also lifts do
+    # not matter: a package with a DTD never reaches the parser, and the caller bounds the size
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                           huge_tree=False, remove_pis=True, remove_comments=True)
+                           huge_tree=True, remove_pis=True, remove_comments=True)
+
+
+def _decode(data: bytes) -> str:
+    """The package as text: by its byte order mark, else by the zero bytes UTF-16/32 put around '<', else by its
+    XML declaration, else UTF-8."""
+    encoding = None
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            data, encoding = data[len(bom):], name
+            break
+    else:
+        for start, name in _ZEROS:
+            if data.startswith(start):
+                encoding = name
+                break
+    if encoding is None:
+        declared = _DECLARED_ENCODING.match(data)
+        encoding = declared.group(1).decode("ascii") if declared else "utf-8"
+        try:
+            family = codecs.lookup(encoding).name
+        except LookupError as exc:
+            raise EdxmlError(f"The encoding {encoding!r} is not supported.") from exc
+        if family.startswith(("utf-16", "utf-32")):
+            raise EdxmlError(f"The package declares {encoding} but is not encoded so (no byte order mark).")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise EdxmlError(f"The package is not valid {encoding} text.") from exc
 
 
 def _text(node: etree._Element | None, path: str) -> str:
@@ -86,13 +137,23 @@ def _date(value: str) -> date | None:
     raise EdxmlError(f"The date {value!r} is not in the form YYYY/MM/DD.")
 
 
+def _check_lengths(header: etree._Element) -> None:
+    for path, longest in MAX_LENGTHS.items():
+        if len(_text(header, "/".join(f"e:{p}" for p in path.split("/")))) > longest:
+            raise EdxmlError(f"{path} may be at most {longest} characters.", element=path)
+
+
 def parse(data: bytes) -> Package:
-    if _DTD.search(data[:65536]) or b"<!ENTITY" in data.upper():
+    text = _DECLARATION.sub("", _decode(data), count=1)  # the parser reads the text as UTF-8, as given below
+    if _DTD.search(text):
         raise EdxmlError("Packages with a DTD or entity declarations are not accepted.")
     try:
-        root = etree.fromstring(data, _parser())
+        tree = etree.fromstring(text.encode("utf-8"), _parser()).getroottree()
     except etree.XMLSyntaxError as exc:
         raise EdxmlError(f"The package is not well-formed XML: {exc.msg}.") from exc
+    if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:  # never: checked above
+        raise EdxmlError("Packages with a DTD or entity declarations are not accepted.")
+    root = tree.getroot()
     if root.tag != f"{{{NS}}}edXML":
         raise EdxmlError(f"The root element must be edXML in the namespace {NS}.")
     header = root.find("e:edXMLEnvelope/e:edXMLHeader/e:MessageHeader", _N)
@@ -100,10 +161,11 @@ def parse(data: bytes) -> Package:
         raise EdxmlError("The package has no edXMLEnvelope/edXMLHeader/MessageHeader.")
     document_id = _text(header, "e:DocumentId")
     if not document_id:
-        raise EdxmlError("The package has no DocumentId.")
+        raise EdxmlError("The package has no DocumentId.", element="DocumentId")
     sender = header.find("e:From", _N)
     if sender is None or not _text(sender, "e:OrganId"):
-        raise EdxmlError("The package does not say who sends it (From/OrganId).")
+        raise EdxmlError("The package does not say who sends it (From/OrganId).", element="From/OrganId")
+    _check_lengths(header)
     response = header.find("e:ResponseFor", _N)
     attachments = []
     for att in root.findall("e:AttachmentEncoded/e:Attachment", _N):
@@ -114,11 +176,15 @@ def parse(data: bytes) -> Package:
         attachments.append(Attachment(content_id=_text(att, "e:ContentId"), name=_text(att, "e:AttachmentName"),
                                       content_type=_text(att, "e:ContentType") or "application/octet-stream",
                                       data=payload))
+    code_number, code_notation = _text(header, "e:Code/e:CodeNumber"), _text(header, "e:Code/e:CodeNotation")
+    if len(f"{code_number}/{code_notation}".strip("/")) > MAX_NUMBER:
+        raise EdxmlError(f"Code/CodeNumber and Code/CodeNotation together may be at most {MAX_NUMBER} characters.",
+                         element="Code/CodeNumber")
     return Package(
         document_id=document_id,
         sender=Organ(_text(sender, "e:OrganId"), _text(sender, "e:OrganName")),
         receivers=[Organ(_text(t, "e:OrganId"), _text(t, "e:OrganName")) for t in header.findall("e:To", _N)],
-        code_number=_text(header, "e:Code/e:CodeNumber"), code_notation=_text(header, "e:Code/e:CodeNotation"),
+        code_number=code_number, code_notation=code_notation,
         place=_text(header, "e:PromulgationInfo/e:Place"),
         promulgation_date=_date(_text(header, "e:PromulgationInfo/e:PromulgationDate")),
         doc_type=_text(header, "e:DocumentType/e:Type"), type_name=_text(header, "e:DocumentType/e:TypeName"),
@@ -139,7 +205,7 @@ def build(p: Package) -> bytes:
     def sub(parent: etree._Element, name: str, text: str | None = None) -> etree._Element:
         el = etree.SubElement(parent, f"{{{NS}}}{name}", nsmap={"edXML": NS})
         if text is not None:
-            el.text = text
+            el.text = xml_safe(text)
         return el
 
     envelope = sub(root, "edXMLEnvelope")

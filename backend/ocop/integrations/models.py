@@ -19,7 +19,7 @@ class WebhookSubscription(Optimistic, SQLModel, table=True):
     url: str = Field(sa_column=sa.Column(sa.String(2000), nullable=False))
     event_types: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
     description: str | None = Field(default=None, sa_column=sa.Column(sa.String(300), nullable=True))
-    secret_encrypted: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    secret_encrypted: str = Field(sa_column=sa.Column(sa.Text, nullable=False, info={"secret": True}))  # nosec B105: a marker, not a password
     active: bool = Field(default=True, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.text("true")))
     owner_user_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("app_user.id"),
                                                                         nullable=True))
@@ -72,10 +72,12 @@ class WebhookAttempt(SQLModel, table=True):
 
 
 class EofficeDocument(SQLModel, table=True):
-    """A document exchanged with the provincial e-office: received (in) or sent (out), kept with its package."""
+    """A document exchanged with the provincial e-office: received (in) or sent (out), kept with its package. A
+    DocumentId is its sender's: unique per direction and sender, which is also what makes copies of one package
+    arriving at once a single record."""
 
     __tablename__ = "eoffice_document"
-    __table_args__ = (sa.UniqueConstraint("direction", "document_id"),)
+    __table_args__ = (sa.UniqueConstraint("direction", "sender_code", "document_id"),)
 
     id: int | None = Field(default=None, sa_column=pk_column())
     direction: str = Field(sa_column=sa.Column(sa.String(3), nullable=False))

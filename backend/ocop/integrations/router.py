@@ -6,9 +6,7 @@ from fastapi import APIRouter, Header, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from ocop.core.caller import CurrentCaller
-from ocop.core.config import get_settings
 from ocop.core.db import SessionDep
-from ocop.core.errors import PayloadTooLarge
 from ocop.core.pagination import PageDep
 from ocop.core.versioning import set_etag
 
@@ -89,17 +87,17 @@ XML = {"application/xml": {"schema": {"type": "string"}}, "text/xml": {"schema":
 async def inbound(request: Request, session: SessionDep, caller: CurrentCaller, response: Response) -> Any:
     """An edXML package (QCVN 102:2016) from the provincial e-office. A plan (KH) becomes a draft campaign; an
     answer (ResponseFor) joins its campaign; the same DocumentId again changes nothing (200)."""
-    limit = get_settings().eoffice_max_bytes
+    limit = service.package_max_bytes()  # attachments of OCOP_EOFFICE_MAX_BYTES, base64, and the envelope
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"The package is larger than {limit // (1024 * 1024)} MB.", max_bytes=limit)
-    body = b""
+        raise service.package_too_large()
+    body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise PayloadTooLarge(f"The package is larger than {limit // (1024 * 1024)} MB.", max_bytes=limit)
+            raise service.package_too_large()
 
-    doc = await run_in_threadpool(service.receive_package, session, caller, body)
+    doc = await run_in_threadpool(service.receive_package, session, caller, bytes(body))
     if doc.duplicate:
         response.status_code = 200
     else:

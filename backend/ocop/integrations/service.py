@@ -1,6 +1,7 @@
 """Webhooks: subscriptions, deliveries created with the event, the worker that sends them (Standard Webhooks
 signatures, the same webhook-id on every retry, exponential backoff up to a day, then dead), replay, and the
-refusal of private, loopback and link-local targets unless an allow-list permits them."""
+refusal of every target that is not a public internet address unless an allow-list permits it: at subscription
+and again at each delivery, which connects to the address it checked (no DNS rebinding in between)."""
 from __future__ import annotations
 
 import base64
@@ -76,6 +77,10 @@ def webhook_id(event_id: int) -> str:
 
 # ---- targets --------------------------------------------------------------------------------
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
 def _allowed_networks() -> tuple[set[str], list[Any]]:
     names, nets = set(), []
     for item in (x.strip() for x in get_settings().webhook_allowed_targets.split(",")):
@@ -88,39 +93,91 @@ def _allowed_networks() -> tuple[set[str], list[Any]]:
     return names, nets
 
 
-def target_problem(url: str, resolve: bool = True) -> str | None:
-    """Why this URL may not be called, or None. Private, loopback, link-local and reserved addresses are refused
-    unless OCOP_WEBHOOK_ALLOWED_TARGETS names the host or a network holding its address."""
+def resolve_host(host: str) -> list[str]:
+    """The addresses a host name resolves to now (the outside DNS; tests replace this function). Raises OSError
+    when it does not resolve."""
+    return [str(info[4][0]).split("%")[0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)]
+
+
+def _embedded(addr: IPAddress) -> list[IPAddress]:
+    """The IPv4 addresses an IPv6 address carries (mapped, 6to4, Teredo, NAT64): each is checked as well."""
+    if not isinstance(addr, ipaddress.IPv6Address):
+        return []
+    inner: list[IPAddress] = [a for a in (addr.ipv4_mapped, addr.sixtofour) if a is not None]
+    if addr.teredo:
+        inner.extend(addr.teredo)
+    if addr in _NAT64:
+        inner.append(ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF))
+    return inner
+
+
+def address_problem(addr: IPAddress, nets: list[Any]) -> str | None:
+    """Why this address may not be called, or None: only globally routable unicast addresses are, unless
+    OCOP_WEBHOOK_ALLOWED_TARGETS names a network holding it."""
+    if any(addr in net for net in nets):
+        return None
+    if not addr.is_global or addr.is_multicast or any(address_problem(a, nets) for a in _embedded(addr)):
+        return f"The address {addr} is not a public internet address (private, loopback, link-local, shared, " \
+               f"reserved or documentation range); webhooks may not call it."
+    return None
+
+
+def _check_target(url: str, resolve: bool = True) -> tuple[str | None, IPAddress | None, bool]:
+    """(why the URL may not be called or None, the checked address to connect to or None to connect by name,
+    whether the refusal may pass: the name did not resolve now)."""
     try:
         parts = urlsplit(url)
         hostname = parts.hostname
         parts.port  # noqa: B018 - a port that is not a number raises here
     except ValueError:
-        return "The URL cannot be read."
+        return "The URL cannot be read.", None, False
     if parts.scheme not in ("http", "https") or not hostname:
-        return "Use an http or https URL with a host."
+        return "Use an http or https URL with a host.", None, False
     host = hostname.lower()
     names, nets = _allowed_networks()
     if host in names:
-        return None
+        return None, None, False
     try:
-        addresses = [ipaddress.ip_address(host)]
+        addresses: list[IPAddress] = [ipaddress.ip_address(host)]
     except ValueError:
         if host == "localhost" or host.endswith(".localhost") or host.endswith(".local"):
-            return "Local host names are not allowed as webhook targets."
+            return "Local host names are not allowed as webhook targets.", None, False
         if not resolve:
-            return None
+            return None, None, False
         try:
-            addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in socket.getaddrinfo(host, None)]
-        except (socket.gaierror, UnicodeError):
-            return None  # not resolvable now; checked again before every delivery
+            addresses = [ipaddress.ip_address(a) for a in resolve_host(host)]
+        except (OSError, UnicodeError, ValueError):
+            return f"The host {host} cannot be resolved now.", None, True
+        if not addresses:
+            return f"The host {host} cannot be resolved now.", None, True
     for addr in addresses:
-        if any(addr in net for net in nets):
-            continue
-        if addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved or addr.is_multicast \
-                or addr.is_unspecified:
-            return f"The address {addr} is private, loopback or link-local; webhooks may not call it."
-    return None
+        problem = address_problem(addr, nets)
+        if problem:
+            return problem, None, False
+    return None, addresses[0], False
+
+
+def target_problem(url: str, resolve: bool = True) -> str | None:
+    """Why this URL may not be subscribed, or None. Only public addresses are taken (ipaddress' is_global),
+    unless OCOP_WEBHOOK_ALLOWED_TARGETS names the host or a network holding its address; a name that does not
+    resolve now is taken and checked again before every delivery."""
+    problem, _addr, transient = _check_target(url, resolve)
+    return None if transient else problem
+
+
+def pinned_request(url: str) -> tuple[str | None, bool, httpx.URL, dict[str, str], dict[str, Any]]:
+    """Resolve the target once, check every address, and aim the request at the checked address (the name kept
+    in the Host header and, for https, in SNI and the certificate check), so DNS cannot change between the check
+    and the connection. Returns (problem, transient, URL to call, extra headers, request extensions)."""
+    problem, addr, transient = _check_target(url)
+    target = httpx.URL(url)
+    if problem or addr is None:
+        return problem, transient, target, {}, {}
+    # one connection per delivery: a pooled connection to the same address was opened (and its certificate
+    # checked) for another name
+    headers = {"host": target.netloc.decode("ascii"), "connection": "close"}
+    extensions: dict[str, Any] = {"sni_hostname": target.host} if target.scheme == "https" else {}
+    return None, False, target.copy_with(host=str(addr)), headers, extensions
 
 
 # ---- subscriptions --------------------------------------------------------------------------
@@ -283,16 +340,19 @@ def deliver_one(client: httpx.Client) -> bool:
         msg_id, ts = webhook_id(event.id or 0), int(time.time())
         status_code, error = None, None
         started = time.perf_counter()
-        problem = target_problem(sub.url)
+        # resolved once and checked here, then called at the checked address: no DNS change in between
+        problem, transient, target, pin_headers, extensions = pinned_request(sub.url)
         if problem:
-            error = problem
+            error = f"Not sent: {problem}"
+            problem = None if transient else problem  # a name that does not resolve now is tried again later
         elif not sub.active:
             error = "The subscription is paused."
         else:
             try:
-                r = client.post(sub.url, content=body, headers={
-                    "content-type": "application/json", "webhook-id": msg_id, "webhook-timestamp": str(ts),
-                    "webhook-signature": sign(_secret_of(sub), msg_id, ts, body), "user-agent": "OCOP-Inspect"})
+                r = client.post(target, content=body, extensions=extensions, headers={
+                    **pin_headers, "content-type": "application/json", "webhook-id": msg_id,
+                    "webhook-timestamp": str(ts), "webhook-signature": sign(_secret_of(sub), msg_id, ts, body),
+                    "user-agent": "OCOP-Inspect"})
                 status_code = r.status_code
             except httpx.HTTPError as exc:
                 error = f"{type(exc).__name__}: {exc}"[:500]
@@ -324,33 +384,96 @@ def deliver_due(limit: int = 100) -> int:
 
 # ---- e-office exchange (edXML) ----------------------------------------------------------------
 
+def package_max_bytes() -> int:
+    """The largest package taken: attachments of up to OCOP_EOFFICE_MAX_BYTES in all, base64-encoded, plus the
+    envelope (the settings say how much)."""
+    return get_settings().eoffice_package_max_bytes
+
+
+def package_too_large() -> PayloadTooLarge:
+    limit, attachments = package_max_bytes(), get_settings().eoffice_max_bytes
+    return PayloadTooLarge(f"The package is larger than {limit / (1024 * 1024):.1f} MB (attachments of up to "
+                           f"{attachments / (1024 * 1024):.1f} MB in all).", max_bytes=limit)
+
+
 def _eoffice_read(doc: EofficeDocument, duplicate: bool = False) -> EofficeRead:
     return EofficeRead.model_validate({**row_dict(doc), "duplicate": duplicate})
 
 
+def _received(session: Session, sender_code: str, document_id: str) -> EofficeDocument | None:
+    return session.scalars(sa.select(EofficeDocument).where(col(EofficeDocument.direction) == "in",
+                                                            col(EofficeDocument.sender_code) == sender_code,
+                                                            col(EofficeDocument.document_id) == document_id)).first()
+
+
+def _fit(text: str, longest: int) -> str:
+    """Free text shortened to what a campaign field holds (the inbox keeps the whole subject, the stored package
+    everything)."""
+    return text if len(text) <= longest else text[:longest - 1].rstrip() + "…"
+
+
+def _fit_line(text: str, longest: int) -> str:
+    """A one-line field (title, place, names): senders wrap long subjects over several lines; taken as one."""
+    return _fit(" ".join(text.split()), longest)
+
+
+# where each field of the draft campaign comes from in the package, to name it when it cannot be taken
+_PLAN_ELEMENTS = {"title": "Subject", "year": "PromulgationInfo/PromulgationDate",
+                  "document_date": "PromulgationInfo/PromulgationDate", "place": "PromulgationInfo/Place",
+                  "introduction": "Content", "signer_prefix": "SignerInfo/Competence",
+                  "signer_title": "SignerInfo/Position", "signer_name": "SignerInfo/FullName", "recipients": "ToPlaces"}
+
+
+def _plan_from(pkg: Any, agency_id: int) -> Any:
+    from pydantic import ValidationError
+
+    from ocop.campaigns.schemas import CampaignCreate
+
+    day = pkg.promulgation_date
+    prefix = pkg.signer_competence.strip().upper()
+    subject = pkg.subject if len(pkg.subject) >= 5 else f"Kế hoạch {pkg.subject}".strip()
+    try:
+        return CampaignCreate.model_validate({
+            "title": _fit_line(subject, 500), "year": (day or utcnow().date()).year, "issuing_agency_id": agency_id,
+            "place": _fit_line(pkg.place, 100) or "—", "document_date": day, "introduction": _fit(pkg.content, 4000) or None,
+            "signer_prefix": prefix if prefix in ("TM.", "KT.", "TL.", "TUQ.", "Q.") else None,
+            "signer_title": _fit_line(pkg.signer_position, 200) or None,
+            "signer_name": _fit_line(pkg.signer_name, 200) or None,
+            "recipients": [{"name": _fit_line(place, 300)} for place in pkg.to_places if place][:50]})
+    except ValidationError as exc:
+        errors = [{"loc": ["body", _PLAN_ELEMENTS.get(str(e["loc"][0]), str(e["loc"][0])) if e["loc"] else "edXML"],
+                   "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        raise Unprocessable("The plan cannot be taken: " + "; ".join(f"{e['loc'][1]}: {e['msg']}" for e in errors),
+                            code="edxml_invalid", errors=errors) from exc
+
+
 def receive_package(session: Session, caller: Caller, data: bytes) -> EofficeRead:
     """A package from the e-office: a plan (KH) becomes a draft campaign; an answer to one of our documents is
-    attached to its campaign; a package already received changes nothing."""
+    attached to its campaign; a package already received (the same sender and DocumentId) changes nothing, even
+    when its copies arrive at the same moment: the first to claim the DocumentId (a unique key) takes it, the
+    others wait for its commit and answer as duplicates."""
     from ocop.campaigns import service as campaigns
-    from ocop.campaigns.schemas import CampaignCreate
+    from ocop.campaigns.models import Campaign
     from ocop.org.models import Agency
 
     from . import edxml
 
     policies.require_eoffice(caller)
-    limit = get_settings().eoffice_max_bytes
-    if len(data) > limit:
-        raise PayloadTooLarge(f"The package is larger than {limit // (1024 * 1024)} MB.", max_bytes=limit)
+    if len(data) > package_max_bytes():
+        raise package_too_large()
     try:
         pkg = edxml.parse(data)
     except edxml.EdxmlError as exc:
+        if exc.element:
+            raise Unprocessable(str(exc), code="edxml_invalid", errors=[
+                {"loc": ["body", exc.element], "msg": str(exc), "type": "value_error"}]) from exc
         raise Unprocessable(str(exc), code="edxml_invalid") from exc
-    existing = session.scalars(sa.select(EofficeDocument).where(col(EofficeDocument.direction) == "in",
-                                                                col(EofficeDocument.document_id) == pkg.document_id)
-                               ).first()
+    if sum(len(att.data) for att in pkg.attachments) > get_settings().eoffice_max_bytes:
+        raise package_too_large()
+    existing = _received(session, pkg.sender.organ_id, pkg.document_id)
     if existing is not None:
         return _eoffice_read(existing, duplicate=True)
-    campaign_id = None
+    campaign_id, plan = None, None
     if pkg.response_for_document_id:
         ours = session.scalars(sa.select(EofficeDocument).where(
             col(EofficeDocument.direction) == "out",
@@ -363,33 +486,54 @@ def receive_package(session: Session, caller: Caller, data: bytes) -> EofficeRea
         if agency is None:
             raise Unprocessable(f"No agency here has the e-office code {pkg.sender.organ_id}.",
                                 code="edxml_unknown_sender")
-        day = pkg.promulgation_date
-        prefix = pkg.signer_competence.strip().upper()
-        plan = CampaignCreate.model_validate({
-            "title": pkg.subject or "Kế hoạch", "year": (day or utcnow().date()).year, "issuing_agency_id": agency.id,
-            "place": pkg.place or "—", "document_date": day, "introduction": pkg.content or None,
-            "signer_prefix": prefix if prefix in ("TM.", "KT.", "TL.", "TUQ.", "Q.") else None,
-            "signer_title": pkg.signer_position or None, "signer_name": pkg.signer_name or None,
-            "recipients": [{"name": place[:300]} for place in pkg.to_places if place][:50]})
-        campaign_id = campaigns.add_campaign(session, caller, plan, document_number=pkg.number or None).id
+        plan = _plan_from(pkg, agency.id)  # type: ignore[arg-type]
     else:
         raise Unprocessable("Only plans (KH) and answers to documents sent from here are taken.",
                             code="edxml_not_taken")
-    key, _size, digest = storage.save_stream(io.BytesIO(data), limit, "The package is too large.")
+    number = pkg.number or None
+    # claim the DocumentId first: of copies arriving together one inserts, the others meet the unique key (on
+    # PostgreSQL they wait for the first one's commit) and answer as duplicates
+    doc = EofficeDocument(direction="in", document_id=pkg.document_id, doc_type=pkg.doc_type or "?", number=number,
+                          subject=pkg.subject, sender_code=pkg.sender.organ_id,
+                          response_for=pkg.response_for_document_id, campaign_id=campaign_id,
+                          sha256=hashlib.sha256(data).hexdigest(), attachments=[], created_at=utcnow())
+    session.add(doc)
+    try:
+        session.flush()
+    except sa.exc.IntegrityError:
+        session.rollback()  # nothing else written yet
+        existing = _received(session, pkg.sender.organ_id, pkg.document_id)
+        if existing is None:
+            raise
+        return _eoffice_read(existing, duplicate=True)
+    if plan is not None:
+        if number and session.scalars(sa.select(col(Campaign.id)).where(
+                col(Campaign.issuing_agency_id) == plan.issuing_agency_id,
+                col(Campaign.document_number) == number)).first() is not None:
+            raise _number_taken(number)
+        try:
+            doc.campaign_id = campaigns.add_campaign(session, caller, plan, document_number=number).id
+        except sa.exc.IntegrityError as exc:  # another package took the number in the meantime
+            session.rollback()
+            raise _number_taken(number or "") from exc
+    limit = get_settings().eoffice_max_bytes
+    key, _size, _digest = storage.save_stream(io.BytesIO(data), package_max_bytes(), "The package is too large.")
     files = []
     for att in pkg.attachments:
         akey, asize, adigest = storage.save_stream(io.BytesIO(att.data), limit, "An attachment is too large.")
         files.append({"name": storage.safe_filename(att.name, "tep-dinh-kem"), "content_type": att.content_type,
                       "size": asize, "sha256": adigest, "key": akey})
-    doc = EofficeDocument(direction="in", document_id=pkg.document_id, doc_type=pkg.doc_type or "?",
-                          number=pkg.number or None, subject=pkg.subject, sender_code=pkg.sender.organ_id,
-                          response_for=pkg.response_for_document_id, campaign_id=campaign_id, storage_key=key,
-                          sha256=digest, attachments=files, created_at=utcnow())
-    session.add(doc)
+    doc.storage_key, doc.attachments = key, files
     session.flush()
     audit.record(session, caller, "eoffice.receive", "eoffice_document", doc.id, None, audit.snapshot(doc))
     session.commit()
     return _eoffice_read(doc)
+
+
+def _number_taken(number: str) -> Conflict:
+    return Conflict(f"A campaign of this agency already has the number {number}; a different document cannot take "
+                    f"it.", code="edxml_number_taken", errors=[{"loc": ["body", "Code/CodeNumber"],
+                                                                "msg": "number already used", "type": "conflict"}])
 
 
 def export_document(session: Session, caller: Caller, campaign_id: int, kind: str,
@@ -435,11 +579,15 @@ def export_document(session: Session, caller: Caller, campaign_id: int, kind: st
         attachments=[attachment])
     data = edxml.build(pkg)
     if session.scalars(sa.select(EofficeDocument).where(col(EofficeDocument.direction) == "out",
+                                                        col(EofficeDocument.sender_code) == pkg.sender.organ_id,
                                                         col(EofficeDocument.document_id) == pkg.document_id)
                        ).first() is None:
         session.add(EofficeDocument(direction="out", document_id=pkg.document_id, doc_type=doc_type,
                                     number=c.document_number if doc_type == "KH" else None, subject=subject, sender_code=pkg.sender.organ_id,
                                     campaign_id=c.id, sha256=hashlib.sha256(data).hexdigest(), created_at=utcnow()))
-        session.commit()
+        try:
+            session.commit()
+        except sa.exc.IntegrityError:  # the same package exported at the same moment: recorded once already
+            session.rollback()
     name = f"{stem}-{(c.document_number or f'du-thao-{c.id}').replace('/', '-')}{suffix}.edxml"
     return data, name
