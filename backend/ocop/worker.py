@@ -1,8 +1,10 @@
-"""Background jobs, one turn at a time: the daily job once a province day, webhook deliveries, e-mails of
-notifications. `ocop worker` loops over `turn`; `make run` runs the same loop inside the server process."""
+"""Background jobs, one turn at a time: the daily job once a province day, webhook deliveries, minutes frozen while
+storage was away (written to it once it is back), e-mails of notifications. `ocop worker` loops over `turn`;
+`make run` runs the same loop inside the server process."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 
 log = logging.getLogger("ocop.worker")
@@ -32,6 +34,8 @@ def turn(last_daily: date | None) -> date | None:
     from ocop.core.dates import today
     from ocop.integrations.service import deliver_due
     from ocop.notifications.service import send_pending_emails
+    from ocop.registry.service import recover_abandoned_imports
+    from ocop.reports.service import store_pending_minutes
 
     if last_daily != today():
         try:
@@ -39,16 +43,17 @@ def turn(last_daily: date | None) -> date | None:
             last_daily = today()
         except Exception:
             log.exception("daily job failed")
-    try:
-        sent = deliver_due()
-        if sent:
-            log.info("webhooks sent", extra={"deliveries": sent})
-    except Exception:
-        log.exception("webhook delivery failed")
-    try:
-        mailed = send_pending_emails()
-        if mailed:
-            log.info("notifications e-mailed", extra={"emails": mailed})
-    except Exception:
-        log.exception("e-mail of notifications failed")
+    jobs: tuple[tuple[str, Callable[[], int], str], ...] = (
+        ("webhooks sent", deliver_due, "deliveries"),
+        ("minutes written to storage", store_pending_minutes, "minutes"),
+        ("notifications e-mailed", send_pending_emails, "emails"),
+    )
+    for done, job, what in jobs:
+        try:
+            n = job()
+            if n:
+                log.info(done, extra={what: n})
+        except Exception:
+            log.exception("%s: failed", job.__name__)
+    recover_abandoned_imports(force=False)  # at most once a minute; imports a stopped process left (never raises)
     return last_daily

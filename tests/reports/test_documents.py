@@ -246,3 +246,31 @@ def test_without_libreoffice_pdf_is_unavailable_and_says_so(client, session, as_
     r = client.get(f"{API}/visits/{v.id}/documents/minutes.pdf", headers=as_user("coordinator"))
     assert r.status_code == 409 and r.json()["code"] == "pdf_unavailable"
     assert client.get(f"{API}/campaigns/{cid}/documents", headers=as_user("coordinator")).json()["pdf_available"] is False
+
+
+def test_a_local_officer_gets_only_their_units_notice(client, session, as_user):
+    from ocop.org.models import User
+    from ocop.org.policies import units_within
+
+    cid = seeded(session, 2024)
+    officer = session.scalars(sa.select(User).where(User.username == "local_chilang")).one()
+    own = sa.select(Visit.admin_unit_id).where(Visit.campaign_id == cid)
+    mine = session.scalar(own.where(Visit.admin_unit_id.in_(units_within(officer.scope_unit_id))))
+    other = session.scalar(own.where(Visit.admin_unit_id.not_in(units_within(officer.scope_unit_id))))
+    assert mine is not None and other is not None
+    local = as_user("local_chilang")
+    url = f"{API}/campaigns/{cid}/documents/notice"
+    for fmt in ("docx", "pdf"):  # another unit's notice is not there for them, whatever the format
+        r = client.get(f"{url}.{fmt}", params={"unit_id": other}, headers=local)
+        assert r.status_code == 404 and r.json()["code"] == "unit_not_in_campaign", r.text
+    r = client.get(f"{url}.docx", params={"unit_id": mine}, headers=local)
+    assert r.status_code == 200 and body_text(open_docx(r)).count("THÔNG BÁO") == 1
+    # without unit_id: the notices of their units only; the coordinator still gets the other unit's
+    assert body_text(open_docx(client.get(f"{url}.docx", headers=local))).count("THÔNG BÁO") == 1
+    assert client.get(f"{url}.docx", params={"unit_id": other}, headers=as_user("coordinator")).status_code == 200
+    # the same caller's other documents: the report is not theirs (403), another unit's minutes not there (404)
+    assert client.get(f"{API}/campaigns/{cid}/documents/report.docx", headers=local).status_code == 403
+    theirs_not = session.scalar(sa.select(Visit.id).where(Visit.campaign_id == cid, Visit.admin_unit_id == other,
+                                                          Visit.status.in_(("approved", "locked"))))
+    if theirs_not is not None:
+        assert client.get(f"{API}/visits/{theirs_not}/documents/minutes.docx", headers=local).status_code == 404

@@ -96,7 +96,7 @@ def test_templates_run_in_a_sandbox(client, session, as_user):
     cid = seeded(session, 2024)
     hostile = edited_default(client, admin, "plan", "X{{ ''.__class__.__mro__[1].__subclasses__() }}Y")
     r = upload(client, admin, "plan", hostile)
-    assert r.status_code == 422 and r.json()["code"] == "template_invalid"
+    assert r.status_code == 422 and r.json()["code"] == "template_unsafe"
     assert count(session, DocumentTemplate) == 0
     markup = edited_default(client, admin, "plan", "<b>{{ subject }}</b> & {{ '<i>' }}")
     assert upload(client, admin, "plan", markup).status_code == 201

@@ -30,12 +30,50 @@ def path_of(key: str) -> Path:
     return _root() / key
 
 
+def new_key() -> str:
+    """A fresh key, for a file written now or later (`write_bytes`)."""
+    name = uuid.uuid4().hex
+    return f"{name[:2]}/{name}"
+
+
+def write_bytes(key: str, data: bytes) -> None:
+    """Write a whole file under `key` at once (a reader sees the old state or the new, never half); OSError when
+    storage cannot take it (missing, read-only, full)."""
+    dest = path_of(key)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_suffix(".part")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def has(key: str) -> bool:
+    """Whether the file is there (False also when storage cannot be reached)."""
+    try:
+        return path_of(key).is_file()
+    except OSError:
+        return False
+
+
+def check_writable() -> str | None:
+    """For /readyz: None when the storage folder exists (or can be made) and takes a file, else why not."""
+    try:
+        root = _root()
+        probe = root / f".ready-{uuid.uuid4().hex}"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as exc:
+        return f"{type(exc).__name__}: {exc.strerror or exc}"
+    return None
+
+
 def save_stream(src: BinaryIO, max_bytes: int, limit_message: str) -> tuple[str, int, str]:
     """Copy `src` into storage in chunks; 413 (and nothing kept) past `max_bytes`.
 
     Returns (key, size, sha256)."""
-    name = uuid.uuid4().hex
-    key = f"{name[:2]}/{name}"
+    key = new_key()
     dest = _root() / key
     dest.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()

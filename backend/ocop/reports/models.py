@@ -37,9 +37,14 @@ class DocumentTemplate(SQLModel, table=True):
 
 
 class VisitMinutes(SQLModel, table=True):
-    """The minutes of a visit as rendered when it was approved: they freeze with it."""
+    """The minutes of a visit as rendered when it was approved: they freeze with it. The file lives in storage
+    under `storage_key`; when storage could not take it at approval, the bytes wait in `pending_content` (the
+    approval does not fail) until the worker, or the first download, writes them there."""
 
     __tablename__ = "visit_minutes"
+    __table_args__ = (sa.Index("ix_visit_minutes_pending", "visit_id",
+                               postgresql_where=sa.text("pending_content IS NOT NULL"),
+                               sqlite_where=sa.text("pending_content IS NOT NULL")),)
 
     visit_id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("visit.id", ondelete="CASCADE"),
                                               primary_key=True, autoincrement=False))
@@ -49,6 +54,7 @@ class VisitMinutes(SQLModel, table=True):
     size: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
     sha256: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
     created_at: datetime = Field(sa_column=ts_column())
+    pending_content: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary, nullable=True))
 
 
 class FindingTally(SQLModel, table=True):

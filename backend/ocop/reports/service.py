@@ -2,7 +2,10 @@
 frozen when a visit is approved."""
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
+import logging
 import re
 from typing import Any, BinaryIO
 
@@ -17,8 +20,8 @@ from ocop.campaigns.models import Campaign, Visit
 from ocop.core import changes, storage
 from ocop.core.caller import Caller
 from ocop.core.config import get_settings
-from ocop.core.db import utcnow
-from ocop.core.errors import Conflict, NotFound, PayloadTooLarge, Unprocessable
+from ocop.core.db import new_session, utcnow
+from ocop.core.errors import Conflict, DomainError, NotFound, PayloadTooLarge, Unprocessable
 from ocop.core.outbox import OutboxEvent
 from ocop.core.pagination import PageParams, keyset_page
 from ocop.core.text import fold
@@ -30,6 +33,7 @@ from .schemas import DocumentInfo, DocumentList, TemplateKindRead, TemplateKinds
 
 TITLES = {"plan": "Kế hoạch kiểm tra", "notice": "Thông báo lịch kiểm tra", "report": "Báo cáo kết quả kiểm tra",
           "minutes": "Biên bản kiểm tra"}
+log = logging.getLogger("ocop.reports")
 STEMS = {"plan": "ke-hoach", "notice": "thong-bao", "report": "bao-cao-ket-qua", "minutes": "bien-ban"}
 
 
@@ -50,7 +54,23 @@ def active_template(session: Session, kind: str) -> tuple[bytes, int | None]:
                                                           col(DocumentTemplate.active))).first()
     if t is None:
         return defaults.default_template(kind), None
-    return storage.path_of(t.storage_key).read_bytes(), t.id
+    return _stored_template(t.storage_key), t.id
+
+
+@functools.lru_cache(maxsize=8)
+def _stored_template(key: str) -> bytes:
+    """A stored template's bytes (a key's file never changes), kept at hand: minutes are rendered at approval even
+    while storage is briefly away."""
+    return storage.path_of(key).read_bytes()
+
+
+def _template_code(exc: render.TemplateError) -> str:
+    """template_too_costly (limits of the sandbox), template_unsafe (reaching for internals), template_invalid."""
+    if isinstance(exc, render.TemplateTooCostly):
+        return "template_too_costly"
+    if isinstance(exc, render.TemplateUnsafe):
+        return "template_unsafe"
+    return "template_invalid"
 
 
 def _fill(session: Session, kind: str, ctx: dict[str, Any], template: bytes | None = None) -> tuple[bytes, int | None]:
@@ -58,7 +78,7 @@ def _fill(session: Session, kind: str, ctx: dict[str, Any], template: bytes | No
     try:
         return render.render(source, ctx), template_id
     except render.TemplateError as exc:
-        raise Unprocessable(f"The {kind} template does not render: {exc}", code="template_invalid") from exc
+        raise Unprocessable(f"The {kind} template does not render: {exc}", code=_template_code(exc)) from exc
 
 
 def _output(data: bytes, stem: str, fmt: str) -> Rendered:
@@ -125,7 +145,7 @@ def _read_upload(upload: BinaryIO) -> bytes:
         render.check_docx(data)
         render.render(data, {})  # tags that do not parse are refused now, not when someone needs the document
     except render.TemplateError as exc:
-        raise Unprocessable(str(exc), code="template_invalid") from exc
+        raise Unprocessable(str(exc), code=_template_code(exc)) from exc
     return data
 
 
@@ -216,6 +236,9 @@ def campaign_document(session: Session, caller: Caller, campaign_id: int, kind: 
         ctx = context.plan(session, c)
         stem = f"{STEMS[kind]}-{(c.document_number or f'du-thao-{c.id}').replace('/', '-')}"
     elif kind == "notice":
+        if unit_id is not None and not session.scalar(sa.select(
+                campaign_policies.unit_part_filter(caller, sa.literal(unit_id, sa.BigInteger)))):
+            raise NotFound(f"Unit {unit_id} is not part of this campaign.", code="unit_not_in_campaign")  # not theirs
         items = planning.notices(session, caller, campaign_id, unit_id).items
         if not items:
             raise Conflict("No visits are scheduled yet, so there is no notice to write.", code="no_visits")
@@ -240,16 +263,49 @@ def _render_minutes(session: Session, v: Visit) -> VisitMinutes:
     c = session.get(Campaign, v.campaign_id)
     assert c is not None
     data, template_id = _fill(session, "minutes", context.minutes(session, c, v))
-    key, size, digest = storage.save_stream(io.BytesIO(data), len(data) + 1, "")
+    key, digest = storage.new_key(), hashlib.sha256(data).hexdigest()
+    try:
+        storage.write_bytes(key, data)
+        pending = None
+    except OSError:  # storage is away: the approval still commits, the bytes wait in the row (_store_pending)
+        log.warning("minutes kept in the database until storage is writable", extra={"visit_id": v.id})
+        pending = data
     m = session.get(VisitMinutes, v.id)
     if m is None:
-        m = VisitMinutes(visit_id=v.id or 0, storage_key=key, size=size, sha256=digest, template_id=template_id,
-                         created_at=utcnow())
+        m = VisitMinutes(visit_id=v.id or 0, storage_key=key, size=len(data), sha256=digest, template_id=template_id,
+                         created_at=utcnow(), pending_content=pending)
         session.add(m)
     else:
-        m.storage_key, m.size, m.sha256, m.template_id, m.created_at = key, size, digest, template_id, utcnow()
+        m.storage_key, m.size, m.sha256, m.template_id, m.created_at = key, len(data), digest, template_id, utcnow()
+        m.pending_content = pending
     session.flush()
     return m
+
+
+def _store_pending(m: VisitMinutes) -> bool:
+    """Write minutes that wait in the database to storage; True when they are there now (the caller commits)."""
+    if m.pending_content is None:
+        return True
+    try:
+        storage.write_bytes(m.storage_key, m.pending_content)
+    except OSError:
+        return False
+    m.pending_content = None
+    return True
+
+
+def store_pending_minutes(limit: int = 50) -> int:
+    """The worker's turn: minutes frozen while storage was away are written to it. Returns how many."""
+    done = 0
+    with new_session() as session:
+        rows = session.scalars(sa.select(VisitMinutes).where(col(VisitMinutes.pending_content).is_not(None))
+                               .order_by(col(VisitMinutes.visit_id)).limit(limit).with_for_update(skip_locked=True))
+        for m in rows:
+            if not _store_pending(m):
+                break  # storage is still away: the next turn tries again
+            done += 1
+        session.commit()
+    return done
 
 
 def minutes_document(session: Session, caller: Caller, visit_id: int, fmt: str) -> Rendered:
@@ -259,10 +315,18 @@ def minutes_document(session: Session, caller: Caller, visit_id: int, fmt: str) 
     if v.status not in ("approved", "locked"):
         raise Conflict("Minutes exist only for an approved visit.", code="visit_not_approved")
     m = session.get(VisitMinutes, v.id)
-    if m is None or not storage.path_of(m.storage_key).is_file():
-        m = _render_minutes(session, v)  # approved before minutes were kept (older data)
-        session.commit()
-    data = storage.path_of(m.storage_key).read_bytes()
+    if m is not None and m.pending_content is not None:
+        data = m.pending_content  # frozen while storage was away: served as frozen, stored if it can be now
+        if _store_pending(m):
+            session.commit()
+    else:
+        if m is not None and not storage.has(m.storage_key) and storage.check_writable() is not None:
+            raise DomainError("File storage is not available at the moment; retry shortly.", status=503,
+                              code="storage_unavailable", headers={"Retry-After": "30"})  # not lost: away
+        if m is None or not storage.has(m.storage_key):
+            m = _render_minutes(session, v)  # approved before minutes were kept (older data), or the file lost
+            session.commit()
+        data = m.pending_content if m.pending_content is not None else storage.path_of(m.storage_key).read_bytes()
     unit = session.get(AdminUnit, v.admin_unit_id)
     return _output(data, f"{STEMS['minutes']}-{v.id}-{_slug(unit.name if unit else '')}", fmt)
 
@@ -306,7 +370,11 @@ def _on_events(session: Session, ids: set[int]) -> None:
     for (visit_id,) in rows:
         v = session.get(Visit, int(visit_id))
         if v is not None and v.status in ("approved", "locked"):
-            _render_minutes(session, v)
+            try:
+                _render_minutes(session, v)
+            except OSError:  # the active template cannot be read from storage: the approval still commits, and
+                # the minutes are rendered when first asked for (minutes_document)
+                log.warning("minutes not rendered at approval: storage unreadable", extra={"visit_id": v.id})
 
 
 changes.on_commit("outbox_event", _on_events)
