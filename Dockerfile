@@ -1,6 +1,8 @@
 # The API and the worker (one image). Build: docker build -t ocop-inspect-api .
 FROM python:3.11-slim AS api
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 OCOP_ALEMBIC_INI=/app/alembic.ini
+# The image is for production: the server refuses to start without a real SECRET_KEY (OCOP_ENV=development to try)
+ENV OCOP_ENV=production
 WORKDIR /app
 # pg_dump/pg_restore for `ocop db backup|restore`; PDF of the documents needs LibreOffice (large):
 # docker build --build-arg WITH_LIBREOFFICE=true …

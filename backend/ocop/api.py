@@ -76,10 +76,11 @@ def authenticate(request: Request, session: SessionDep, token: str | None = Depe
 
 
 async def authenticate_cached(request: Request, token: str | None = Depends(oauth2)) -> None:
-    """For the hot read API: the caller comes from a short per-process memory (see auth.service.cached_caller)."""
+    """For the hot read API: the caller comes from a short per-process memory (see auth.service.cached_caller); a
+    database read, when one is needed, runs off the event loop."""
     if not token:
         raise Unauthorized("Sign in first: this needs a bearer token.", code="not_authenticated")
-    caller = auth_service.cached_caller(token)
+    caller = await auth_service.cached_caller_async(token)
     if caller.kind == "client":
         _check_client_route(request, caller)
     request.state.caller = caller

@@ -137,7 +137,9 @@ def serve(
 
     n = workers or (os.cpu_count() or 1)
     uvicorn.run("ocop.main:create_app", factory=True, host=host, port=port, workers=None if reload else n,
-                reload=reload, proxy_headers=True, log_config=None, access_log=False)
+                reload=reload, proxy_headers=True, log_config=None, access_log=False,
+                # X-Forwarded-* believed only from OCOP_TRUSTED_PROXIES (uvicorn's default trusts 127.0.0.1)
+                forwarded_allow_ips=get_settings().trusted_proxies)
 
 
 @app.command("daily")

@@ -23,12 +23,13 @@ from . import (
 from .api import authenticated, hot_reads, public
 from .compliance.fastlane import ComplianceFastLane
 from .core import metrics
+from .core.caller import may_read_metrics
 from .core.config import get_settings
 from .core.db import get_engine
 from .core.errors import install_error_handlers, problem_response
 from .core.idempotency import IdempotencyMiddleware
 from .core.logging import configure_logging
-from .core.middleware import RequestContextMiddleware
+from .core.middleware import BodyLimitMiddleware, RequestContextMiddleware
 
 API_PREFIX = "/api/v1"
 
@@ -109,6 +110,8 @@ def create_app() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        from .registry.service import recover_abandoned_imports
+        await run_in_threadpool(recover_abandoned_imports)  # imports a stopped process left in progress: failed
         stop = threading.Event()
         worker = None
         if settings.embedded_worker:  # `make run`: the worker's jobs inside the server process
@@ -139,6 +142,7 @@ def create_app() -> FastAPI:
                                                                                      "X-Request-ID"])
     app.add_middleware(ComplianceFastLane)  # partner systems' hottest read, ahead of the framework
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(BodyLimitMiddleware)  # around everything that reads a body
     app.add_middleware(RequestContextMiddleware)  # outermost: every response gets its request id
 
     app.include_router(public, prefix=API_PREFIX)
@@ -150,19 +154,37 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     @app.get("/readyz", include_in_schema=False)
-    async def readyz() -> Response:
+    async def readyz(request: Request) -> Response:
+        """Ready when the database answers and the storage folder takes a file; else 503 problem+json naming what
+        failed (`failed`, and `database`/`storage` with their state)."""
+        from .core import storage
+
         def ping() -> None:
             with get_engine().connect() as conn:
                 conn.execute(sa.text("SELECT 1"))
 
         try:
             await run_in_threadpool(ping)
+            database = "up"
         except Exception:
-            return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "up"})
+            database = "down"
+        storage_problem = await run_in_threadpool(storage.check_writable)
+        state = {"database": database, "storage": "writable" if storage_problem is None else "unwritable"}
+        failed = [name for name, bad in (("database", database != "up"), ("storage", storage_problem is not None))
+                  if bad]
+        if failed:
+            detail = "Not ready: " + "; ".join(
+                ["the database does not answer"] * (database != "up")
+                + [f"the storage folder cannot be written ({storage_problem})"] * (storage_problem is not None))
+            return problem_response(request, 503, f"{failed[0]}_unavailable", detail, {"Retry-After": "5"},
+                                    failed=failed, **state)
+        return JSONResponse({"status": "ok", **state})
 
     @app.get("/metrics", include_in_schema=False)
-    async def metrics_endpoint() -> Response:
+    async def metrics_endpoint(request: Request) -> Response:
+        """For loopback, OCOP_METRICS_ALLOWED networks, or everyone with OCOP_METRICS_PUBLIC; 404 for the rest."""
+        if not may_read_metrics(request):
+            return problem_response(request, 404, "not_found", "No such page.")
         body, content_type = metrics.render()
         return Response(body, media_type=content_type)
 

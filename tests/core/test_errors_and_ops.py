@@ -84,12 +84,13 @@ def test_security_headers(client):
     assert "script-src 'self'" in r.headers["content-security-policy"]
 
 
-def test_health_ready_and_metrics_per_route_template(client, as_user):
+def test_health_ready_and_metrics_per_route_template(app, client, as_user):
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/readyz").json()["database"] == "up"
     uid = client.get("/api/v1/users", headers=as_user("admin")).json()["items"][0]["id"]
     client.get(f"/api/v1/users/{uid}", headers=as_user("admin"))
-    text = client.get("/metrics").text
+    local = TestClient(app, client=("127.0.0.1", 50000))  # /metrics answers loopback (see tests/core/test_edges)
+    text = local.get("/metrics").text
     assert 'route="/api/v1/users/{user_id}"' in text
     assert f"/api/v1/users/{uid}\"" not in text
     assert "ocop_http_request_duration_seconds_bucket" in text

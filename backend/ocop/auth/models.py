@@ -24,6 +24,18 @@ class RefreshToken(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
 
 
+class RevokedSession(SQLModel, table=True):
+    """A sign-in (refresh-token family, the access tokens' `sid`) that ended by logout or reuse of an old refresh
+    token: its access tokens are refused until they would have expired anyway, after which the row is pruned."""
+
+    __tablename__ = "revoked_session"
+
+    sid: str = Field(sa_column=sa.Column(sa.String(32), primary_key=True))
+    user_id: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    revoked_at: datetime = Field(sa_column=ts_column())
+    expires_at: datetime = Field(sa_column=ts_column(default=False, index=True))
+
+
 class LoginFailure(SQLModel, table=True):
     """A failed sign-in; counted per username (lockout) and per address (throttling)."""
 

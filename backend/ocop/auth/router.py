@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Cookie, Form, Header, Request, Response, status
 
-from ocop.core.caller import CurrentCaller
+from ocop.core.caller import CurrentCaller, client_address, request_on_loopback
 from ocop.core.config import get_settings
 from ocop.core.db import SessionDep
 from ocop.core.pagination import PageDep
@@ -32,7 +32,8 @@ COOKIE_PATH = "/api/v1/auth"
 
 
 def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The caller's address: the peer, or what a trusted proxy says (OCOP_TRUSTED_PROXIES)."""
+    return client_address(request)
 
 
 def _limit(request: Request) -> None:
@@ -41,10 +42,16 @@ def _limit(request: Request) -> None:
     public_limiter.hit(f"auth:{_client_ip(request)}", settings.auth_rate_limit, settings.auth_rate_window_seconds)
 
 
-def _with_cookie(response: Response, issued: service.IssuedTokens) -> TokenResponse:
+def _secure(request: Request) -> bool:
+    """The refresh cookie is `Secure` unless the site is reached on loopback (plain HTTP in development), or always
+    with OCOP_SECURE_COOKIES."""
+    return get_settings().secure_cookies or not request_on_loopback(request)
+
+
+def _with_cookie(request: Request, response: Response, issued: service.IssuedTokens) -> TokenResponse:
     settings = get_settings()
     response.set_cookie(COOKIE, issued.refresh_token, max_age=settings.refresh_token_days * 86400,
-                        path=COOKIE_PATH, httponly=True, samesite="strict", secure=settings.secure_cookies)
+                        path=COOKIE_PATH, httponly=True, samesite="strict", secure=_secure(request))
     response.headers["Cache-Control"] = "no-store"
     return issued.response
 
@@ -65,7 +72,8 @@ def token(
     if grant_type == "password":
         if not username or password is None:
             raise service.OAuthError("invalid_request", "username and password are required.")
-        return _with_cookie(response, service.password_grant(session, username, password, _client_ip(request)))
+        return _with_cookie(request, response,
+                            service.password_grant(session, username, password, _client_ip(request)))
     if grant_type == "client_credentials":
         response.headers["Cache-Control"] = "no-store"
         return service.client_credentials_grant(session, client_id, client_secret, scope)
@@ -82,19 +90,23 @@ def refresh(
     """Rotate a refresh token (JSON body or the SPA's cookie). A reused token ends the whole family."""
     _limit(request)
     token = (body.refresh_token if body else None) or cookie
-    return _with_cookie(response, service.refresh(session, token))
+    return _with_cookie(request, response, service.refresh(session, token))
 
 
 @public_router.post("/logout", operation_id="auth-logout", status_code=status.HTTP_204_NO_CONTENT)
 def logout(
+    request: Request,
     session: SessionDep,
     body: Annotated[RefreshRequest | None, Body()] = None,
     cookie: Annotated[str | None, Cookie(alias=COOKIE)] = None,
 ) -> Response:
     """End the session: revokes the refresh-token family and clears the cookie."""
-    service.logout(session, (body.refresh_token if body else None) or cookie)
+    # the family's access tokens end at once too (auth.revocation), also when only the bearer token is sent
+    bearer = request.headers.get("authorization", "")
+    access = bearer[7:].strip() if bearer[:7].lower() == "bearer " else None
+    service.logout(session, (body.refresh_token if body else None) or cookie, access)
     out = Response(status_code=status.HTTP_204_NO_CONTENT)
-    out.delete_cookie(COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict")
+    out.delete_cookie(COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict", secure=_secure(request))
     return out
 
 
@@ -105,9 +117,11 @@ def me(session: SessionDep, caller: CurrentCaller) -> MeRead:
 
 
 @router.post("/me/password", operation_id="me-change_password", status_code=status.HTTP_204_NO_CONTENT)
-def change_password(data: PasswordChange, session: SessionDep, caller: CurrentCaller) -> Response:
+def change_password(request: Request, data: PasswordChange, session: SessionDep, caller: CurrentCaller) -> Response:
     """Change your own password; your other sessions end."""
-    org_service.change_own_password(session, caller, data)
+    # limited like sign-in: after repeated wrong current passwords from an address, 429 with Retry-After
+    _limit(request)
+    service.change_own_password(session, caller, data, _client_ip(request))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,20 +1,34 @@
 """Sign-in: password grant, refresh-token rotation with reuse detection, lockout and throttling."""
 from __future__ import annotations
 
+import asyncio
+import functools
 import secrets
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col
 
 from ocop.audit import service as audit
 from ocop.core.caller import Caller
 from ocop.core.config import get_settings
 from ocop.core.db import new_session, row_dict, utcnow
-from ocop.core.errors import Conflict, DomainError, NotFound, TooManyRequests, Unauthorized, field_error
+from ocop.core.errors import (
+    BadRequest,
+    Conflict,
+    DomainError,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    field_error,
+)
 from ocop.core.pagination import PageParams, keyset_page
 from ocop.core.security import (
     TokenError,
@@ -30,8 +44,9 @@ from ocop.core.versioning import apply_changes, check_if_match
 from ocop.org import policies as org_policies
 from ocop.org import service as org_service
 from ocop.org.models import User
+from ocop.org.schemas import PasswordChange
 
-from . import policies
+from . import policies, revocation
 from .models import ApiClient, LoginFailure, RefreshToken
 from .schemas import (
     ApiClientCreate,
@@ -65,20 +80,34 @@ def _stamp(user: User) -> str:
 def _issue(session: Session, user: User, family_id: str | None = None) -> IssuedTokens:
     settings = get_settings()
     assert user.id is not None
-    access, ttl = create_access_token(f"user:{user.id}", {"pca": _stamp(user)})
+    family_id = family_id or secrets.token_hex(16)
+    # sid: the sign-in (refresh-token family); logout or a reused refresh token ends its access tokens at once
+    access, ttl = create_access_token(f"user:{user.id}", {"pca": _stamp(user), "sid": family_id})
     refresh = new_opaque_token()
     now = utcnow()
     session.add(RefreshToken(
-        family_id=family_id or secrets.token_hex(16), token_hash=token_digest(refresh), user_id=user.id,
+        family_id=family_id, token_hash=token_digest(refresh), user_id=user.id,
         issued_at=now, expires_at=now + timedelta(days=settings.refresh_token_days),
     ))
     return IssuedTokens(TokenResponse(access_token=access, expires_in=ttl, refresh_token=refresh), refresh)
 
 
-def password_grant(session: Session, username: str, password: str, ip: str) -> IssuedTokens:
+@dataclass
+class Attempts:
+    """Recent failed password checks of one username from one address."""
+
+    failures: int
+    retry_after: int  # seconds until the oldest of them no longer counts
+
+    @property
+    def locked(self) -> bool:
+        return self.failures >= get_settings().login_max_failures
+
+
+def _attempts(session: Session, username: str, ip: str, now: datetime) -> Attempts:
+    """429 when the address failed too often (whatever the usernames); else this username's recent failures from this
+    address. The lock is per (username, address): failures from one address never lock the account elsewhere."""
     settings = get_settings()
-    username = username.strip().lower()[:64]
-    now = utcnow()
     ip_window = now - timedelta(minutes=settings.ip_window_minutes)
     ip_failures = session.scalar(sa.select(sa.func.count()).select_from(LoginFailure).where(
         LoginFailure.ip == ip, LoginFailure.at >= ip_window))  # type: ignore[arg-type,operator]
@@ -88,26 +117,47 @@ def password_grant(session: Session, username: str, password: str, ip: str) -> I
             headers={"Retry-After": str(settings.ip_window_minutes * 60)},
         )
     lock_window = now - timedelta(minutes=settings.login_lock_minutes)
-    recent = session.execute(sa.select(sa.func.count(), sa.func.max(LoginFailure.at)).where(
-        LoginFailure.username == username, LoginFailure.at >= lock_window)).one()  # type: ignore[arg-type,operator]
-    if recent[0] >= settings.login_max_failures:
-        last = recent[1]
+    count, last = session.execute(sa.select(sa.func.count(), sa.func.max(LoginFailure.at)).where(
+        LoginFailure.username == username, LoginFailure.ip == ip,  # type: ignore[arg-type]
+        LoginFailure.at >= lock_window)).one()  # type: ignore[arg-type,operator]
+    retry = 0
+    if last is not None:
         last = last if last.tzinfo else last.replace(tzinfo=now.tzinfo)
-        retry = int((last + timedelta(minutes=settings.login_lock_minutes) - now).total_seconds()) + 1
+        retry = max(int((last + timedelta(minutes=settings.login_lock_minutes) - now).total_seconds()) + 1, 1)
+    return Attempts(count, retry)
+
+
+def _record_failure(session: Session, user: User | None, username: str, ip: str, before: Attempts,
+                    now: datetime) -> None:
+    settings = get_settings()
+    session.add(LoginFailure(username=username, ip=ip, at=now))
+    if user is not None and before.failures + 1 == settings.login_max_failures:
+        audit.record(session, None, "user.locked", "user", user.id, None,
+                     {"until": now + timedelta(minutes=settings.login_lock_minutes), "ip": ip})
+    session.commit()
+
+
+def _clear_failures(session: Session, username: str, ip: str) -> None:
+    session.execute(sa.delete(LoginFailure).where(
+        LoginFailure.username == username, LoginFailure.ip == ip))  # type: ignore[arg-type]
+
+
+def password_grant(session: Session, username: str, password: str, ip: str) -> IssuedTokens:
+    username = username.strip().lower()[:64]
+    ip = ip[:64]
+    now = utcnow()
+    attempts = _attempts(session, username, ip, now)
+    if attempts.locked:
         raise OAuthError("invalid_grant", "This account is locked for a while after repeated failed sign-ins.",
-                         code="account_locked", headers={"Retry-After": str(max(retry, 1))})
+                         code="account_locked", headers={"Retry-After": str(attempts.retry_after)})
 
     user = org_service.get_user_by_username(session, username)
     ok = verify_password(user.password_hash if user else None, password)  # same cost when user is unknown
     if not ok or not policies.may_sign_in(user):
-        session.add(LoginFailure(username=username, ip=ip, at=now))
-        if user is not None and recent[0] + 1 == settings.login_max_failures:
-            audit.record(session, None, "user.locked", "user", user.id, None,
-                         {"until": now + timedelta(minutes=settings.login_lock_minutes), "ip": ip})
-        session.commit()
+        _record_failure(session, user, username, ip, attempts, now)
         raise OAuthError("invalid_grant", "The username or password is not correct.", code="invalid_grant")
     assert user is not None
-    session.execute(sa.delete(LoginFailure).where(LoginFailure.username == username))  # type: ignore[arg-type]
+    _clear_failures(session, username, ip)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     issued = _issue(session, user)
@@ -129,9 +179,10 @@ def refresh(session: Session, token: str | None) -> IssuedTokens:
         .values(used_at=now)
     ).rowcount  # type: ignore[attr-defined]
     if not claimed:
-        revoke_family(session, row.family_id)
+        revoke_family(session, row.family_id, row.user_id)
         audit.record(session, None, "auth.refresh_reused", "user", row.user_id, None, {"family": row.family_id})
         session.commit()
+        revocation.forget_session(row.family_id)
         raise Unauthorized("This refresh token was already used; every session of this sign-in has ended.",
                            code="refresh_reused")
     user = session.get(User, row.user_id)
@@ -145,18 +196,61 @@ def refresh(session: Session, token: str | None) -> IssuedTokens:
     return issued
 
 
-def revoke_family(session: Session, family_id: str) -> None:
+def revoke_family(session: Session, family_id: str, user_id: int) -> None:
+    """End a sign-in: its refresh tokens and (see revocation) its access tokens. Call
+    revocation.forget_session(family_id) after the commit."""
     session.execute(sa.update(RefreshToken).where(
         RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))  # type: ignore[arg-type,union-attr]
         .values(revoked_at=utcnow()))
+    revocation.revoke(session, family_id, user_id)
 
 
-def logout(session: Session, token: str | None) -> None:
+def logout(session: Session, token: str | None, access_token: str | None = None) -> None:
+    """End the sign-in of the refresh token and/or of the (still valid) access token sent with the request."""
+    ended: dict[str, int] = {}
     if token:
         row = session.scalars(sa.select(RefreshToken).where(RefreshToken.token_hash == token_digest(token))).first()  # type: ignore[arg-type]
         if row is not None:
-            revoke_family(session, row.family_id)
-            session.commit()
+            ended[row.family_id] = row.user_id
+    if access_token:
+        try:
+            claims = decode_access_token(access_token)
+        except TokenError:
+            claims = {}
+        kind, _, ident = str(claims.get("sub", "")).partition(":")
+        if kind == "user" and ident.isdigit() and isinstance(claims.get("sid"), str):
+            ended.setdefault(claims["sid"][:32], int(ident))
+    for family_id, user_id in ended.items():
+        revoke_family(session, family_id, user_id)
+    if ended:
+        session.commit()
+        for family_id in ended:
+            revocation.forget_session(family_id)
+
+
+def change_own_password(session: Session, caller: Caller, data: PasswordChange, ip: str) -> None:
+    """Change one's own password, limited like sign-in: a wrong current password is a failed attempt of this
+    username from this address, and after `OCOP_LOGIN_MAX_FAILURES` of them (sign-ins included) the answer is 429
+    with Retry-After until they age out."""
+    if caller.kind != "user":
+        org_service.change_own_password(session, caller, data)  # refuses API clients
+        return
+    username, ip, now = caller.name, ip[:64], utcnow()
+    attempts = _attempts(session, username, ip, now)
+    if attempts.locked:
+        raise TooManyRequests("Too many wrong passwords; try again later.", code="too_many_attempts",
+                              headers={"Retry-After": str(attempts.retry_after)})
+    try:
+        org_service.change_own_password(session, caller, data)
+    except BadRequest as exc:
+        if exc.code != "wrong_password":
+            raise
+        session.rollback()
+        _record_failure(session, session.get(User, caller.id), username, ip, attempts, now)
+        raise
+    if attempts.failures:
+        _clear_failures(session, username, ip)
+        session.commit()
 
 
 def caller_from_token(session: Session, token: str) -> Caller:
@@ -173,6 +267,9 @@ def caller_from_claims(session: Session, claims: dict[str, Any]) -> Caller:
     user = session.get(User, int(ident))
     if not policies.may_sign_in(user) or user is None or claims.get("pca") != _stamp(user):
         raise Unauthorized("The session has ended; sign in again.", code="invalid_token")
+    sid = claims.get("sid")
+    if sid is not None and revocation.is_revoked(session, str(sid)):
+        raise Unauthorized("The session has ended; sign in again.", code="invalid_token")
     assert user.id is not None
     roles = org_service.roles_of(session, [user.id])[user.id]
     return Caller(kind="user", id=user.id, name=user.username, roles=frozenset(roles),
@@ -183,28 +280,90 @@ def unsupported_client_credentials() -> OAuthError:
     return OAuthError("invalid_client", "Unknown, revoked or expired API client, or a wrong secret.", status=401)
 
 
-# A short per-process memory of callers for the hot read API (compliance reads by partner systems): a token
-# is still verified on every request, but the user row is read at most once per CALLER_CACHE_SECONDS, so a
-# deactivation or password change reaches this path within that time (every other route reads it each time).
+# A short per-process memory of callers for the hot read API (compliance reads by partner systems): the user row
+# and the session's revocation are read at most once per CALLER_CACHE_SECONDS per token. What ends a session or a
+# user's sessions in this process (logout, a reused refresh token, deactivation, a new password) drops the memory
+# here at once (auth.revocation); other processes see it within CALLER_CACHE_SECONDS. Every other route reads the
+# database on each request.
 CALLER_CACHE_SECONDS = 10.0
-_callers: dict[str, tuple[float, Caller]] = {}
+
+
+@dataclass(frozen=True)
+class _Remembered:
+    until: float  # time.time()
+    caller: Caller
+    sid: str | None
+    since: float  # time.monotonic() before the database was read
+
+
+_callers: dict[str, _Remembered] = {}
+
+
+def remembered_caller(token: str) -> Caller | None:
+    """The caller of a token if this process remembers it (no I/O: safe on the event loop)."""
+    hit = _callers.get(token)
+    if hit is None or hit.until <= time.time():
+        return None
+    user_id = hit.caller.id if hit.caller.kind == "user" else None
+    if not revocation.remembered_still_good(hit.sid, user_id, hit.since):
+        _callers.pop(token, None)
+        return None
+    return hit.caller
 
 
 def cached_caller(token: str) -> Caller:
     """The caller of a token, remembered by the exact token string: the first use verifies its signature and reads
-    the user; later uses within CALLER_CACHE_SECONDS (and before the token expires) reuse that."""
-    now = time.time()
-    hit = _callers.get(token)
-    if hit is not None and hit[0] > now:
-        return hit[1]
+    the database; later uses within CALLER_CACHE_SECONDS (and before the token expires) reuse that. Blocking: on
+    the event loop, use `cached_caller_async`."""
+    caller = remembered_caller(token)
+    if caller is not None:
+        return caller
+    since, now = time.monotonic(), time.time()
     claims = decode_access_token_or_401(token)
     with new_session() as session:
         caller = caller_from_claims(session, claims)
     if len(_callers) > 10_000:
         _callers.clear()
     expires = float(claims.get("exp", now))  # type: ignore[arg-type]
-    _callers[token] = (min(now + CALLER_CACHE_SECONDS, expires), caller)
+    sid = claims.get("sid")
+    _callers[token] = _Remembered(min(now + CALLER_CACHE_SECONDS, expires), caller,
+                                  str(sid) if sid is not None else None, since)
     return caller
+
+
+# The hot read paths' blocking work (reading a caller, the compliance fast lane's query) runs on this small pool,
+# never on the event loop, so that a slow database never stalls /healthz or the other requests of the process. It
+# is small and of its own because core.db.hot_read keeps one connection open per thread that uses it.
+HOT_THREADS = 8
+_hot_pool = ThreadPoolExecutor(max_workers=HOT_THREADS, thread_name_prefix="ocop-hot")
+T = TypeVar("T")
+
+
+async def run_hot(fn: Callable[..., T], *args: Any) -> T:
+    """Run `fn(*args)` on the hot read pool and wait for it without blocking the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(_hot_pool, functools.partial(fn, *args))
+
+
+async def cached_caller_async(token: str) -> Caller:
+    """`cached_caller` for async code: a remembered caller at once, else the database read on the hot pool."""
+    caller = remembered_caller(token)
+    return caller if caller is not None else await run_hot(cached_caller, token)
+
+
+@event.listens_for(User, "after_update")
+def _user_updated(mapper: Any, connection: Any, user: User) -> None:
+    """A user deactivated or given a new password: after the commit, this process forgets their callers."""
+    state = sa.inspect(user)
+    if state.attrs.active.history.has_changes() or state.attrs.password_changed_at.history.has_changes():
+        session = state.session
+        if session is not None and user.id is not None:
+            session.info.setdefault("ocop_users_ended", set()).add(user.id)
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _forget_ended_users(session: OrmSession) -> None:
+    for user_id in session.info.pop("ocop_users_ended", ()):  # (after a rollback, a spare forget costs one read)
+        revocation.forget_user(user_id)
 
 
 def decode_access_token_or_401(token: str) -> dict[str, object]:

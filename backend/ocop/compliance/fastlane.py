@@ -3,7 +3,8 @@
 Plain ASGI, in front of the framework. It answers only the common case — a valid bearer token whose caller may
 read compliance, a stored status that time has not moved — with the same body, ETag and 304 the route gives.
 Anything else (no or bad token, a missing scope, the rate limit, as_of, an unknown or hidden product) goes on
-to the documented route unchanged, which answers it as usual.
+to the documented route unchanged, which answers it as usual. Its database work runs on the hot read pool
+(auth.service.run_hot), off the event loop, and it honours ended sessions as the routes do (auth.revocation).
 """
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ class ComplianceFastLane:
         if scope["type"] == "http" and scope["method"] == "GET" and not scope.get("query_string"):
             match = PATH.match(scope["path"])
             if match:
-                answer = self._answer(scope, int(match.group(1)))
+                # the token check and the query may wait for the database: never on the event loop
+                answer = await auth_service.run_hot(self._answer, scope, int(match.group(1)))
                 if answer is not None:
                     status, headers, body = answer
                     scope["route"] = ROUTE  # for the access log and metrics

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, BackgroundTasks, Header, Query, Request, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
-from ocop.core.caller import CurrentCaller
+from ocop.core.caller import CurrentCaller, client_address
 from ocop.core.db import SessionDep
 from ocop.core.errors import Unprocessable
 from ocop.core.export import FILE_RESPONSES, Format, export_response
@@ -254,5 +254,4 @@ def commit_import(import_id: int, background: BackgroundTasks, session: SessionD
                    operation_id="public-verify_certificate", response_model=PublicCertificate)
 def verify_certificate(certificate_number: str, request: Request, session: SessionDep) -> PublicCertificate:
     """Anyone may check an OCOP certificate: product, producer, stars, validity and status (rate-limited)."""
-    return service.public_certificate(session, certificate_number,
-                                      request.client.host if request.client else "unknown")
+    return service.public_certificate(session, certificate_number, client_address(request))
