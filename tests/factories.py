@@ -35,3 +35,38 @@ def make_user(session: Session, *roles: str, username: str | None = None, scope_
     )
     session.commit()
     return user
+
+
+def legacy_finding(session: Session, campaign_id: int, product_id: int, severity: str = "critical"
+                   ) -> tuple[int, int, int]:
+    """A finding with an open action and a photo, written straight into the campaign (as the API once let any team
+    member do in a draft campaign), its product marked for compliance as a finding's change marks it. Returns
+    (finding, action, evidence) ids."""
+    from datetime import timedelta
+
+    from ocop.core import changes
+    from ocop.core.dates import today
+    from ocop.core.db import utcnow
+    from ocop.inspections.models import CorrectiveAction, Evidence, Finding
+    from ocop.registry.models import Producer, Product
+
+    product = session.get(Product, product_id)
+    assert product is not None
+    producer = session.get(Producer, product.producer_id)
+    assert producer is not None
+    now = utcnow()
+    f = Finding(campaign_id=campaign_id, producer_id=producer.id, product_id=product_id, product_key=product_id,
+                admin_unit_id=producer.admin_unit_id, category="mark_use", severity=severity,
+                description="Nội dung bịa đặt: dùng tem OCOP giả.", created_at=now, updated_at=now)
+    session.add(f)
+    session.flush()
+    a = CorrectiveAction(finding_id=f.id, description="Thu hồi tem.", owner_type="producer",
+                         owner_producer_id=producer.id, due_date=today() - timedelta(days=3), created_at=now,
+                         updated_at=now)
+    e = Evidence(finding_id=f.id, filename="tem.jpg", content_type="image/jpeg", size=3, sha256="0" * 64,
+                 storage_key="legacy/tem.jpg", uploaded_at=now)
+    session.add_all([a, e])
+    session.flush()
+    changes.mark(session, "product", [product_id])
+    session.commit()
+    return f.id or 0, a.id or 0, e.id or 0

@@ -221,8 +221,10 @@ class World:
 
     @cached_property
     def f_open(self) -> int:
-        """An open minor finding about Na Chi Lăng (Đồng Bành, Chi Lăng), written by inspector1."""
-        body = {"campaign_id": self.c24, "producer_id": self.dongbanh, "product_id": self.na, "severity": "minor",
+        """An open minor finding about Na Chi Lăng (Đồng Bành, Chi Lăng), written by inspector1 from the campaign's
+        site visit there (a finding comes from a visit of a campaign in progress)."""
+        body = {"campaign_id": self.c24, "visit_id": self.v_na, "producer_id": self.dongbanh, "product_id": self.na,
+                "severity": "minor",
                 "category": "labelling", "description": "Nhãn thiếu hạn sử dụng.", "internal_note": "Nội bộ."}
         return int(self.call("inspector1", "POST", "/findings", 201, json=body)["id"])
 
@@ -532,8 +534,10 @@ recipe("PUT /visits/{visit_id}/answers")(lambda w: Call(path={"visit_id": w.v_re
     "answers": [{"item_code": "ND3.01", "product_id": w.na, "value": "yes"}]}))
 recipe("POST /visits/{visit_id}/evidence")(lambda w: Call(path={"visit_id": w.v_recording},
                                                           files={"file": ("anh.jpg", jpeg(), "image/jpeg")}))
-recipe("POST /findings")(lambda w: Call(json={"campaign_id": w.c24, "producer_id": w.dongbanh, "product_id": w.na,
-                                              "severity": "minor", "description": "Chưa có sổ theo dõi tem."}))
+# from the 2024 campaign's site visit to Đồng Bành, about the product it inspects (the campaign is in progress)
+recipe("POST /findings")(lambda w: Call(json={"campaign_id": w.c24, "visit_id": w.v_na, "producer_id": w.dongbanh,
+                                              "product_id": w.na, "severity": "minor",
+                                              "description": "Chưa có sổ theo dõi tem."}))
 body("PATCH /findings/{finding_id}", {"recommendation": "Lập sổ theo dõi."}, headers=IF_MATCH)
 body("POST /findings/{finding_id}/transitions", {"to": "action_required", "note": "Cần khắc phục."})
 recipe("POST /findings/{finding_id}/actions")(lambda w: Call(json={"description": "Lập sổ theo dõi tem.",

@@ -152,7 +152,7 @@ def test_change_feed_pages_in_order_and_never_ends(client, session, as_user):
     pid = make_product(client, h)
     page = client.get(f"{API}/compliance/products", params={"changed_since": cursor}, headers=h).json()
     assert [i["product_id"] for i in page["items"]] == [pid] and page["items"][0]["status"] == "not_certified"
-    assert client.get(f"{API}/compliance/products", params={"changed_since": "garbage"}, headers=h).status_code == 400
+    assert client.get(f"{API}/compliance/products", params={"changed_since": "garbage"}, headers=h).status_code == 422
 
 
 @pytest.mark.skipif(not PG_URL, reason="concurrent commits need PostgreSQL")

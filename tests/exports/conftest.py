@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from ocop.core.dates import today
-from tests.campaigns.helpers import API, issued, unit_id, user
+from tests.campaigns.helpers import API, issued, unit_id, user, visit
 from tests.exports.helpers import product
 
 SEVERITIES = ("observation", "minor", "major", "critical")
@@ -15,15 +15,26 @@ CATEGORIES = ("traceability", "labelling", "mark_use")
 
 @pytest.fixture
 def work(client, session, as_user):
-    """An issued campaign in Chi Lăng and Lộc Bình with inspector1 in its team, and 56 findings, each with one
-    action: 30 about Đồng Bành (Chi Lăng), 26 about HTX Nông nghiệp xanh Lộc Bình. Severities, products,
-    owners and due dates vary; every third action is overdue."""
+    """A campaign in Chi Lăng and Lộc Bình with inspector1 in its team, in progress (its site visits to Đồng Bành
+    and to HTX Nông nghiệp xanh Lộc Bình scheduled, the first started), and 56 findings, each with one action: 30
+    about Đồng Bành (Chi Lăng), 26 about HTX Nông nghiệp xanh Lộc Bình. Severities, products, owners and due
+    dates vary; every third action is overdue."""
     co, ins = as_user("coordinator"), as_user("inspector1")
     c = issued(client, session, as_user, unit_ids=[unit_id(session, "187"), unit_id(session, "188")])
     r = client.post(f"{API}/campaigns/{c['id']}/team", json={"user_id": user(session, "inspector1")}, headers=co)
     assert r.status_code == 201, r.text
     na = product(client, co, "na chi lang", "Na Chi Lăng")
     ruou = product(client, co, "ruou khoai lang", "Rượu khoai lang Lộc Bình")
+    day = today() + timedelta(days=1)
+    visits = []
+    for p, unit, hours in ((na, "187", ("08", "10")), (ruou, "188", ("14", "16"))):
+        r = visit(client, co, c["id"], unit_id(session, unit), f"{day}T{hours[0]}:00:00+07:00",
+                  f"{day}T{hours[1]}:00:00+07:00", kind="site_visit",
+                  targets=[{"producer_id": p["producer_id"], "product_id": p["id"]}])
+        assert r.status_code == 201, r.text
+        visits.append(r.json())
+    r = client.post(f"{API}/visits/{visits[0]['id']}/transitions", json={"to": "in_progress"}, headers=ins)
+    assert r.status_code == 200, r.text  # the first visit starts the campaign
     findings, actions = [], []
     for i in range(56):
         p = na if i < 30 else ruou
@@ -39,7 +50,8 @@ def work(client, session, as_user):
             "owner_type": "unit" if i % 4 == 0 else "producer"})
         assert r.status_code == 201, r.text
         actions.append(r.json())
-    return {"campaign": c, "findings": findings, "actions": actions, "na": na, "ruou": ruou}
+    return {"campaign": client.get(f"{API}/campaigns/{c['id']}", headers=co).json(), "findings": findings,
+            "actions": actions, "na": na, "ruou": ruou, "visits": visits}
 
 
 @pytest.fixture

@@ -161,6 +161,7 @@ def test_finding_transitions_by_state_and_role(client, session, as_user, site):
             "product_id": site["product"]["id"], "severity": "minor", "category": "labelling",
             "description": "Nhãn thiếu định lượng", "internal_note": "Chủ thể hợp tác tốt"}
     assert client.post(f"{API}/findings", json=body, headers=as_user("inspector2")).status_code == 422  # not visible
+    assert move(client, ins, site["visit"]["id"], "in_progress").status_code == 200  # findings come from visits
     r = client.post(f"{API}/findings", json=body, headers=ins)
     assert r.status_code == 201 and r.json()["status"] == "open"
     fid = r.json()["id"]
@@ -270,6 +271,7 @@ def test_visit_moves_by_state_and_role(client, session, as_user, site):
 
 def test_unit_owned_action_is_answered_by_the_local_officer(client, session, as_user, site):
     ins = as_user("inspector1")
+    move(client, ins, site["visit"]["id"], "in_progress")
     r = client.post(f"{API}/findings", json={
         "campaign_id": site["campaign"]["id"], "producer_id": site["product"]["producer_id"], "severity": "minor",
         "category": "local_management", "description": "Huyện chưa theo dõi sản phẩm sắp hết hạn"}, headers=ins)

@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from ocop.core.caller import Caller
 from ocop.core.errors import Forbidden
 from ocop.org import policies as org_policies
+from ocop.org.models import UserRole
 from ocop.registry.models import ProducerMember
 
 from .models import Campaign, CampaignUnit, TeamMember, Visit, VisitTarget
@@ -119,6 +120,14 @@ def require_oversight(caller: Caller, action: str) -> None:
 def require_leader(caller: Caller, action: str) -> None:
     if not (_user(caller) and caller.has("leader", "admin")):
         raise Forbidden(f"Only the leader may {action}.", code="forbidden_role")
+
+
+def is_producer_user(session: Session, user_id: int) -> bool:
+    """A producer's user (the `producer` role, or a member of a producer): never one of an inspection team, who
+    would then verify their own corrective actions."""
+    return session.scalar(sa.select(sa.literal(1)).where(sa.or_(
+        sa.exists().where(col(UserRole.user_id) == user_id, col(UserRole.role) == "producer"),
+        sa.exists().where(col(ProducerMember.user_id) == user_id)))) is not None
 
 
 def can_write_report(caller: Caller) -> bool:

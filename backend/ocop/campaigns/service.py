@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from ocop.audit import service as audit
+from ocop.core import changes as change_marks
 from ocop.core import outbox, storage
 from ocop.core.caller import Caller
 from ocop.core.config import get_settings
@@ -574,6 +575,9 @@ def transition(session: Session, caller: Caller, campaign_id: int, data: Transit
         _issue(session, caller, c, data)
     c.status = data.to
     apply_changes(c, {})
+    if (from_state in policies.PUBLISHED) != (data.to in policies.PUBLISHED):
+        # only findings of issued plans count toward compliance: those of this one start or stop counting
+        change_marks.mark(session, "campaign", [c.id])
     audit.record(session, caller, f"campaign.{data.to}", "campaign", c.id, before,
                  {**audit.snapshot(c), "note": data.note})
     outbox.emit(session, f"campaign.{data.to}", "campaign", c.id, {
@@ -820,6 +824,11 @@ def add_member(session: Session, caller: Caller, campaign_id: int, data: TeamMem
     c = _active_for_parts(session, caller, campaign_id)
     user = _check_user(session, "user_id", data.user_id)
     _check_agency(session, "agency_id", data.agency_id)
+    if user is not None and policies.is_producer_user(session, user.id or 0):
+        refusal = field_error("user_id", f"{user.full_name} is a producer's user: a producer is inspected, it is "
+                                         "never one of the inspection team.")
+        refusal.code = "producer_not_team_member"
+        raise refusal
     if user is not None and session.scalar(sa.select(col(TeamMember.id)).where(
             col(TeamMember.campaign_id) == campaign_id, col(TeamMember.user_id) == user.id)):
         raise Conflict(f"{user.full_name} is already in the team.", code="team_member_exists")
@@ -1152,6 +1161,12 @@ def update_task(session: Session, caller: Caller, campaign_id: int, task_id: int
     if task.kind == "plan" and c.status != "draft" and "description" in changes:
         raise Conflict("The wording of a task of the issued plan changes only by amendment.",
                        code="campaign_not_editable")
+    if task.kind == "local_report" and changes.get("status") == "done" and not policies.can_edit(caller):
+        report = session.scalar(sa.select(col(LocalReport.status)).where(
+            col(LocalReport.campaign_id) == campaign_id, col(LocalReport.admin_unit_id) == task.admin_unit_id))
+        if report not in ("submitted", "accepted"):
+            raise Conflict("The unit's report has not been sent: submitting the report completes this task.",
+                           code="local_report_not_submitted", report_status=report)
     _check_agency(session, "assignee_agency_id", changes.get("assignee_agency_id"))
     _check_user(session, "assignee_user_id", changes.get("assignee_user_id"))
     before = audit.snapshot(task)

@@ -17,14 +17,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from ocop.campaigns.models import Campaign
 from ocop.core import bulk, changes, outbox
 from ocop.core.caller import Caller
 from ocop.core.config import get_settings
 from ocop.core.dates import local_date, today
 from ocop.core.db import hot_read, utcnow
-from ocop.core.errors import BadRequest, NotFound
+from ocop.core.errors import NotFound
 from ocop.core.export import paged_rows
-from ocop.core.pagination import PageParams, decode_cursor, encode_cursor, keyset_page
+from ocop.core.pagination import PageParams, cursor_int, decode_cursor, encode_cursor, keyset_page
 from ocop.inspections.models import CorrectiveAction, Finding
 from ocop.org import policies as org_policies
 from ocop.org.models import AdminUnit
@@ -48,6 +49,8 @@ from .schemas import (
 CERT_FIELDS = ("certificate_number", "stars", "valid_from", "valid_to", "revocation_date", "revocation_reason",
                "superseded_on")
 OPEN_FINDINGS = ("open", "action_required", "response_submitted", "escalated")
+# only findings of issued plans count: never those of a draft, a plan awaiting signature or a cancelled one
+COUNTED_CAMPAIGNS = ("issued", "in_progress", "reporting", "closed")
 COUNTED = ("minor", "major", "critical")
 SEVERITY_VI = {"observation": "ghi nhận", "minor": "nhẹ", "major": "nặng", "critical": "nghiêm trọng"}
 RANK = {"not_certified": 0, "compliant": 1, "conditional": 2, "expired": 3, "non_compliant": 4, "revoked": 5}
@@ -135,8 +138,9 @@ def _load(session: Session, product_ids: set[int], day: date) -> dict[int, Deriv
     producers = {r[1] for r in rows}
     findings = list(session.scalars(sa.select(Finding).where(
         col(Finding.status).in_(OPEN_FINDINGS), bulk.among(session, col(Finding.producer_id), sorted(producers)),
-        sa.or_(bulk.among(session, col(Finding.product_id), ids), col(Finding.product_id).is_(None))))) \
-        if producers else []
+        sa.or_(bulk.among(session, col(Finding.product_id), ids), col(Finding.product_id).is_(None)),
+        col(Finding.campaign_id).in_(sa.select(col(Campaign.id)).where(col(Campaign.status).in_(COUNTED_CAMPAIGNS))),
+    ))) if producers else []
     by_product: dict[int, list[Finding]] = defaultdict(list)
     by_producer: dict[int, list[Finding]] = defaultdict(list)
     for f in findings:
@@ -220,8 +224,18 @@ def _on_producers(session: Session, ids: set[int]) -> None:
     recompute(session, set(session.scalars(sa.select(col(Product.id)).where(col(Product.producer_id).in_(ids)))))
 
 
+def _on_campaigns(session: Session, ids: set[int]) -> None:
+    """A campaign's findings start or stop counting (issued, cancelled): the products they are about."""
+    about = (sa.select(col(Product.id)).join(Finding, sa.or_(
+        col(Finding.product_id) == col(Product.id),
+        sa.and_(col(Finding.product_id).is_(None), col(Finding.producer_id) == col(Product.producer_id))))
+        .where(col(Finding.campaign_id).in_(ids)).distinct())
+    recompute(session, set(session.scalars(about)))
+
+
 changes.on_commit("product", _on_products)
 changes.on_commit("producer", _on_producers)
+changes.on_commit("campaign", _on_campaigns)
 
 
 def recompute_due(session: Session, day: date | None = None) -> int:
@@ -347,12 +361,10 @@ def feed(session: Session, caller: Caller, changed_since: str | None, page: Page
     are passed, ordered by (transaction id, sequence): a later commit can never sort before a cursor."""
     pg = session.get_bind().dialect.name == "postgresql"
     after = (0, 0)
-    if changed_since:
-        values = decode_cursor(changed_since, 2)
-        try:
-            after = (int(values[0]), int(values[1]))
-        except (TypeError, ValueError) as exc:
-            raise BadRequest("The cursor is not valid.", code="invalid_cursor") from exc
+    if changed_since or page.cursor:  # `cursor` (as every list takes it) when `changed_since` is not given
+        name = "changed_since" if changed_since else "cursor"
+        first, second = decode_cursor(changed_since or page.cursor or "", 2, [cursor_int, cursor_int], name=name)
+        after = (first, second)
     txid = col(ComplianceChange.txid)
     stmt = (sa.select(ComplianceChange, ComplianceStatus)
             .join(ComplianceStatus, col(ComplianceStatus.product_id) == col(ComplianceChange.product_id))

@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from ocop.core.pagination import Page
+from ocop.core.schemas import Strict
 
 VisitState = Literal["planned", "in_progress", "submitted", "approved", "locked"]
 FindingState = Literal["open", "action_required", "response_submitted", "verified", "closed", "dismissed", "escalated"]
@@ -18,10 +19,6 @@ Category = Literal["local_management", "operations", "raw_materials", "quality_m
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10000)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9._\-]{1,30}$")]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 # ---- visit records --------------------------------------------------------------------------

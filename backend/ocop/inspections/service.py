@@ -5,6 +5,7 @@ compliance domain recomputes it in the same transaction.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -16,19 +17,19 @@ from sqlmodel import Session, col
 from ocop.audit import service as audit
 from ocop.audit.models import AuditEvent
 from ocop.campaigns import policies as campaign_policies
-from ocop.campaigns.models import Campaign, ChecklistItem, Visit, VisitTarget
+from ocop.campaigns.models import Campaign, CampaignUnit, ChecklistItem, Visit, VisitTarget
 from ocop.core import changes, outbox, storage
 from ocop.core.caller import Caller
 from ocop.core.config import get_settings
 from ocop.core.dates import local_date, today
 from ocop.core.db import row_dict, utcnow
-from ocop.core.errors import Conflict, Forbidden, NotFound, field_error
+from ocop.core.errors import Conflict, Forbidden, NotFound, Unprocessable, field_error
 from ocop.core.export import paged_rows, yes
 from ocop.core.pagination import PageParams, keyset_page
 from ocop.core.text import like_pattern
 from ocop.core.versioning import apply_changes, check_if_match
 from ocop.org import policies as org_policies
-from ocop.org.models import AdminUnit
+from ocop.org.models import AdminUnit, AdminUnitScope
 from ocop.registry.models import Producer, Product
 
 from . import policies
@@ -433,6 +434,44 @@ def iter_findings(caller: Caller, **filters: Any) -> Iterator[dict[str, Any]]:
                       lambda s, items: _finding_rows(s, caller, items))
 
 
+# findings are written while the plan is being carried out (its first visit starts it) or reported on
+RECORDING_CAMPAIGNS = ("in_progress", "reporting")
+
+
+def _refusal(field: str, msg: str, code: str) -> Unprocessable:
+    """A 422 about one field, with a code that names the rule (the SPA words each code)."""
+    refusal = field_error(field, msg)
+    refusal.code = code
+    return refusal
+
+
+def _check_inspected(session: Session, campaign: Campaign, visit_id: int | None, producer_id: int,
+                     product_id: int | None) -> None:
+    """A finding comes from the campaign's inspection work: the campaign is in progress (or reporting), and the
+    producer is a target of the finding's site visit (without a visit: of one of the campaign's site visits), the
+    product among that visit's products for the producer when it names products."""
+    if campaign.status not in RECORDING_CAMPAIGNS:
+        raise _refusal("campaign_id", f"The campaign is {campaign.status}: findings are written while it is in "
+                                      "progress (or reporting), from its visits.", "campaign_not_in_progress")
+    visits = sa.select(col(Visit.id)).where(col(Visit.campaign_id) == campaign.id)
+    v = session.get(Visit, visit_id) if visit_id is not None else None
+    if visit_id is not None and (v is None or v.campaign_id != campaign.id):
+        raise _refusal("visit_id", "The visit is not part of this campaign.", "visit_not_in_campaign")
+    visits = visits.where(col(Visit.id) == visit_id) if v is not None and v.kind == "site_visit" \
+        else visits.where(col(Visit.kind) == "site_visit")
+    products: dict[int, set[int | None]] = defaultdict(set)
+    for vid, pid in session.execute(sa.select(col(VisitTarget.visit_id), col(VisitTarget.product_id)).where(
+            col(VisitTarget.visit_id).in_(visits), col(VisitTarget.producer_id) == producer_id)):
+        products[vid].add(pid)
+    if not products:
+        raise _refusal("producer_id", "The producer is not visited by this campaign" + (
+            " in this visit." if v is not None and v.kind == "site_visit" else "'s site visits."),
+            "producer_not_scheduled")
+    if product_id is not None and not any(None in named or product_id in named for named in products.values()):
+        raise _refusal("product_id", "The product is not one the visit inspects at this producer.",
+                       "product_not_scheduled")
+
+
 def create_finding(session: Session, caller: Caller, data: FindingCreate) -> FindingRead:
     campaign = session.scalars(sa.select(Campaign).where(col(Campaign.id) == data.campaign_id,
                                                          campaign_policies.visible_campaigns(caller))).first()
@@ -445,11 +484,8 @@ def create_finding(session: Session, caller: Caller, data: FindingCreate) -> Fin
         product = session.get(Product, data.product_id)
         if product is None or product.producer_id != data.producer_id:
             raise field_error("product_id", "The product is not one of the producer's.")
+    _check_inspected(session, campaign, data.visit_id, data.producer_id, data.product_id)
     item = None
-    if data.visit_id is not None:
-        v = session.get(Visit, data.visit_id)
-        if v is None or v.campaign_id != campaign.id:
-            raise field_error("visit_id", "The visit is not part of this campaign.")
     if data.item_code:
         item = _items(session, campaign).get(data.item_code)
         if item is None:
@@ -490,6 +526,10 @@ def update_finding(session: Session, caller: Caller, finding_id: int, data: Find
         product = session.get(Product, changes_["product_id"])
         if product is None or product.producer_id != f.producer_id:
             raise field_error("product_id", "The product is not one of the producer's.")
+    if "product_id" in changes_ and changes_["product_id"] != f.product_id:
+        campaign = session.get(Campaign, f.campaign_id)
+        assert campaign is not None
+        _check_inspected(session, campaign, f.visit_id, f.producer_id, changes_["product_id"])
     before = audit.snapshot(f)
     _mark(session, f)
     if "product_id" in changes_:
@@ -663,18 +703,42 @@ def get_action(session: Session, caller: Caller, finding_id: int, action_id: int
     return _action_read(session, _action(session, caller, finding_id, action_id)[1], today())
 
 
+def _owner_unit(session: Session, f: Finding, named: int | None) -> int:
+    """The unit that owns an action: one that exists and whose local officers see the finding (else nobody could
+    ever answer the action). Unnamed: the finding's unit if its officers see it, else the campaign's unit that
+    covers it (a district of a 2024 plan for a commune formed in 2025)."""
+    if named is not None:
+        if session.get(AdminUnit, named) is None:
+            raise _refusal("owner_unit_id", f"Administrative unit {named} does not exist.", "owner_unit_not_found")
+        if not policies.unit_sees_finding(session, named, f.id or 0):
+            raise _refusal("owner_unit_id", "The unit's officers do not see this finding (not in their area, or "
+                                            "the campaign does not cover them): they could never answer the action.",
+                           "owner_unit_cannot_see_finding")
+        return named
+    candidates = [f.admin_unit_id] if f.admin_unit_id is not None else []
+    if f.admin_unit_id is not None:
+        candidates += list(session.scalars(
+            sa.select(col(CampaignUnit.admin_unit_id))
+            .join(AdminUnitScope, col(AdminUnitScope.ancestor_id) == col(CampaignUnit.admin_unit_id))
+            .where(col(CampaignUnit.campaign_id) == f.campaign_id,
+                   col(AdminUnitScope.descendant_id) == f.admin_unit_id)
+            .order_by(col(CampaignUnit.admin_unit_id))))
+    for unit in candidates:
+        if unit is not None and policies.unit_sees_finding(session, unit, f.id or 0):
+            return unit
+    raise _refusal("owner_unit_id", "Name the unit that owns the action: no local government of the campaign "
+                                    "sees this finding.", "owner_unit_required")
+
+
 def create_action(session: Session, caller: Caller, finding_id: int, data: ActionCreate) -> ActionRead:
     f = _editable_finding(session, caller, finding_id)
     if f.status not in ("open", "action_required", "response_submitted"):
         raise Conflict("Actions are set on open findings.", code="finding_not_open", current_status=f.status)
-    if data.owner_type == "unit":
-        unit = data.owner_unit_id or f.admin_unit_id
-        if unit is None:
-            raise field_error("owner_unit_id", "Name the unit that owns the action.")
+    owner_unit = _owner_unit(session, f, data.owner_unit_id) if data.owner_type == "unit" else None
     now = utcnow()
     a = CorrectiveAction(kind=data.kind, description=data.description, owner_type=data.owner_type,
                          owner_producer_id=f.producer_id if data.owner_type == "producer" else None,
-                         owner_unit_id=(data.owner_unit_id or f.admin_unit_id) if data.owner_type == "unit" else None,
+                         owner_unit_id=owner_unit,
                          due_date=data.due_date, finding_id=f.id, created_by=caller.id, created_at=now,  # type: ignore[arg-type]
                          updated_at=now)
     session.add(a)
@@ -759,9 +823,12 @@ def verify(session: Session, caller: Caller, finding_id: int, action_id: int, da
 def notify_overdue(session: Session, day: date | None = None) -> int:
     """The daily job's part: an `action.overdue` event, once, for each open action past its due date."""
     day = day or today()
-    late = list(session.scalars(sa.select(CorrectiveAction).where(
+    issued = sa.select(col(Campaign.id)).where(col(Campaign.status).in_(campaign_policies.PUBLISHED))
+    late = list(session.scalars(sa.select(CorrectiveAction).join(
+        Finding, col(Finding.id) == col(CorrectiveAction.finding_id)).where(
         col(CorrectiveAction.status) == "open", col(CorrectiveAction.due_date) < day,
-        col(CorrectiveAction.overdue_notified_on).is_(None))))
+        col(CorrectiveAction.overdue_notified_on).is_(None),
+        col(Finding.campaign_id).in_(issued))))  # an unissued plan's findings oblige no one
     for a in late:
         a.overdue_notified_on = day
         outbox.emit(session, "action.overdue", "corrective_action", a.id, {

@@ -32,6 +32,14 @@ from .models import ActionTally, FindingTally
 from .schemas import CampaignProgress, CountRow, Dashboard, MonthCount, UnitCountRow
 
 DONE_VISITS = ("submitted", "approved", "locked")
+LEFT_OUT = ("draft", "cancelled")  # campaigns the dashboard does not show, nor count the findings of
+
+
+def _shown_campaigns(caller: Caller) -> sa.Select[Any]:
+    """Ids of the campaigns whose findings and actions the caller's figures count: those the caller sees (what a
+    caller may not see of a campaign they may not count of its findings), drafts and cancelled ones left out."""
+    return sa.select(col(Campaign.id)).where(campaign_policies.visible_campaigns(caller),
+                                             col(Campaign.status).not_in(LEFT_OUT))
 
 
 def _rows(counter: Counter[Any], labels: dict[str, str]) -> list[CountRow]:
@@ -160,6 +168,7 @@ def _finding_counts(session: Session, caller: Caller, within: Any, campaigns: se
     else:
         table, count = Finding, sa.func.count()
         where = [inspection_policies.visible_findings(caller), col(Finding.status) != "dismissed"]
+    where.append(col(table.campaign_id).in_(_shown_campaigns(caller)))
     if within is not None:
         where.append(col(table.admin_unit_id).in_(within))
     if campaigns is not None:
@@ -177,14 +186,16 @@ def _action_rows(session: Session, caller: Caller, within: Any) -> list[tuple[in
     rule = policies.tally_visibility(caller, col(ActionTally.campaign_id), col(ActionTally.admin_unit_id))
     if rule is not None:
         cols: tuple[Any, ...] = (col(ActionTally.campaign_id), col(ActionTally.status), col(ActionTally.overdue))
-        stmt = sa.select(*cols, sa.func.sum(col(ActionTally.n))).where(rule)
+        stmt = sa.select(*cols, sa.func.sum(col(ActionTally.n))).where(
+            rule, col(ActionTally.campaign_id).in_(_shown_campaigns(caller)))
         unit = col(ActionTally.admin_unit_id)
     else:
         late = sa.and_(col(CorrectiveAction.status) == "open", col(CorrectiveAction.due_date) < today())
         cols = (col(Finding.campaign_id), col(CorrectiveAction.status), late)
         stmt = (sa.select(*cols, sa.func.count()).select_from(CorrectiveAction)
                 .join(Finding, col(Finding.id) == col(CorrectiveAction.finding_id))
-                .where(inspection_policies.visible_findings(caller), col(Finding.status) != "dismissed"))
+                .where(inspection_policies.visible_findings(caller), col(Finding.status) != "dismissed",
+                       col(Finding.campaign_id).in_(_shown_campaigns(caller))))
         unit = col(Finding.admin_unit_id)
     if within is not None:
         stmt = stmt.where(unit.in_(within))
