@@ -45,6 +45,9 @@ CLIENT_ROUTES: dict[tuple[str, str], str] = {
         ("PATCH", "/webhooks/{webhook_id}"), ("DELETE", "/webhooks/{webhook_id}"),
         ("GET", "/webhooks/{webhook_id}/deliveries"),
         ("POST", "/webhooks/{webhook_id}/deliveries/{delivery_id}/replay"))},
+    **{("GET", path): "findings:read" for path in (
+        "/findings", "/findings/{finding_id}", "/findings/{finding_id}/actions",
+        "/findings/{finding_id}/actions/{action_id}", "/findings/{finding_id}/evidence")},
     ("POST", "/eoffice/inbound"): "eoffice:write",
     ("GET", "/campaigns/{campaign_id}/documents/{kind}.edxml"): "campaigns:read",
     **{("GET", path): "compliance:read" for path in (

@@ -37,7 +37,8 @@ from .matrix import (
     Op,
 )
 
-SCOPES = ("compliance:read", "registry:read", "campaigns:read", "eoffice:write", "webhooks:manage")
+SCOPES = ("compliance:read", "registry:read", "campaigns:read", "findings:read", "eoffice:write",
+          "webhooks:manage")
 KEYS = sorted(MATRIX)
 
 

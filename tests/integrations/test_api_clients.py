@@ -12,7 +12,7 @@ from ocop.registry.models import Product
 from tests.campaigns.helpers import API, seeded, unit_id
 from tests.conftest import count
 
-ALL = ["compliance:read", "registry:read", "campaigns:read", "eoffice:write", "webhooks:manage"]
+ALL = ["compliance:read", "registry:read", "campaigns:read", "findings:read", "eoffice:write", "webhooks:manage"]
 
 
 def new_client(client, as_user, **body):

@@ -67,7 +67,9 @@ def token(
     username: Field = None, password: Field = None, client_id: Field = None, client_secret: Field = None,
     scope: Field = None,
 ) -> TokenResponse:
-    """OAuth2 token endpoint (form-encoded): `password` grant for people, `client_credentials` for systems."""
+    """OAuth2 token endpoint (form-encoded): `password` grant for people, `client_credentials` for systems, which
+    authenticate with HTTP Basic (`client_secret_basic`) or `client_id` and `client_secret` in the form
+    (`client_secret_post`), never both."""
     _limit(request)
     if grant_type == "password":
         if not username or password is None:
@@ -76,7 +78,8 @@ def token(
                             service.password_grant(session, username, password, _client_ip(request)))
     if grant_type == "client_credentials":
         response.headers["Cache-Control"] = "no-store"
-        return service.client_credentials_grant(session, client_id, client_secret, scope)
+        credentials = service.client_credentials(request.headers.get("authorization"), client_id, client_secret)
+        return service.client_credentials_grant(session, credentials, scope)
     raise service.OAuthError("unsupported_grant_type", f"grant_type {grant_type!r} is not supported.")
 
 

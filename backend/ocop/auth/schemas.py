@@ -22,14 +22,15 @@ class RefreshRequest(Strict):
     refresh_token: str | None = Field(default=None, max_length=200)
 
 
-Scope = Literal["compliance:read", "registry:read", "campaigns:read", "eoffice:write", "webhooks:manage"]
+Scope = Literal["compliance:read", "registry:read", "campaigns:read", "findings:read", "eoffice:write",
+                "webhooks:manage"]
 
 
 class ApiClientCreate(Strict):
     model_config = ConfigDict(extra="forbid")
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
     agency_id: int | None = None
-    scopes: list[Scope] = Field(min_length=1, max_length=5)
+    scopes: list[Scope] = Field(min_length=1, max_length=6)
     admin_unit_id: int | None = Field(default=None, description="Limit the client to this unit and what it covers")
     expires_at: datetime | None = None
 
@@ -38,7 +39,7 @@ class ApiClientUpdate(Strict):
     model_config = ConfigDict(extra="forbid")
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)] | None = None
     agency_id: int | None = None
-    scopes: list[Scope] | None = Field(default=None, min_length=1, max_length=5)
+    scopes: list[Scope] | None = Field(default=None, min_length=1, max_length=6)
     admin_unit_id: int | None = None
     expires_at: datetime | None = None
 

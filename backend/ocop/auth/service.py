@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import functools
 import secrets
 import time
@@ -10,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
+from urllib.parse import unquote_plus
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -276,8 +279,10 @@ def caller_from_claims(session: Session, claims: dict[str, Any]) -> Caller:
                   scope_unit_id=user.scope_unit_id, agency_id=user.agency_id)
 
 
-def unsupported_client_credentials() -> OAuthError:
-    return OAuthError("invalid_client", "Unknown, revoked or expired API client, or a wrong secret.", status=401)
+def unsupported_client_credentials(basic: bool = False) -> OAuthError:
+    """401 invalid_client; after an HTTP Basic attempt with the Basic challenge (RFC 6749 §5.2)."""
+    return OAuthError("invalid_client", "Unknown, revoked or expired API client, or a wrong secret.", status=401,
+                      headers=BASIC_CHALLENGE if basic else None)
 
 
 # A short per-process memory of callers for the hot read API (compliance reads by partner systems): the user row
@@ -471,10 +476,49 @@ def _client_usable(c: ApiClient | None, now: Any) -> bool:
     return c is not None and c.revoked_at is None and (c.expires_at is None or c.expires_at > now)
 
 
-def client_credentials_grant(session: Session, client_id: str | None, client_secret: str | None,
-                             scope: str | None) -> TokenResponse:
+BASIC_CHALLENGE = {"WWW-Authenticate": 'Basic realm="ocop"'}
+
+
+@dataclass(frozen=True)
+class ClientCredentials:
+    """How an API client authenticated at the token endpoint (RFC 6749 §2.3.1)."""
+
+    client_id: str | None
+    client_secret: str | None
+    basic: bool  # client_secret_basic (HTTP Basic) rather than client_secret_post (form fields)
+
+
+def client_credentials(authorization: str | None, form_id: str | None, form_secret: str | None) -> ClientCredentials:
+    """The client's credentials from HTTP Basic (`client_secret_basic`: base64 of the form-urlencoded
+    `client_id:client_secret`) or from the form (`client_secret_post`). Both at once is `invalid_request`
+    (clients MUST NOT use more than one method); a Basic header that cannot be read is `invalid_client`, 401
+    with a Basic challenge."""
+    scheme, _, value = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "basic":
+        return ClientCredentials(form_id, form_secret, basic=False)
+    if form_secret is not None:
+        raise OAuthError("invalid_request", "Authenticate the client one way only: HTTP Basic or client_secret "
+                                            "in the form, not both.")
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        decoded = ""
+    raw_id, colon, raw_secret = decoded.partition(":")
+    if not colon or not raw_id:
+        raise OAuthError("invalid_client", "The HTTP Basic credentials cannot be read.", status=401,
+                         headers=BASIC_CHALLENGE)
+    client_id, client_secret = unquote_plus(raw_id), unquote_plus(raw_secret)
+    if form_id is not None and form_id != client_id:
+        raise OAuthError("invalid_request", "client_id in the form is not the client of the HTTP Basic header.")
+    return ClientCredentials(client_id, client_secret, basic=True)
+
+
+def client_credentials_grant(session: Session, credentials: ClientCredentials, scope: str | None) -> TokenResponse:
+    client_id, client_secret = credentials.client_id, credentials.client_secret
     if not client_id or not client_secret:
-        raise OAuthError("invalid_client", "Give client_id and client_secret.", status=401)
+        raise OAuthError("invalid_client", "Authenticate the client with HTTP Basic (client_secret_basic) or with "
+                                           "client_id and client_secret in the form.", status=401,
+                         headers=BASIC_CHALLENGE)
     now = utcnow()
     c = session.scalars(sa.select(ApiClient).where(col(ApiClient.client_id) == client_id[:40])).first()
     ok = verify_password(c.secret_hash if c else None, client_secret)  # same cost for an unknown client
@@ -482,7 +526,7 @@ def client_credentials_grant(session: Session, client_id: str | None, client_sec
             c.previous_secret_until > now:
         ok = verify_password(c.previous_secret_hash, client_secret)
     if not ok or c is None or not _client_usable(c, now):
-        raise unsupported_client_credentials()
+        raise unsupported_client_credentials(credentials.basic)
     wanted = set((scope or "").split()) or set(c.scopes)
     if not wanted <= set(c.scopes):
         raise OAuthError("invalid_scope", f"This client may ask only for: {' '.join(c.scopes)}.",

@@ -4,6 +4,8 @@
   campaigns whose team includes them; local officers those placed in their units; producers those about
   themselves.
   Local officers and producers never see internal notes.
+- API clients with `findings:read` see the findings of campaigns issued or later (never drafts, submitted or
+  cancelled ones), only those placed in their unit when they are limited to one, and never internal notes.
 - Recording (answers, evidence, findings, actions, verification) is for members of the campaign's team;
   the head approves and reopens visits.
 - An action's owner answers it: the producer's members, or the unit's local officers.
@@ -35,8 +37,8 @@ def sees_all(caller: Caller) -> bool:
 
 
 def is_outsider(caller: Caller) -> bool:
-    """Local officers and producers: they see findings about them, never internal notes."""
-    return caller.kind == "user" and not caller.has(*ALL_SEEING, "inspector")
+    """Local officers, producers and API clients: they see findings about them, never internal notes."""
+    return caller.kind != "user" or not caller.has(*ALL_SEEING, "inspector")
 
 
 def own_producers(caller: Caller) -> sa.Select[Any]:
@@ -56,6 +58,8 @@ def visible_findings(caller: Caller) -> sa.ColumnElement[bool]:
     """Filter on Finding: the caller's share of findings (by role), only of campaigns the caller sees."""
     if campaign_policies.sees_everything(caller):
         return sa.true()
+    if caller.kind == "client":
+        return client_findings(caller)
     if caller.kind != "user":
         return sa.false()
     conditions: list[sa.ColumnElement[bool]] = []
@@ -70,6 +74,17 @@ def visible_findings(caller: Caller) -> sa.ColumnElement[bool]:
     if not conditions:
         return sa.false()
     return sa.and_(sa.or_(*conditions), col(Finding.campaign_id).in_(visible_campaign_ids(caller)))
+
+
+def client_findings(caller: Caller) -> sa.ColumnElement[bool]:
+    """Filter on Finding for an API client: `findings:read`, campaigns issued or later, its unit when limited."""
+    if "findings:read" not in caller.scopes:
+        return sa.false()
+    published = col(Finding.campaign_id).in_(
+        sa.select(col(Campaign.id)).where(col(Campaign.status).in_(campaign_policies.PUBLISHED)))
+    if caller.scope_unit_id is None:
+        return published
+    return sa.and_(published, col(Finding.admin_unit_id).in_(org_policies.units_within(caller.scope_unit_id)))
 
 
 def unit_officer(unit_id: int) -> Caller:

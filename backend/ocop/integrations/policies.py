@@ -48,7 +48,7 @@ def require_sender(caller: Caller) -> None:
 EVENT_SCOPES: dict[str, tuple[str, ...]] = {
     "compliance": ("compliance:read", "registry:read"), "certificate": ("compliance:read", "registry:read"),
     "campaign": ("campaigns:read",), "visit": ("campaigns:read",), "local_report": ("campaigns:read",),
-    "finding": ("campaigns:read",), "action": ("campaigns:read",),
+    "finding": ("findings:read",), "action": ("findings:read",),  # what GET /findings shows the client
 }
 
 
@@ -78,6 +78,7 @@ def _readable(caller: Caller, aggregate: str, subject: int) -> sa.Select[Any] | 
     """One row when the client may read the event's subject, none otherwise (None: a kind it never reads)."""
     from ocop.campaigns import policies as campaigns
     from ocop.campaigns.models import Campaign, LocalReport, Visit
+    from ocop.inspections import policies as findings
     from ocop.inspections.models import CorrectiveAction, Finding
     from ocop.registry import policies as registry
     from ocop.registry.models import Certificate, Producer, Product
@@ -91,21 +92,36 @@ def _readable(caller: Caller, aggregate: str, subject: int) -> sa.Select[Any] | 
         else:
             stmt = stmt.where(col(Product.id) == subject)
         return stmt.where(registry.visible_producers(caller))
+    if aggregate == "finding":  # findings and their actions: the rule of the findings read API
+        return one.select_from(Finding).where(col(Finding.id) == subject, findings.visible_findings(caller))
+    if aggregate == "corrective_action":
+        return (one.select_from(CorrectiveAction).join(Finding, col(Finding.id) == col(CorrectiveAction.finding_id))
+                .where(col(CorrectiveAction.id) == subject, findings.visible_findings(caller)))
     seen = campaigns.visible_campaigns(caller)
     if aggregate == "campaign":
         return one.select_from(Campaign).where(col(Campaign.id) == subject, seen)
     parts: dict[str, tuple[Any, Any, Any]] = {  # model, its id, its unit
         "visit": (Visit, col(Visit.id), col(Visit.admin_unit_id)),
         "local_report": (LocalReport, col(LocalReport.id), col(LocalReport.admin_unit_id)),
-        "finding": (Finding, col(Finding.id), col(Finding.admin_unit_id)),
     }
-    if aggregate == "corrective_action":
-        return (one.select_from(CorrectiveAction).join(Finding, col(Finding.id) == col(CorrectiveAction.finding_id))
-                .join(Campaign, col(Campaign.id) == col(Finding.campaign_id))
-                .where(col(CorrectiveAction.id) == subject, seen,
-                       campaigns.unit_part_filter(caller, col(Finding.admin_unit_id))))
     if aggregate not in parts:
         return None
     model, ident, unit = parts[aggregate]
     return (one.select_from(model).join(Campaign, col(Campaign.id) == model.campaign_id)
             .where(ident == subject, seen, campaigns.unit_part_filter(caller, unit)))
+
+
+# ---- the e-office inbox and outbox ---------------------------------------------------------------------------------
+
+def require_eoffice_reader(caller: Caller) -> None:
+    """The e-office inbox and outbox: the department's office (coordinators), its leaders and administrators."""
+    if caller.kind == "user" and caller.has("admin", "coordinator", "leader"):
+        return
+    raise Forbidden("The e-office inbox is read by coordinators, leaders and administrators.", code="forbidden_role")
+
+
+def require_eoffice_router(caller: Caller) -> None:
+    """Routing a package waiting in the inbox: coordinators (and administrators)."""
+    if caller.kind == "user" and caller.has("admin", "coordinator"):
+        return
+    raise Forbidden("Packages in the e-office inbox are routed by coordinators.", code="forbidden_role")
