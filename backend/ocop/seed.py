@@ -55,13 +55,32 @@ AGENCIES: list[tuple[Any, ...]] = [
     ("SYT", "Sở Y tế", "Sở YT", "SYT", "department", "UBND-T", "20", None, None, None, None),
 ]
 
+# e-office codes (the national form, QCVN 102): the provincial People's Committee and the departments in force; the
+# department that runs OCOP takes OCOP_EOFFICE_AGENCY_CODE (settings.eoffice_agency_code), so packages exported
+# here and answers coming back agree. Agencies no longer in force carry none (a code names one agency).
+EOFFICE_CODES: dict[str, str] = {"UBND-T": "000.00.00.H36", "SKHCN-2025": "000.00.15.H36", "SCT": "000.00.11.H36",
+                                 "SYT": "000.00.14.H36"}
+
+
+def eoffice_code(agency_code: str) -> str | None:
+    from ocop.core.config import get_settings
+
+    return get_settings().eoffice_agency_code if agency_code == "SNNMT" else EOFFICE_CODES.get(agency_code)
+
 
 def _upsert_agency(session: Session, row: tuple[Any, ...], ids: dict[str, int], units: dict[str, int]) -> bool:
     code, name, short, notation, kind, parent, unit, vfrom, vto, _succ, note = row
     agency = session.scalars(sa.select(Agency).where(Agency.code == code)).first()  # type: ignore[arg-type]
+    if agency is not None and agency.eoffice_code is None and eoffice_code(code) and session.scalars(
+            sa.select(col(Agency.id)).where(col(Agency.eoffice_code) == eoffice_code(code))).first() is None:
+        before = audit.snapshot(agency)  # seeded before agencies carried e-office codes
+        agency.eoffice_code, agency.updated_at, agency.version = eoffice_code(code), utcnow(), agency.version + 1
+        session.flush()
+        audit.record(session, None, "agency.update", "agency", agency.id, before, audit.snapshot(agency))
     if agency is None:
         now = utcnow()
         agency = Agency(code=code, name=name, short_name=short, notation=notation, kind=kind,
+                        eoffice_code=eoffice_code(code),
                         parent_id=ids.get(parent) if parent else None, admin_unit_id=units.get(unit),
                         valid_from=vfrom, valid_to=vto, note=note, search_name=fold(f"{name} {short or ''}"),
                         created_at=now, updated_at=now)

@@ -367,6 +367,19 @@ class World:
             receivers=[], code_number="90", code_notation="KH-UBND", place="Lạng Sơn", promulgation_date=today(),
             doc_type="KH", type_name="Kế hoạch", subject="Kế hoạch kiểm tra sản phẩm OCOP năm 2026"))
 
+    @cached_property
+    def eoffice_waiting(self) -> int:
+        """A plan from a sender code no agency has, with an attachment: kept in the e-office inbox (waiting)."""
+        package = edxml.build(edxml.Package(
+            document_id="999.99.99.Z99,2026,91", sender=edxml.Organ("999.99.99.Z99", "Cơ quan lạ"), receivers=[],
+            code_number="91", code_notation="KH-X", place="Hà Nội", promulgation_date=today(), doc_type="1",
+            type_name="Kế hoạch", subject="Kế hoạch của một cơ quan chưa có trong danh sách",
+            attachments=[edxml.Attachment("kh", "ke-hoach.docx", "application/octet-stream", b"PK" + b"x" * 100)]))
+        r = self.client.post(f"{API}/eoffice/inbound", content=package,
+                             headers={**self.as_user("admin"), "Content-Type": "application/xml"})
+        assert r.status_code == 202, r.text
+        return int(r.json()["id"])
+
     # ---- path ids by name ---------------------------------------------------------------------------------------
 
     def param(self, name: str) -> Any:
@@ -574,6 +587,12 @@ body("POST /webhooks", {"url": f"https://{WEBHOOK_HOST}/ocop", "event_types": ["
 body("PATCH /webhooks/{webhook_id}", {"description": "Cổng đối tác"}, headers=IF_MATCH)
 recipe("POST /eoffice/inbound")(lambda w: Call(content=w.edxml_plan, headers={"Content-Type": "application/xml"}))
 recipe("GET /campaigns/{campaign_id}/documents/{kind}.edxml")(lambda w: Call(path={"kind": "plan"}))
+after("GET /eoffice/documents", "eoffice_waiting")
+recipe("GET /eoffice/documents/{document_id}")(lambda w: Call(path={"document_id": w.eoffice_waiting}))
+recipe("GET /eoffice/documents/{document_id}/attachments/{n}")(lambda w: Call(
+    path={"document_id": w.eoffice_waiting, "n": 0}))
+recipe("POST /eoffice/documents/{document_id}/transitions")(lambda w: Call(
+    path={"document_id": w.eoffice_waiting}, json={"action": "dismiss", "reason": "Không thuộc thẩm quyền."}))
 
 for _key in ("GET /notifications", "GET /notifications/unread-count", "POST /notifications/read-all"):
     after(_key, "notified_everyone")

@@ -241,20 +241,22 @@ op("GET /visits/{visit_id}/answers", STAFF, hidden=OUTSIDERS | STRANGERS)  # the
 op("PUT /visits/{visit_id}/answers", TEAM, hidden=STRANGERS)
 op("GET /visits/{visit_id}/evidence", STAFF, hidden=OUTSIDERS | STRANGERS)
 op("POST /visits/{visit_id}/evidence", TEAM, hidden=STRANGERS)
-op("GET /findings", EVERYONE - {INSPECTOR_OUT}, empty=INSPECTOR_OUT)  # outsiders: their unit's / about them
+op("GET /findings", EVERYONE - {INSPECTOR_OUT}, empty=INSPECTOR_OUT,
+   client="findings:read")  # outsiders: their unit's / about them
 op("POST /findings", TEAM, invalid=INSPECTOR_OUT)  # a campaign the caller does not see is refused on the field
-op("GET /findings/{finding_id}", CONCERNED, hidden=STRANGERS)  # an open finding about Đồng Bành in Chi Lăng
+op("GET /findings/{finding_id}", CONCERNED, hidden=STRANGERS,
+   client="findings:read")  # an open finding about Đồng Bành in Chi Lăng
 op("PATCH /findings/{finding_id}", TEAM, hidden=STRANGERS)
 op("POST /findings/{finding_id}/transitions", TEAM, hidden=STRANGERS)  # open → action_required
 op("GET /findings/{finding_id}/timeline", CONCERNED, hidden=STRANGERS)
 op("GET /actions", EVERYONE - {INSPECTOR_OUT}, empty=INSPECTOR_OUT)
-op("GET /findings/{finding_id}/actions", CONCERNED, hidden=STRANGERS)
+op("GET /findings/{finding_id}/actions", CONCERNED, hidden=STRANGERS, client="findings:read")
 op("POST /findings/{finding_id}/actions", TEAM, hidden=STRANGERS)
-op("GET /findings/{finding_id}/actions/{action_id}", CONCERNED, hidden=STRANGERS)
+op("GET /findings/{finding_id}/actions/{action_id}", CONCERNED, hidden=STRANGERS, client="findings:read")
 op("PATCH /findings/{finding_id}/actions/{action_id}", TEAM, hidden=STRANGERS)
 op("POST /findings/{finding_id}/actions/{action_id}/response", PRODUCER, hidden=STRANGERS)  # only its owner
 op("POST /findings/{finding_id}/actions/{action_id}/verification", TEAM, hidden=STRANGERS)
-op("GET /findings/{finding_id}/evidence", CONCERNED, hidden=STRANGERS)
+op("GET /findings/{finding_id}/evidence", CONCERNED, hidden=STRANGERS, client="findings:read")
 op("POST /findings/{finding_id}/evidence", TEAM | {PRODUCER}, hidden=STRANGERS)  # the team, an action's owner
 op("GET /evidence/{evidence_id}", CONCERNED, hidden=STRANGERS)  # a photo attached to the finding
 op("GET /evidence/{evidence_id}/thumbnail", STAFF, hidden=OUTSIDERS | STRANGERS)  # a photo of the visit only
@@ -278,6 +280,11 @@ op("POST /eoffice/inbound", ADMIN, client="eoffice:write")
 # packaging records the document as sent to the e-office: the department's office (or the e-office system) only;
 # whoever sees the campaign reads the Word file itself
 op("GET /campaigns/{campaign_id}/documents/{kind}.edxml", RUNNERS, hidden=INSPECTOR_OUT, client="campaigns:read")
+# the e-office inbox and outbox: the department's office reads it (and its leaders); coordinators route what waits
+op("GET /eoffice/documents", RUNNERS)
+op("GET /eoffice/documents/{document_id}", RUNNERS)
+op("GET /eoffice/documents/{document_id}/attachments/{n}", RUNNERS)
+op("POST /eoffice/documents/{document_id}/transitions", EDITORS)
 
 # ---- notifications: one's own ---------------------------------------------------------------------------------------
 

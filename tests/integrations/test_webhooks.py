@@ -6,7 +6,6 @@ import base64
 import socket
 import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -18,46 +17,6 @@ from ocop.integrations import service as webhooks
 from ocop.integrations.models import WebhookDelivery, WebhookSubscription
 from tests.campaigns.helpers import API, add_head, draft, move
 from tests.conftest import PG_URL, count
-
-
-class Receiver:
-    """A real HTTP endpoint on 127.0.0.1 that answers the given status codes in turn, then 200."""
-
-    def __init__(self, codes: list[int]) -> None:
-        self.codes, self.received = list(codes), []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
-                body = self.rfile.read(int(self.headers["content-length"]))
-                outer.received.append((dict(self.headers), body))
-                code = outer.codes.pop(0) if outer.codes else 200
-                self.send_response(code)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/ocop"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-
-
-@pytest.fixture
-def receiver(settings, monkeypatch):
-    monkeypatch.setattr(settings, "webhook_allowed_targets", "127.0.0.1")
-    made: list[Receiver] = []
-
-    def make(codes: list[int]) -> Receiver:
-        made.append(Receiver(codes))
-        return made[-1]
-
-    yield make
-    for r in made:
-        r.close()
 
 
 def subscribe(client, as_user, url, types=("campaign.submitted",)):

@@ -18,9 +18,10 @@ from datetime import date, datetime
 
 from lxml import etree
 
-from ocop.core.text import xml_safe
+from ocop.core.text import fold, xml_safe
 
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
+DSIG = "http://www.w3.org/2000/09/xmldsig#"
 _N = {"e": NS}
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _DECLARATION = re.compile(r"^\s*<\?xml\b.*?\?>", re.DOTALL)
@@ -33,6 +34,30 @@ _ZEROS = ((b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"), (b"\
 # the longest value kept of each identifier (the columns they are stored in)
 MAX_LENGTHS = {"DocumentId": 200, "From/OrganId": 60, "DocumentType/Type": 20, "ResponseFor/DocumentId": 200}
 MAX_NUMBER = 60  # CodeNumber/CodeNotation, a campaign's document number
+
+
+# The kinds we recognise: (the words of TypeName, folded; the CodeNotation prefix). Real packages carry national
+# category codes in Type/TypeDetail (1 or 18, 0): the kind is read from TypeName or the notation, never from Type.
+KIND_WORDS = {"plan": ("ke hoach", "KH"), "notice": ("thong bao", "TB"), "report": ("bao cao", "BC"),
+              "official_letter": ("cong van", "CV"), "decision": ("quyet dinh", "QĐ"), "minutes": ("bien ban", "BB")}
+# What we write in DocumentType for the kinds we send: (Type, TypeDetail, TypeName). One table; change it here.
+OUT_TYPES = {"plan": ("1", "0", "Kế hoạch"), "notice": ("1", "0", "Thông báo"), "report": ("1", "0", "Báo cáo")}
+
+
+def kind_of(type_name: str, code_notation: str, doc_type: str = "") -> str:
+    """The kind of a document: from TypeName (accent-insensitive), else the CodeNotation prefix (KH-…, QĐ-…), else
+    the older letter codes some senders put in Type (KH, TB, BC); `other` when none says."""
+    name = fold(type_name)
+    for kind, (words, _) in KIND_WORDS.items():
+        if name.startswith(words):
+            return kind
+    prefix = fold(code_notation.strip().split("-", 1)[0].split("/")[-1]).upper()
+    legacy = fold(doc_type).upper()
+    for code in (prefix, legacy):
+        for kind, (_, letters) in KIND_WORDS.items():
+            if code and code == fold(letters).upper():
+                return kind
+    return "other"
 
 
 class EdxmlError(ValueError):
@@ -73,6 +98,8 @@ class Package:
     signer_competence: str = ""
     signer_position: str = ""
     signer_name: str = ""
+    type_detail: str = ""
+    signature: bytes | None = None  # the XML signature block of the header, kept as received
     to_places: list[str] = field(default_factory=list)
     response_for_document_id: str | None = None
     response_for_code: str | None = None
@@ -81,6 +108,10 @@ class Package:
     @property
     def number(self) -> str:
         return f"{self.code_number}/{self.code_notation}".strip("/")
+
+    @property
+    def kind(self) -> str:
+        return kind_of(self.type_name, self.code_notation, self.doc_type)
 
 
 def _parser() -> etree.XMLParser:
@@ -167,6 +198,8 @@ def parse(data: bytes) -> Package:
         raise EdxmlError("The package does not say who sends it (From/OrganId).", element="From/OrganId")
     _check_lengths(header)
     response = header.find("e:ResponseFor", _N)
+    header_block = header.getparent()
+    signature = header_block.find(f".//{{{DSIG}}}Signature") if header_block is not None else None
     attachments = []
     for att in root.findall("e:AttachmentEncoded/e:Attachment", _N):
         try:
@@ -188,6 +221,8 @@ def parse(data: bytes) -> Package:
         place=_text(header, "e:PromulgationInfo/e:Place"),
         promulgation_date=_date(_text(header, "e:PromulgationInfo/e:PromulgationDate")),
         doc_type=_text(header, "e:DocumentType/e:Type"), type_name=_text(header, "e:DocumentType/e:TypeName"),
+        type_detail=_text(header, "e:DocumentType/e:TypeDetail"),
+        signature=bytes(etree.tostring(signature, with_tail=False)) if signature is not None else None,
         subject=_text(header, "e:Subject"), content=_text(header, "e:Content"),
         signer_competence=_text(header, "e:SignerInfo/e:Competence"),
         signer_position=_text(header, "e:SignerInfo/e:Position"),
@@ -227,6 +262,7 @@ def build(p: Package) -> bytes:
     sub(info, "PromulgationDate", p.promulgation_date.strftime("%Y/%m/%d") if p.promulgation_date else "")
     kind = sub(header, "DocumentType")
     sub(kind, "Type", p.doc_type)
+    sub(kind, "TypeDetail", p.type_detail)
     sub(kind, "TypeName", p.type_name)
     sub(header, "Subject", p.subject)
     sub(header, "Content", p.content)
@@ -242,6 +278,8 @@ def build(p: Package) -> bytes:
         sub(answered, "DocumentId", p.response_for_document_id)
         if p.response_for_code:
             sub(answered, "Code", p.response_for_code)
+    if p.signature:
+        header_block.append(etree.fromstring(p.signature, _parser()))
     trace = sub(header_block, "TraceHeaderList")
     business = sub(trace, "Bussiness")  # (sic) the standard's spelling
     sub(business, "BussinessDocType", "0")

@@ -94,3 +94,14 @@ class EofficeDocument(SQLModel, table=True):
     sha256: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
     attachments: list[dict[str, object]] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
     created_at: datetime = Field(sa_column=ts_column())
+    # DocumentType as received (Type and TypeDetail: national category codes; TypeName: the kind in words) and the
+    # kind we recognised from it (plan, notice, report, official_letter, decision, minutes, other)
+    type_detail: str | None = Field(default=None, sa_column=sa.Column(sa.String(20), nullable=True))
+    type_name: str | None = Field(default=None, sa_column=sa.Column(sa.String(200), nullable=True))
+    kind: str = Field(default="other", sa_column=sa.Column(sa.String(20), nullable=False, server_default="other"))
+    # sent (out), taken (acted on automatically), waiting (in the inbox for a person), routed, dismissed
+    state: str = Field(default="taken", sa_column=sa.Column(sa.String(20), nullable=False, server_default="taken",
+                                                            index=True))
+    reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    header: dict[str, object] | None = Field(default=None, sa_column=sa.Column(sa.JSON, nullable=True))
+

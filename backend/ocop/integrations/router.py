@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
-from fastapi import APIRouter, Header, Request, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from ocop.core.caller import CurrentCaller
@@ -14,7 +15,10 @@ from . import service
 from .schemas import (
     DeliveryPage,
     DeliveryRead,
+    EofficeDetail,
+    EofficePage,
     EofficeRead,
+    EofficeTransition,
     WebhookCreate,
     WebhookPage,
     WebhookRead,
@@ -85,8 +89,10 @@ XML = {"application/xml": {"schema": {"type": "string"}}, "text/xml": {"schema":
                      status_code=status.HTTP_201_CREATED, openapi_extra={"requestBody": {"content": XML,
                                                                                            "required": True}})
 async def inbound(request: Request, session: SessionDep, caller: CurrentCaller, response: Response) -> Any:
-    """An edXML package (QCVN 102:2016) from the provincial e-office. A plan (KH) becomes a draft campaign; an
-    answer (ResponseFor) joins its campaign; the same DocumentId again changes nothing (200)."""
+    """An edXML package (QCVN 102:2016) from the provincial e-office. A plan (Kế hoạch) from a known sender becomes
+    a draft campaign (201); an answer (ResponseFor) joins its campaign; what cannot be acted on automatically (an
+    unknown sender, another kind, an answer to nothing sent from here) is kept in the e-office inbox for a person
+    (202, state `waiting`); the same DocumentId again changes nothing (200)."""
     limit = service.package_max_bytes()  # attachments of OCOP_EOFFICE_MAX_BYTES, base64, and the envelope
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
@@ -100,6 +106,9 @@ async def inbound(request: Request, session: SessionDep, caller: CurrentCaller, 
     doc = await run_in_threadpool(service.receive_package, session, caller, bytes(body))
     if doc.duplicate:
         response.status_code = 200
+    elif doc.state == "waiting":
+        response.status_code = 202
+        response.headers["Location"] = f"/api/v1/eoffice/documents/{doc.id}"
     else:
         response.headers["Location"] = f"/api/v1/campaigns/{doc.campaign_id}" if doc.campaign_id else ""
     return doc
@@ -114,3 +123,37 @@ def outbound(campaign_id: int, kind: str, session: SessionDep, caller: CurrentCa
     data, name = service.export_document(session, caller, campaign_id, kind, unit_id)
     return Response(data, media_type="application/xml",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@eoffice_router.get("/eoffice/documents", operation_id="eoffice-documents", response_model=EofficePage)
+def list_documents(session: SessionDep, caller: CurrentCaller, page: PageDep,
+                   direction: Literal["in", "out"] | None = None,
+                   state: Literal["sent", "taken", "waiting", "routed", "dismissed"] | None = None,
+                   kind: str | None = Query(default=None, max_length=20)) -> EofficePage:
+    """The e-office inbox and outbox, newest first: every package received or sent, what it became, and those
+    waiting for a person (`?state=waiting`)."""
+    return service.list_eoffice_documents(session, caller, page, direction, state, kind)
+
+
+@eoffice_router.get("/eoffice/documents/{document_id}", operation_id="eoffice-document", response_model=EofficeDetail)
+def get_document(document_id: int, session: SessionDep, caller: CurrentCaller) -> EofficeDetail:
+    """A package's header fields and its attachments."""
+    return service.get_eoffice_document(session, caller, document_id)
+
+
+@eoffice_router.get("/eoffice/documents/{document_id}/attachments/{n}", operation_id="eoffice-attachment",
+                    response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})
+def get_attachment(document_id: int, n: int, session: SessionDep, caller: CurrentCaller) -> Response:
+    """A package's n-th attachment (n as the document lists it, from 0)."""
+    data, content_type, name = service.eoffice_attachment(session, caller, document_id, n)
+    return Response(data, media_type=content_type,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
+@eoffice_router.post("/eoffice/documents/{document_id}/transitions", operation_id="eoffice-route",
+                     response_model=EofficeDetail)
+def route_document(document_id: int, data: EofficeTransition, session: SessionDep,
+                   caller: CurrentCaller) -> EofficeDetail:
+    """Route a package waiting in the inbox: attach it to a campaign, create a draft plan from it, map its sender
+    code to an agency, or dismiss it with a reason."""
+    return service.route_eoffice_document(session, caller, document_id, data)

@@ -88,4 +88,57 @@ class EofficeRead(BaseModel):
     sha256: str
     attachments: list[dict[str, object]]
     created_at: datetime
+    type_detail: str | None = None
+    type_name: str | None = None
+    kind: str = "other"
+    state: str = "taken"
+    reason: str | None = None
     duplicate: bool = Field(default=False, description="True when this package had been received before")
+
+
+class EofficeItem(BaseModel):
+    """One package of the e-office inbox or outbox: who sent it, what kind, where it stands, what it became."""
+    id: int
+    direction: Literal["in", "out"]
+    state: str = Field(description="sent (out); taken (acted on automatically), waiting (for a person), routed, "
+                                   "dismissed")
+    kind: str
+    doc_type: str
+    type_detail: str | None
+    type_name: str | None
+    document_id: str
+    number: str | None
+    subject: str
+    sender_code: str
+    sender_name: str | None
+    response_for: str | None
+    campaign_id: int | None
+    reason: str | None
+    received_at: datetime
+
+
+EofficePage = Page[EofficeItem]
+
+
+class EofficeAttachment(BaseModel):
+    n: int = Field(description="its index, for /attachments/{n}")
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class EofficeDetail(EofficeItem):
+    header: dict[str, object]
+    attachments: list[EofficeAttachment]
+
+
+class EofficeTransition(Strict):
+    """Route a package waiting in the inbox: attach it to a campaign, create a draft plan from it, map its sender
+    code to an agency (the next package from that sender goes straight through) or dismiss it with a reason."""
+    model_config = ConfigDict(extra="forbid")
+    action: Literal["attach", "create_plan", "map_sender", "dismiss"]
+    campaign_id: int | None = Field(default=None, description="attach: the campaign")
+    agency_id: int | None = Field(default=None, description="map_sender: the agency; create_plan: the issuing "
+                                                            "agency when the sender is not mapped")
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)] | None = None

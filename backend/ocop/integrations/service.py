@@ -38,7 +38,11 @@ from .schemas import (
     AttemptRead,
     DeliveryPage,
     DeliveryRead,
+    EofficeDetail,
+    EofficeItem,
+    EofficePage,
     EofficeRead,
+    EofficeTransition,
     WebhookCreate,
     WebhookPage,
     WebhookRead,
@@ -447,6 +451,18 @@ def _plan_from(pkg: Any, agency_id: int) -> Any:
                             code="edxml_invalid", errors=errors) from exc
 
 
+def _header_of(pkg: Any) -> dict[str, object]:
+    """The header fields kept on the record (the whole package is kept in storage, its signature block with it)."""
+    return {"sender_name": pkg.sender.name, "receivers": [{"organ_id": o.organ_id, "name": o.name}
+                                                          for o in pkg.receivers],
+            "code_number": pkg.code_number, "code_notation": pkg.code_notation, "place": pkg.place,
+            "promulgation_date": pkg.promulgation_date.isoformat() if pkg.promulgation_date else None,
+            "type": pkg.doc_type, "type_detail": pkg.type_detail, "type_name": pkg.type_name,
+            "content": pkg.content, "signer_competence": pkg.signer_competence,
+            "signer_position": pkg.signer_position, "signer_name": pkg.signer_name, "to_places": pkg.to_places,
+            "response_for_code": pkg.response_for_code, "signed": pkg.signature is not None}
+
+
 def receive_package(session: Session, caller: Caller, data: bytes) -> EofficeRead:
     """A package from the e-office: a plan (KH) becomes a draft campaign; an answer to one of our documents is
     attached to its campaign; a package already received (the same sender and DocumentId) changes nothing, even
@@ -473,28 +489,32 @@ def receive_package(session: Session, caller: Caller, data: bytes) -> EofficeRea
     existing = _received(session, pkg.sender.organ_id, pkg.document_id)
     if existing is not None:
         return _eoffice_read(existing, duplicate=True)
-    campaign_id, plan = None, None
+    # what cannot be acted on automatically is kept in the inbox (waiting) with the reason, never refused
+    campaign_id, plan, reason = None, None, None
     if pkg.response_for_document_id:
         ours = session.scalars(sa.select(EofficeDocument).where(
             col(EofficeDocument.direction) == "out",
             col(EofficeDocument.document_id) == pkg.response_for_document_id)).first()
         if ours is None:
-            raise Unprocessable("ResponseFor names no document sent from this system.", code="edxml_unknown_response")
-        campaign_id = ours.campaign_id
-    elif pkg.doc_type.upper() == "KH":
+            reason = f"ResponseFor names no document sent from this system ({pkg.response_for_document_id})."
+        else:
+            campaign_id = ours.campaign_id
+    elif pkg.kind == "plan":
         agency = session.scalars(sa.select(Agency).where(col(Agency.eoffice_code) == pkg.sender.organ_id)).first()
-        if agency is None:
-            raise Unprocessable(f"No agency here has the e-office code {pkg.sender.organ_id}.",
-                                code="edxml_unknown_sender")
-        plan = _plan_from(pkg, agency.id)  # type: ignore[arg-type]
+        if agency is None:  # never made here: a person maps the code to an agency
+            reason = f"No agency here has the e-office code {pkg.sender.organ_id}."
+        else:
+            plan = _plan_from(pkg, agency.id)  # type: ignore[arg-type]
     else:
-        raise Unprocessable("Only plans (KH) and answers to documents sent from here are taken.",
-                            code="edxml_not_taken")
+        reason = (f"A document of kind {pkg.type_name or pkg.doc_type or pkg.kind!r} is not acted on automatically "
+                  f"(plans and answers to documents sent from here are).")
     number = pkg.number or None
     # claim the DocumentId first: of copies arriving together one inserts, the others meet the unique key (on
     # PostgreSQL they wait for the first one's commit) and answer as duplicates
     doc = EofficeDocument(direction="in", document_id=pkg.document_id, doc_type=pkg.doc_type or "?", number=number,
-                          subject=pkg.subject, sender_code=pkg.sender.organ_id,
+                          subject=pkg.subject, sender_code=pkg.sender.organ_id, type_detail=pkg.type_detail or None,
+                          type_name=pkg.type_name or None, kind=pkg.kind, state="waiting" if reason else "taken",
+                          reason=reason, header=_header_of(pkg),
                           response_for=pkg.response_for_document_id, campaign_id=campaign_id,
                           sha256=hashlib.sha256(data).hexdigest(), attachments=[], created_at=utcnow())
     session.add(doc)
@@ -541,7 +561,8 @@ def export_document(session: Session, caller: Caller, campaign_id: int, kind: st
     """The plan (KH), the notices (TB, one unit or all) or the results report (BC) as an edXML package carrying
     the Word document; recorded as sent so that answers find the campaign."""
     from ocop.campaigns import service as campaigns
-    from ocop.org.models import Agency
+    from ocop.campaigns.models import Visit
+    from ocop.org.models import AdminUnit, Agency
     from ocop.reports import service as reports
 
     from . import edxml
@@ -550,44 +571,192 @@ def export_document(session: Session, caller: Caller, campaign_id: int, kind: st
         raise NotFound(f"No document kind '{kind}': plan, notice or report.", code="document_kind_not_found")
     c = campaigns.visible_campaign(session, caller, campaign_id)
     policies.require_sender(caller)
-    doc_type, type_name, subject = {
-        "plan": ("KH", "Kế hoạch", c.title),
-        "notice": ("TB", "Thông báo", f"Thông báo lịch kiểm tra: {c.title}"),
-        "report": ("BC", "Báo cáo", f"Báo cáo kết quả kiểm tra tình hình thực hiện Chương trình mỗi xã một sản phẩm "
-                                    f"năm {c.year}")}[kind]
+    letters = edxml.KIND_WORDS[kind][1]
+    type_code, type_detail, type_name = edxml.OUT_TYPES[kind]
     word = reports.word_document(session, caller, campaign_id, kind, unit_id)
     stem = {"plan": "ke-hoach", "notice": "thong-bao", "report": "bao-cao"}[kind]
     attachment = edxml.Attachment(stem, f"{stem}.docx", reports.render.DOCX_TYPE, word)
     settings = get_settings()
     agency = session.get(Agency, c.issuing_agency_id)
+    issuer_notation = (agency.notation or agency.short_name or agency.code) if agency else ""
+    plan_ref = f"Kế hoạch số {c.document_number}" if c.document_number else "Kế hoạch"
     receivers: list[edxml.Organ] = []
-    for r in c.recipients or []:
-        for aid in r.get("agency_ids", []):
-            a = session.get(Agency, aid)
-            if a is not None and a.eoffice_code:
-                receivers.append(edxml.Organ(a.eoffice_code, a.name))
-    number, _, notation = (c.document_number or "").partition("/") if doc_type == "KH" else ("", "", "")
+    if kind == "plan":
+        for r in c.recipients or []:
+            for aid in r.get("agency_ids", []):
+                a = session.get(Agency, aid)
+                if a is not None and a.eoffice_code:
+                    receivers.append(edxml.Organ(a.eoffice_code, a.name))
+        number, _, notation = (c.document_number or "").partition("/")
+        day, subject, content = c.document_date, c.title, c.introduction or ""
+        to_places = [f"{r['name']}{' (' + r['purpose'] + ')' if r.get('purpose') else ''}" for r in c.recipients or []]
+    elif kind == "notice":  # to the units notified: their People's Committees
+        units = session.execute(sa.select(col(AdminUnit.id), col(AdminUnit.name)).where(col(AdminUnit.id).in_(
+            sa.select(col(Visit.admin_unit_id)).where(col(Visit.campaign_id) == c.id,
+                                                      *([col(Visit.admin_unit_id) == unit_id] if unit_id else []))))
+            .order_by(col(AdminUnit.name))).all()
+        names = ", ".join(name for _, name in units)
+        receivers = [edxml.Organ(a.eoffice_code, a.name) for a in session.scalars(sa.select(Agency).where(
+            col(Agency.kind) == "peoples_committee", col(Agency.admin_unit_id).in_([uid for uid, _ in units]),
+            col(Agency.eoffice_code).is_not(None)).order_by(col(Agency.name))) if a.eoffice_code]
+        number, notation, day = "", f"TB-{issuer_notation}", utcnow().date()
+        subject = f"Thông báo lịch kiểm tra tình hình thực hiện Chương trình mỗi xã một sản phẩm tại {names}"
+        content = f"Thực hiện {plan_ref} về {c.title[:1].lower()}{c.title[1:]}, thông báo lịch kiểm tra tại {names}."
+        to_places = [f"UBND {name} (thực hiện)" for _, name in units] + ["Thành viên đoàn kiểm tra",
+                                                                       "Lãnh đạo Sở (B/c)"]
+    else:  # the results report: to the provincial People's Committee
+        committee, seen = agency, set()
+        while committee is not None and committee.kind != "peoples_committee" and committee.id not in seen:
+            seen.add(committee.id)
+            committee = session.get(Agency, committee.parent_id) if committee.parent_id else None
+        if committee is not None and committee.eoffice_code:
+            receivers.append(edxml.Organ(committee.eoffice_code, committee.name))
+        number, notation, day = "", f"BC-{issuer_notation}", utcnow().date()
+        subject = f"Báo cáo kết quả kiểm tra tình hình thực hiện Chương trình mỗi xã một sản phẩm năm {c.year}"
+        content = f"Báo cáo kết quả thực hiện {plan_ref} về {c.title[:1].lower()}{c.title[1:]}."
+        to_places = ["UBND tỉnh (B/c)", "Lãnh đạo Sở", "Các cơ quan, đơn vị trong thành phần đoàn kiểm tra",
+                     "UBND các đơn vị được kiểm tra"]
     suffix = f".{unit_id}" if unit_id else ""
     pkg = edxml.Package(
-        document_id=f"{settings.eoffice_agency_code}.{doc_type}.{c.id}.{c.revision}{suffix}",
+        document_id=f"{settings.eoffice_agency_code}.{letters}.{c.id}.{c.revision}{suffix}",
         sender=edxml.Organ(settings.eoffice_agency_code, agency.name if agency else ""), receivers=receivers,
-        code_number=number, code_notation=notation, place=c.place,
-        promulgation_date=c.document_date if doc_type == "KH" else utcnow().date(),
-        doc_type=doc_type, type_name=type_name, subject=subject, content=c.introduction or "",
+        code_number=number, code_notation=notation, place=c.place, promulgation_date=day,
+        doc_type=type_code, type_detail=type_detail, type_name=type_name, subject=subject, content=content,
         signer_competence=c.signer_prefix or "", signer_position=c.signer_title or "", signer_name=c.signer_name or "",
-        to_places=[f"{r['name']}{' (' + r['purpose'] + ')' if r.get('purpose') else ''}" for r in c.recipients or []],
-        attachments=[attachment])
+        to_places=to_places, attachments=[attachment])
     data = edxml.build(pkg)
     if session.scalars(sa.select(EofficeDocument).where(col(EofficeDocument.direction) == "out",
                                                         col(EofficeDocument.sender_code) == pkg.sender.organ_id,
                                                         col(EofficeDocument.document_id) == pkg.document_id)
                        ).first() is None:
-        session.add(EofficeDocument(direction="out", document_id=pkg.document_id, doc_type=doc_type,
-                                    number=c.document_number if doc_type == "KH" else None, subject=subject, sender_code=pkg.sender.organ_id,
-                                    campaign_id=c.id, sha256=hashlib.sha256(data).hexdigest(), created_at=utcnow()))
+        session.add(EofficeDocument(direction="out", document_id=pkg.document_id, doc_type=type_code,
+                                    type_detail=type_detail, type_name=type_name, kind=kind, state="sent",
+                                    header=_header_of(pkg), number=pkg.number or None, subject=subject,
+                                    sender_code=pkg.sender.organ_id, campaign_id=c.id,
+                                    sha256=hashlib.sha256(data).hexdigest(), created_at=utcnow()))
         try:
             session.commit()
         except sa.exc.IntegrityError:  # the same package exported at the same moment: recorded once already
             session.rollback()
     name = f"{stem}-{(c.document_number or f'du-thao-{c.id}').replace('/', '-')}{suffix}.edxml"
     return data, name
+
+
+# ---- the e-office inbox and outbox ----------------------------------------------------------------------------
+
+def _item(doc: EofficeDocument) -> dict[str, Any]:
+    header = doc.header or {}
+    return {**row_dict(doc), "sender_name": header.get("sender_name") or None, "received_at": doc.created_at}
+
+
+def _detail(doc: EofficeDocument) -> EofficeDetail:
+    files = [{"n": n, "name": a.get("name", ""), "content_type": a.get("content_type", "application/octet-stream"),
+              "size": a.get("size", 0), "sha256": a.get("sha256", "")} for n, a in enumerate(doc.attachments or [])]
+    return EofficeDetail.model_validate({**_item(doc), "header": doc.header or {}, "attachments": files})
+
+
+def list_eoffice_documents(session: Session, caller: Caller, page: PageParams, direction: str | None = None,
+                           state: str | None = None, kind: str | None = None) -> EofficePage:
+    policies.require_eoffice_reader(caller)
+    stmt = sa.select(EofficeDocument)
+    for column, value in ((EofficeDocument.direction, direction), (EofficeDocument.state, state),
+                          (EofficeDocument.kind, kind)):
+        if value:
+            stmt = stmt.where(col(column) == value)
+    rows, cursor = keyset_page(session, stmt, [col(EofficeDocument.id)], page, descending=True,
+                               key=lambda r: [r[0].id])
+    return EofficePage(items=[EofficeItem.model_validate(_item(r[0])) for r in rows], next_cursor=cursor)
+
+
+def _document(session: Session, caller: Caller, doc_id: int) -> EofficeDocument:
+    policies.require_eoffice_reader(caller)
+    doc = session.get(EofficeDocument, doc_id)
+    if doc is None:
+        raise NotFound(f"E-office document {doc_id} does not exist.", code="eoffice_document_not_found")
+    return doc
+
+
+def get_eoffice_document(session: Session, caller: Caller, doc_id: int) -> EofficeDetail:
+    return _detail(_document(session, caller, doc_id))
+
+
+def eoffice_attachment(session: Session, caller: Caller, doc_id: int, n: int) -> tuple[bytes, str, str]:
+    """(bytes, content type, file name) of a package's n-th attachment."""
+    doc = _document(session, caller, doc_id)
+    files = doc.attachments or []
+    if not 0 <= n < len(files):
+        raise NotFound(f"Document {doc_id} has no attachment {n}.", code="eoffice_attachment_not_found")
+    att = files[n]
+    declared = str(att.get("content_type") or "").split(";")[0].strip().lower()
+    # the sender names the type: served as it says only for document and picture types, never as a page
+    content_type = declared if declared in _SERVABLE_TYPES else "application/octet-stream"
+    return storage.path_of(str(att["key"])).read_bytes(), content_type, str(att.get("name") or f"tep-dinh-kem-{n}")
+
+
+_SERVABLE_TYPES = frozenset({
+    "application/pdf", "application/msword", "application/vnd.ms-excel", "application/zip",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "image/jpeg", "image/png",
+})
+
+
+def route_eoffice_document(session: Session, caller: Caller, doc_id: int, data: EofficeTransition) -> EofficeDetail:
+    """A coordinator routes a package waiting in the inbox: attach it to a campaign, create a draft plan from it,
+    map its sender code to an agency (the package stays waiting; the sender's next packages go straight through),
+    or dismiss it with a reason. Audited."""
+    from ocop.campaigns import service as campaigns
+    from ocop.campaigns.models import Campaign
+    from ocop.org.models import Agency
+
+    from . import edxml
+
+    doc = _document(session, caller, doc_id)
+    policies.require_eoffice_router(caller)
+    if doc.direction != "in" or doc.state != "waiting":
+        raise Conflict("Only a received package waiting in the inbox can be routed.", code="eoffice_not_waiting")
+    before = audit.snapshot(doc)
+    if data.action == "attach":
+        if data.campaign_id is None:
+            raise field_error("campaign_id", "Name the campaign to attach the document to.")
+        try:
+            c = campaigns.visible_campaign(session, caller, data.campaign_id)
+        except NotFound as exc:
+            raise field_error("campaign_id", f"Campaign {data.campaign_id} does not exist.") from exc
+        doc.campaign_id, doc.state, doc.reason = c.id, "routed", None
+    elif data.action == "dismiss":
+        if not data.reason:
+            raise field_error("reason", "Say why the document is dismissed.")
+        doc.state, doc.reason = "dismissed", data.reason
+    elif data.action == "map_sender":
+        agency = session.get(Agency, data.agency_id) if data.agency_id is not None else None
+        if agency is None:
+            raise field_error("agency_id", "Name an existing agency for this sender code.")
+        other = session.scalars(sa.select(Agency).where(col(Agency.eoffice_code) == doc.sender_code,
+                                                        col(Agency.id) != agency.id)).first()
+        if other is not None:
+            raise Conflict(f"The e-office code {doc.sender_code} already belongs to {other.name}.",
+                           code="eoffice_code_taken")
+        agency_before = audit.snapshot(agency)
+        agency.eoffice_code, agency.updated_at, agency.version = doc.sender_code, utcnow(), agency.version + 1
+        audit.record(session, caller, "agency.update", "agency", agency.id, agency_before, audit.snapshot(agency))
+        doc.reason = f"The sender {doc.sender_code} is now {agency.name}; route this document."
+    else:  # create_plan
+        if doc.storage_key is None:
+            raise Conflict("The package itself is not kept; a plan cannot be made from it.", code="eoffice_no_package")
+        pkg = edxml.parse(storage.path_of(doc.storage_key).read_bytes())
+        agency = session.scalars(sa.select(Agency).where(col(Agency.eoffice_code) == doc.sender_code)).first() \
+            if data.agency_id is None else session.get(Agency, data.agency_id)
+        if agency is None:
+            raise field_error("agency_id", "The sender is not mapped to an agency: name the issuing agency.")
+        plan = _plan_from(pkg, agency.id)  # type: ignore[arg-type]
+        number = pkg.number or None
+        if number and session.scalars(sa.select(col(Campaign.id)).where(
+                col(Campaign.issuing_agency_id) == plan.issuing_agency_id,
+                col(Campaign.document_number) == number)).first() is not None:
+            raise _number_taken(number)
+        doc.campaign_id = campaigns.add_campaign(session, caller, plan, document_number=number).id
+        doc.state, doc.reason = "routed", None
+    session.flush()
+    audit.record(session, caller, f"eoffice.{data.action}", "eoffice_document", doc.id, before, audit.snapshot(doc))
+    session.commit()
+    return _detail(doc)
