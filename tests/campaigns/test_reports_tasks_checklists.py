@@ -288,3 +288,25 @@ def test_what_each_role_sees_of_the_2024_campaign(client, session, as_user):
     assert client.get(f"{API}/campaigns/{seeded(session, 2026)}", headers=as_user("leader")).status_code == 200
     assert client.get(f"{API}/campaigns/{seeded(session, 2026)}", headers=as_user("inspector1")).status_code == 404
     assert count(session, LocalReport) == 2
+
+
+def test_local_report_list_items_carry_the_callers_real_moves(client, session, as_user, running):
+    cid = running["id"]
+    report = chilang_report(client, session, as_user, cid)
+    local = as_user("local_chilang")
+    client.patch(report_url(cid, report["id"]), json={"results": "Đã triển khai."},
+                 headers={**local, "If-Match": '"1"'})
+
+    def both(name):
+        h = as_user(name)
+        items = client.get(f"{API}/campaigns/{cid}/local-reports", headers=h).json()["items"]
+        listed = next(r["allowed_transitions"] for r in items if r["id"] == report["id"])
+        single = client.get(report_url(cid, report["id"]), headers=h).json()["allowed_transitions"]
+        assert listed == single, name
+        return listed
+
+    assert both("local_chilang") == ["submitted"] and both("coordinator") == ["submitted"]
+    assert client.post(report_url(cid, report["id"], "/transitions"), json={"to": "submitted"},
+                       headers=local).status_code == 200
+    assert both("local_chilang") == []
+    assert sorted(both("coordinator")) == ["accepted", "returned"]

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from PIL import Image
+from sqlalchemy.engine import Engine
 
 from ocop.core.dates import today
 from ocop.inspections.models import Evidence, Finding
@@ -283,3 +284,63 @@ def test_unit_owned_action_is_answered_by_the_local_officer(client, session, as_
     url = f"{API}/findings/{fid}/actions/{a['id']}/response"
     assert client.post(url, json={"response": "x"}, headers=as_user("producer_dongbanh")).status_code == 403
     assert client.post(url, json={"response": "Đã lập danh sách"}, headers=as_user("local_chilang")).status_code == 200
+
+
+# ---- a list item tells the caller the same moves as the single read ----
+
+ROLES = ("inspector1", "leader", "coordinator", "producer_dongbanh", "local_chilang")
+
+
+def _finding(client, ins, site, description, severity="minor"):
+    r = client.post(f"{API}/findings", json={
+        "campaign_id": site["campaign"]["id"], "producer_id": site["product"]["producer_id"],
+        "product_id": site["product"]["id"], "severity": severity, "category": "labelling",
+        "description": description}, headers=ins)
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def test_finding_list_items_carry_the_callers_real_moves(client, as_user, site):
+    ins = as_user("inspector1")
+    assert move(client, ins, site["visit"]["id"], "in_progress").status_code == 200
+    ids = [_finding(client, ins, site, "Nhãn thiếu định lượng"),
+           _finding(client, ins, site, "Thiếu sổ theo dõi tem", severity="observation")]
+    seen = {}
+    for name in ROLES:
+        h = as_user(name)
+        items = client.get(f"{API}/findings", params={"campaign_id": site["campaign"]["id"]}, headers=h).json()["items"]
+        listed = {f["id"]: f["allowed_transitions"] for f in items if f["id"] in ids}
+        assert sorted(listed) == sorted(ids), name
+        for fid in ids:
+            single = client.get(f"{API}/findings/{fid}", headers=h).json()["allowed_transitions"]
+            assert listed[fid] == single, (name, fid)
+        seen[name] = listed
+    # the team member and the head may move an open finding; the producer and the local officer may not
+    assert all(seen["inspector1"].values()) and all(seen["leader"].values())
+    assert "escalated" in seen["leader"][ids[0]] and "escalated" not in seen["inspector1"][ids[0]]
+    assert not any(seen["producer_dongbanh"].values()) and not any(seen["local_chilang"].values())
+
+
+def test_finding_list_moves_cost_no_query_per_row(client, as_user, site):
+    ins = as_user("inspector1")
+    assert move(client, ins, site["visit"]["id"], "in_progress").status_code == 200
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    def listing() -> int:
+        statements.clear()
+        sa.event.listen(Engine, "before_cursor_execute", record)
+        try:
+            r = client.get(f"{API}/findings", params={"campaign_id": site["campaign"]["id"]}, headers=ins)
+        finally:
+            sa.event.remove(Engine, "before_cursor_execute", record)
+        assert r.status_code == 200 and all(f["allowed_transitions"] for f in r.json()["items"])
+        return len(statements)
+
+    _finding(client, ins, site, "Phát hiện 1")
+    one = listing()
+    for i in range(2, 7):
+        _finding(client, ins, site, f"Phát hiện {i}")
+    assert listing() == one

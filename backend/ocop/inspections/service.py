@@ -17,7 +17,7 @@ from sqlmodel import Session, col
 from ocop.audit import service as audit
 from ocop.audit.models import AuditEvent
 from ocop.campaigns import policies as campaign_policies
-from ocop.campaigns.models import Campaign, CampaignUnit, ChecklistItem, Visit, VisitTarget
+from ocop.campaigns.models import Campaign, CampaignUnit, ChecklistItem, TeamMember, Visit, VisitTarget
 from ocop.core import changes, outbox, storage
 from ocop.core.caller import Caller
 from ocop.core.config import get_settings
@@ -30,7 +30,7 @@ from ocop.core.text import like_pattern
 from ocop.core.versioning import apply_changes, check_if_match
 from ocop.org import policies as org_policies
 from ocop.org.models import AdminUnit, AdminUnitScope
-from ocop.registry.models import Producer, Product
+from ocop.registry.models import Producer, ProducerMember, Product
 
 from . import policies
 from .models import ChecklistAnswer, CorrectiveAction, Evidence, Finding
@@ -307,7 +307,20 @@ def _propose_findings(session: Session, caller: Caller, v: Visit) -> None:
 
 
 def _finding_allowed(session: Session, caller: Caller, f: Finding) -> list[str]:
-    role = policies.team_role(session, caller, f.campaign_id)
+    return _finding_allowed_as(caller, f, policies.team_role(session, caller, f.campaign_id))
+
+
+def _team_roles(session: Session, caller: Caller, campaign_ids: set[int]) -> dict[int, str]:
+    """The caller's role in each of these campaigns' teams, in one query (what `policies.team_role` says for one)."""
+    if caller.kind != "user" or caller.has("producer") or not campaign_ids:
+        return {}
+    return {cid: role for cid, role in session.execute(
+        sa.select(col(TeamMember.campaign_id), col(TeamMember.role)).where(
+            col(TeamMember.campaign_id).in_(sorted(campaign_ids)), col(TeamMember.user_id) == caller.id,
+            ~sa.exists().where(col(ProducerMember.user_id) == caller.id)))}
+
+
+def _finding_allowed_as(caller: Caller, f: Finding, role: str | None) -> list[str]:
     runner = caller.kind == "user" and caller.has("coordinator", "leader")
     allowed = []
     for to, who in FINDING_TRANSITIONS.get(f.status, {}).items():
@@ -326,10 +339,13 @@ def _finding_stmt(caller: Caller) -> Any:
             .where(policies.visible_findings(caller)))
 
 
-def _finding_read(session: Session, caller: Caller, row: Any, with_allowed: bool = True) -> FindingRead:
+def _finding_read(session: Session, caller: Caller, row: Any, roles: dict[int, str] | None = None) -> FindingRead:
+    """`roles`: the caller's team roles by campaign, when already loaded for a page (else one query)."""
     f, producer_name, product_name = row
+    allowed = (_finding_allowed(session, caller, f) if roles is None
+               else _finding_allowed_as(caller, f, roles.get(f.campaign_id)))
     data = {**row_dict(f), "producer_name": producer_name, "product_name": product_name,
-            "allowed_transitions": _finding_allowed(session, caller, f) if with_allowed else []}
+            "allowed_transitions": allowed}
     if policies.is_outsider(caller):
         data["internal_note"] = None
     return FindingRead.model_validate(data)
@@ -364,8 +380,8 @@ def list_findings(session: Session, caller: Caller, page: PageParams, *, campaig
     if q:
         stmt = stmt.where(col(Producer.search_name).like(like_pattern(q), escape="\\"))
     rows, cursor = keyset_page(session, stmt, [col(Finding.id)], page, descending=True, key=lambda r: [r[0].id])
-    return FindingPage(items=[_finding_read(session, caller, r, with_allowed=False) for r in rows],
-                       next_cursor=cursor)
+    roles = _team_roles(session, caller, {r[0].campaign_id for r in rows})  # one query for the page
+    return FindingPage(items=[_finding_read(session, caller, r, roles) for r in rows], next_cursor=cursor)
 
 
 SEVERITY_VI = {"observation": "Lưu ý", "minor": "Nhẹ", "major": "Nặng", "critical": "Nghiêm trọng"}

@@ -25,7 +25,7 @@ from ocop.core.text import fold
 from ocop.org.models import AdminUnit
 
 from .models import Certificate, Producer, Product, ProductSet
-from .schemas import stars_for_score
+from .schemas import stars_for_score, tax_code_problem
 
 # canonical column -> accepted headers (folded; punctuation ignored)
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -42,12 +42,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "decision_number": ("so quyet dinh", "quyet dinh", "decision", "decision number", "so qd"),
     "decision_date": ("ngay quyet dinh", "decision date", "ngay qd", "ngay cong nhan"),
     "product_set": ("bo san pham", "product set", "bo sp"),
+    "tax_code": ("ma so thue", "mst", "tax code", "ma so thue chu the", "ma so thue so dinh danh",
+                 "so dinh danh ca nhan", "ma so thue so dinh danh ca nhan"),
 }
 REQUIRED = ("product_name", "producer_name", "stars")
 LABELS = {
     "product_name": "Tên sản phẩm", "producer_name": "Chủ thể", "producer_kind": "Loại hình chủ thể",
     "address": "Địa chỉ / xã", "district": "Huyện", "stars": "Hạng sao", "score": "Điểm",
     "decision_number": "Số quyết định", "decision_date": "Ngày quyết định", "product_set": "Bộ sản phẩm",
+    "tax_code": "Mã số thuế",
 }
 KINDS = {
     "enterprise": "enterprise", "doanh nghiep": "enterprise", "cong ty": "enterprise", "dn": "enterprise",
@@ -258,6 +261,7 @@ class RowPlan:
     # resolved values
     producer_id: int | None = None
     producer_kind: str | None = None
+    tax_code: str | None = None
     producer_update: dict[str, Any] = field(default_factory=dict)
     unit_id: int | None = None
     product_id: int | None = None
@@ -370,6 +374,9 @@ class Planner:
             elif note == "inferred":
                 p.warnings.append("Không ghi loại hình chủ thể; tạm xác định là hộ kinh doanh.")
             p.producer_kind = kind
+        p.tax_code = _tax_code_cell(v.get("tax_code"))
+        if p.tax_code and p.producer_kind and (problem := tax_code_problem(p.tax_code, p.producer_kind)):
+            p.error("tax_code", problem)
         p.unit_id = self._unit(v.get("address")) or self._unit(v.get("district"))
         if p.unit_id is None:
             where = v.get("address") or v.get("district")
@@ -426,21 +433,50 @@ class Planner:
     def _resolve(self, plans: list[RowPlan]) -> None:
         """Match producers, products and certificates in the database (in batches, no query per row)."""
         names = {fold(p.producer) for p in plans if p.producer}
-        producers: dict[str, list[tuple[int, str, int | None]]] = {}
+        producers: dict[str, list[tuple[int, str, int | None, str | None]]] = {}
         for chunk in _chunks(sorted(names), 500):
-            for pid, sname, kind, unit in self.session.execute(
+            for pid, sname, kind, unit, tax in self.session.execute(
                     sa.select(col(Producer.id), col(Producer.search_name), col(Producer.kind),
-                              col(Producer.admin_unit_id)).where(col(Producer.search_name).in_(chunk))):
-                producers.setdefault(sname, []).append((pid, kind, unit))
+                              col(Producer.admin_unit_id), col(Producer.tax_code))
+                    .where(col(Producer.search_name).in_(chunk))):
+                producers.setdefault(sname, []).append((pid, kind, unit, tax))
+        codes = sorted({p.tax_code for p in plans if p.tax_code and not p.errors})
+        holders: dict[str, int] = {}  # tax code -> the producer holding it (unique)
+        for chunk in _chunks(codes, 500):
+            for pid, tax in self.session.execute(
+                    sa.select(col(Producer.id), col(Producer.tax_code)).where(col(Producer.tax_code).in_(chunk))):
+                holders[tax] = pid
+        in_file: dict[str, tuple[Any, int]] = {}  # tax code -> (producer key, first row)
+        codes_of: dict[Any, tuple[str, int]] = {}  # producer key -> (tax code, first row)
         for p in plans:
             if p.producer and p.producer_kind:
                 found = producers.get(fold(p.producer), [])
                 same_unit = [f for f in found if f[2] == p.unit_id]
                 match = (same_unit or found)[0] if (same_unit or found) else None
+                kind_changes = False
                 if match:
                     p.producer_id = match[0]
                     if match[1] != p.producer_kind and not any("tạm xác định" in w for w in p.warnings):
                         p.producer_update["kind"] = p.producer_kind
+                        kind_changes = True
+                    if p.tax_code and p.tax_code != match[3]:
+                        p.producer_update["tax_code"] = p.tax_code
+                    elif not p.tax_code and kind_changes and match[3]:
+                        problem = tax_code_problem(match[3], p.producer_kind)
+                        if problem:
+                            p.error("producer_kind", f"Chủ thể đang có mã số thuế {match[3]}. {problem}")
+                if p.tax_code and not p.errors:
+                    holder = holders.get(p.tax_code)
+                    if holder is not None and holder != p.producer_id:
+                        p.error("tax_code", f"Mã số thuế {p.tax_code} đã thuộc một chủ thể khác trong sổ.")
+                    key = ("id", p.producer_id) if p.producer_id else (fold(p.producer), p.unit_id)
+                    first = in_file.setdefault(p.tax_code, (key, p.row))
+                    if first[0] != key and not p.errors:
+                        p.error("tax_code", f"Mã số thuế {p.tax_code} trùng với chủ thể khác ở dòng {first[1]}.")
+                    code_row = codes_of.setdefault(key, (p.tax_code, p.row))
+                    if code_row[0] != p.tax_code and not p.errors:
+                        p.error("tax_code", f"Chủ thể này có mã số thuế {code_row[0]} ở dòng {code_row[1]}, "
+                                            f"khác với {p.tax_code}.")
         ids = sorted({p.producer_id for p in plans if p.producer_id})
         products: dict[tuple[int, str], tuple[int, int | None]] = {}
         for chunk in _chunks(ids, 500):
@@ -490,6 +526,16 @@ class Planner:
                 p.outcome = "update"
             else:
                 p.outcome = "unchanged"
+
+
+def _tax_code_cell(value: Any) -> str | None:
+    """The tax code as written; a number cell (a spreadsheet drops leading zeros) gets them back."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        digits = str(int(value))
+        return digits.zfill(10) if len(digits) <= 10 else digits.zfill(12)
+    return re.sub(r"\s+", "", str(value)) or None
 
 
 def _text(value: Any) -> str | None:

@@ -9,6 +9,7 @@ from pydantic import (
     EmailStr,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -27,15 +28,47 @@ Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 .\-()]{6,20}$")]
 
 _TAX = re.compile(r"^(\d{10})(-\d{3})?$")
+_PIN = re.compile(r"^\d{12}$")  # số định danh cá nhân: the tax code of individuals since 1 July 2025
 _WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+# Kinds that may use the 12-digit personal identification number as their tax code (Circular 86/2024/TT-BTC,
+# from 1 July 2025); a household business may still hold the 10-digit code it was given before.
+PERSONAL_ID_KINDS = frozenset({"household_business"})
+KIND_LABELS = {"enterprise": "doanh nghiệp", "cooperative": "hợp tác xã", "cooperative_group": "tổ hợp tác",
+               "household_business": "hộ kinh doanh"}
+TAX_FORMS_ORGANISATION = ("10 chữ số, hoặc 10 chữ số, dấu '-' và 3 chữ số của đơn vị phụ thuộc "
+                          "(ví dụ 4900123456 hoặc 4900123456-001)")
+TAX_FORMS_PERSONAL = ("số định danh cá nhân 12 chữ số của chủ hộ (từ 01/7/2025, ví dụ 020190001234), "
+                      "hoặc mã số thuế 10 chữ số đã được cấp trước đây")
 
 
-def tax_code_problem(value: str) -> str | None:
-    """None when valid; otherwise the reason, in Vietnamese (shown to users as it is)."""
+def tax_code_form(kind: str | None) -> str:
+    """Which forms of tax code apply to a producer of this kind, in Vietnamese."""
+    if kind in PERSONAL_ID_KINDS:
+        return TAX_FORMS_PERSONAL
+    if kind is None:
+        return TAX_FORMS_ORGANISATION + ", hoặc số định danh cá nhân 12 chữ số (hộ kinh doanh)"
+    return TAX_FORMS_ORGANISATION
+
+
+def tax_code_problem(value: str, kind: str | None = None) -> str | None:
+    """None when valid; otherwise the reason, in Vietnamese (shown to users as it is).
+
+    Without a kind, any of the three forms is accepted (10 digits, 10-3 for a branch, 12-digit personal
+    identification number); with one, only the forms for that kind of producer."""
+    if _PIN.match(value):
+        if kind is not None and kind not in PERSONAL_ID_KINDS:
+            return (f"Mã số thuế của {KIND_LABELS.get(kind, kind)} phải gồm {TAX_FORMS_ORGANISATION}; "
+                    "số định danh cá nhân 12 chữ số chỉ dùng cho hộ kinh doanh.")
+        # no checksum is published: check the shape only (province code 001–096, then century and sex 0–9)
+        if not 1 <= int(value[:3]) <= 96:
+            return ("Mã số thuế không hợp lệ: số định danh cá nhân 12 chữ số phải bắt đầu bằng mã tỉnh "
+                    "nơi đăng ký khai sinh (001 đến 096).")
+        return None
     m = _TAX.match(value)
     if not m:
-        return ("Mã số thuế phải gồm 10 chữ số, hoặc 10 chữ số, dấu '-' và 3 chữ số của đơn vị phụ thuộc "
-                "(ví dụ 4900123456 hoặc 4900123456-001).")
+        if kind is None:
+            return f"Mã số thuế phải gồm {tax_code_form(None)}."
+        return f"Mã số thuế của {KIND_LABELS.get(kind, kind)} phải là {tax_code_form(kind)}."
     digits = [int(c) for c in m.group(1)]
     check = 10 - sum(w * d for w, d in zip(_WEIGHTS, digits, strict=False)) % 11
     if check == 10 or check != digits[9]:
@@ -43,13 +76,13 @@ def tax_code_problem(value: str) -> str | None:
     return None
 
 
-def _tax(v: str | None) -> str | None:
+def _tax(v: str | None, kind: str | None = None) -> str | None:
     if v is None:
         return None
     v = v.strip()
     if not v:
         return None
-    problem = tax_code_problem(v)
+    problem = tax_code_problem(v, kind)
     if problem:
         raise ValueError(problem)
     return v
@@ -127,8 +160,8 @@ class ProducerCreate(Strict):
 
     @field_validator("tax_code")
     @classmethod
-    def _tax_code(cls, v: str | None) -> str | None:
-        return _tax(v)
+    def _tax_code(cls, v: str | None, info: ValidationInfo) -> str | None:
+        return _tax(v, info.data.get("kind"))  # kind is declared first, so it is validated already
 
 
 class ProducerUpdate(Strict):
@@ -146,8 +179,9 @@ class ProducerUpdate(Strict):
 
     @field_validator("tax_code")
     @classmethod
-    def _tax_code(cls, v: str | None) -> str | None:
-        return _tax(v)
+    def _tax_code(cls, v: str | None, info: ValidationInfo) -> str | None:
+        # the kind may be absent (it is then the stored one): the service checks that combination
+        return _tax(v, info.data.get("kind"))
 
 
 ProducerPage = Page[ProducerRead]

@@ -61,6 +61,7 @@ from .schemas import (
     StampIssuePage,
     StampIssueRead,
     TaxonomyRead,
+    tax_code_problem,
 )
 
 # ---- certificate status ---------------------------------------------------------------------
@@ -236,6 +237,11 @@ def update_producer(session: Session, caller: Caller, producer_id: int, data: Pr
         if field in changes and changes[field] is None:
             raise field_error(field, f"{field} cannot be empty.")
     _check_unit_for(session, caller, changes.get("admin_unit_id"))
+    if "kind" in changes or changes.get("tax_code"):  # the tax code's form depends on the kind: check the pair
+        tax_code = changes.get("tax_code", producer.tax_code)
+        problem = tax_code and tax_code_problem(tax_code, changes.get("kind", producer.kind))
+        if problem:
+            raise field_error("tax_code", problem)
     _check_tax_code_free(session, changes.get("tax_code"), producer_id)
     before = audit.snapshot(producer)
     if "name" in changes:
@@ -921,10 +927,11 @@ def _apply_plans(session: Session, caller: Caller, plans: list[importer.RowPlan]
     for p in todo:
         if p.producer_id is None:
             assert p.producer and p.producer_kind
-            new_producers.setdefault((fold(p.producer), p.unit_id), {
+            new = new_producers.setdefault((fold(p.producer), p.unit_id), {
                 "kind": p.producer_kind, "name": p.producer, "search_name": fold(p.producer),
                 "admin_unit_id": p.unit_id, "status": "active", "is_sample": False, "created_at": now,
-                "updated_at": now, "version": 1})
+                "updated_at": now, "version": 1, "tax_code": None})
+            new["tax_code"] = new["tax_code"] or p.tax_code
     producer_ids: dict[tuple[str, int | None], int] = {}
     if new_producers:
         keys, values = list(new_producers), list(new_producers.values())

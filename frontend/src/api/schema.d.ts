@@ -243,7 +243,9 @@ export interface paths {
         put?: never;
         /**
          * Token
-         * @description OAuth2 token endpoint (form-encoded): `password` grant for people, `client_credentials` for systems.
+         * @description OAuth2 token endpoint (form-encoded): `password` grant for people, `client_credentials` for systems, which
+         *     authenticate with HTTP Basic (`client_secret_basic`) or `client_id` and `client_secret` in the form
+         *     (`client_secret_post`), never both.
          */
         post: operations["auth-token"];
         delete?: never;
@@ -1244,6 +1246,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/eoffice/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Documents
+         * @description The e-office inbox and outbox, newest first: every package received or sent, what it became, and those
+         *     waiting for a person (`?state=waiting`).
+         */
+        get: operations["eoffice-documents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eoffice/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Document
+         * @description A package's header fields and its attachments.
+         */
+        get: operations["eoffice-document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eoffice/documents/{document_id}/attachments/{n}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Attachment
+         * @description A package's n-th attachment (n as the document lists it, from 0).
+         */
+        get: operations["eoffice-attachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/eoffice/documents/{document_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Route Document
+         * @description Route a package waiting in the inbox: attach it to a campaign, create a draft plan from it, map its sender
+         *     code to an agency, or dismiss it with a reason.
+         */
+        post: operations["eoffice-route"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/eoffice/inbound": {
         parameters: {
             query?: never;
@@ -1255,8 +1339,10 @@ export interface paths {
         put?: never;
         /**
          * Inbound
-         * @description An edXML package (QCVN 102:2016) from the provincial e-office. A plan (KH) becomes a draft campaign; an
-         *     answer (ResponseFor) joins its campaign; the same DocumentId again changes nothing (200).
+         * @description An edXML package (QCVN 102:2016) from the provincial e-office. A plan (Kế hoạch) from a known sender becomes
+         *     a draft campaign (201); an answer (ResponseFor) joins its campaign; what cannot be acted on automatically (an
+         *     unknown sender, another kind, an answer to nothing sent from here) is kept in the e-office inbox for a person
+         *     (202, state `waiting`); the same DocumentId again changes nothing (200).
          */
         post: operations["eoffice-inbound"];
         delete?: never;
@@ -2474,7 +2560,7 @@ export interface components {
             /** Name */
             name: string;
             /** Scopes */
-            scopes: ("compliance:read" | "registry:read" | "campaigns:read" | "eoffice:write" | "webhooks:manage")[];
+            scopes: ("compliance:read" | "registry:read" | "campaigns:read" | "findings:read" | "eoffice:write" | "webhooks:manage")[];
         };
         /** ApiClientRead */
         ApiClientRead: {
@@ -2552,7 +2638,7 @@ export interface components {
             /** Name */
             name?: string | null;
             /** Scopes */
-            scopes?: ("compliance:read" | "registry:read" | "campaigns:read" | "eoffice:write" | "webhooks:manage")[] | null;
+            scopes?: ("compliance:read" | "registry:read" | "campaigns:read" | "findings:read" | "eoffice:write" | "webhooks:manage")[] | null;
         };
         /** AttachmentRead */
         AttachmentRead: {
@@ -3468,6 +3554,119 @@ export interface components {
             /** Pdf Available */
             pdf_available: boolean;
         };
+        /** EofficeAttachment */
+        EofficeAttachment: {
+            /** Content Type */
+            content_type: string;
+            /**
+             * N
+             * @description its index, for /attachments/{n}
+             */
+            n: number;
+            /** Name */
+            name: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+        };
+        /** EofficeDetail */
+        EofficeDetail: {
+            /** Attachments */
+            attachments: components["schemas"]["EofficeAttachment"][];
+            /** Campaign Id */
+            campaign_id: number | null;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "in" | "out";
+            /** Doc Type */
+            doc_type: string;
+            /** Document Id */
+            document_id: string;
+            /** Header */
+            header: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Number */
+            number: string | null;
+            /** Reason */
+            reason: string | null;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Response For */
+            response_for: string | null;
+            /** Sender Code */
+            sender_code: string;
+            /** Sender Name */
+            sender_name: string | null;
+            /**
+             * State
+             * @description sent (out); taken (acted on automatically), waiting (for a person), routed, dismissed
+             */
+            state: string;
+            /** Subject */
+            subject: string;
+            /** Type Detail */
+            type_detail: string | null;
+            /** Type Name */
+            type_name: string | null;
+        };
+        /**
+         * EofficeItem
+         * @description One package of the e-office inbox or outbox: who sent it, what kind, where it stands, what it became.
+         */
+        EofficeItem: {
+            /** Campaign Id */
+            campaign_id: number | null;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "in" | "out";
+            /** Doc Type */
+            doc_type: string;
+            /** Document Id */
+            document_id: string;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Number */
+            number: string | null;
+            /** Reason */
+            reason: string | null;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Response For */
+            response_for: string | null;
+            /** Sender Code */
+            sender_code: string;
+            /** Sender Name */
+            sender_name: string | null;
+            /**
+             * State
+             * @description sent (out); taken (acted on automatically), waiting (for a person), routed, dismissed
+             */
+            state: string;
+            /** Subject */
+            subject: string;
+            /** Type Detail */
+            type_detail: string | null;
+            /** Type Name */
+            type_name: string | null;
+        };
         /** EofficeRead */
         EofficeRead: {
             /** Attachments */
@@ -3498,16 +3697,56 @@ export interface components {
             duplicate: boolean;
             /** Id */
             id: number;
+            /**
+             * Kind
+             * @default other
+             */
+            kind: string;
             /** Number */
             number: string | null;
+            /** Reason */
+            reason?: string | null;
             /** Response For */
             response_for: string | null;
             /** Sender Code */
             sender_code: string;
             /** Sha256 */
             sha256: string;
+            /**
+             * State
+             * @default taken
+             */
+            state: string;
             /** Subject */
             subject: string;
+            /** Type Detail */
+            type_detail?: string | null;
+            /** Type Name */
+            type_name?: string | null;
+        };
+        /**
+         * EofficeTransition
+         * @description Route a package waiting in the inbox: attach it to a campaign, create a draft plan from it, map its sender
+         *     code to an agency (the next package from that sender goes straight through) or dismiss it with a reason.
+         */
+        EofficeTransition: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "attach" | "create_plan" | "map_sender" | "dismiss";
+            /**
+             * Agency Id
+             * @description map_sender: the agency; create_plan: the issuing agency when the sender is not mapped
+             */
+            agency_id?: number | null;
+            /**
+             * Campaign Id
+             * @description attach: the campaign
+             */
+            campaign_id?: number | null;
+            /** Reason */
+            reason?: string | null;
         };
         /** EvidenceRead */
         EvidenceRead: {
@@ -4078,6 +4317,13 @@ export interface components {
         Page_DeliveryRead_: {
             /** Items */
             items: components["schemas"]["DeliveryRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** Page[EofficeItem] */
+        Page_EofficeItem_: {
+            /** Items */
+            items: components["schemas"]["EofficeItem"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -8262,6 +8508,141 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "eoffice-documents": {
+        parameters: {
+            query?: {
+                direction?: ("in" | "out") | null;
+                state?: ("sent" | "taken" | "waiting" | "routed" | "dismissed") | null;
+                kind?: string | null;
+                /** @description Page size, at most 200 */
+                limit?: number;
+                /** @description Opaque cursor from next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_EofficeItem_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "eoffice-document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EofficeDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "eoffice-attachment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: number;
+                n: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "eoffice-route": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EofficeTransition"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EofficeDetail"];
                 };
             };
             /** @description Validation Error */

@@ -10,6 +10,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { blankToNull, useServerErrors } from '../../lib/forms';
 import { producerKindLabel } from './labels';
 import { createProducer } from './registryApi';
+import { taxCodeHintKey } from './taxCode';
 
 const FIELDS = [
   'kind',
@@ -162,7 +163,7 @@ export function ProducerFormModal({ opened, onClose, withinUnit }: Props) {
             />
             <TextInput
               label={t('producers.taxCode')}
-              description={t('producers.taxCodeHint')}
+              description={t(taxCodeHintKey(values.kind))}
               value={values.tax_code}
               onChange={(e) => set('tax_code', e.currentTarget.value)}
               error={err('tax_code')}
