@@ -54,7 +54,7 @@ test('coordinator registers a producer; a bad tax code shows the server message 
   await page.getByRole('option', { name: /^Xã Bình Gia/ }).click();
   await form.getByTestId('producer-tax-code').fill('12345');
   await form.getByTestId('producer-save').click();
-  await expect(form.getByText(/Mã số thuế phải gồm 10 chữ số/)).toBeVisible();
+  await expect(form.getByText(/Mã số thuế của tổ hợp tác phải là 10 chữ số/)).toBeVisible();
   await expect(form.getByTestId('producer-tax-code')).toHaveAttribute('aria-invalid', 'true');
 
   await form.getByTestId('producer-tax-code').fill(validTaxCode());
