@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from ocop.audit.models import AuditEvent
 from ocop.campaigns.models import Campaign
 from ocop.integrations.models import EofficeDocument
+from ocop.main import create_app
 from ocop.org.models import Agency
 from tests.campaigns.helpers import API, seeded
 from tests.conftest import count
@@ -134,3 +135,11 @@ def test_an_attachment_is_never_served_as_a_page(client, as_user, eoffice):
     got = client.get(f"{API}/eoffice/documents/{r.json()['id']}/attachments/0", headers=as_user("leader"))
     assert got.status_code == 200 and got.headers["content-type"] == "application/octet-stream"
     assert got.headers["content-disposition"].startswith("attachment")
+
+
+def test_the_api_document_declares_every_answer_a_sender_gets():
+    # a platform generating its client from /openapi.json must know that 202 (kept for a person) and 200 (the same
+    # package again) are answers, not errors
+    answers = create_app().openapi()["paths"][f"{API}/eoffice/inbound"]["post"]["responses"]
+    assert {"200", "201", "202"} <= set(answers)
+    assert answers["202"]["content"]["application/json"]["schema"]["$ref"].endswith("/EofficeRead")

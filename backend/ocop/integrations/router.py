@@ -86,8 +86,11 @@ XML = {"application/xml": {"schema": {"type": "string"}}, "text/xml": {"schema":
 
 
 @eoffice_router.post("/eoffice/inbound", operation_id="eoffice-inbound", response_model=EofficeRead,
-                     status_code=status.HTTP_201_CREATED, openapi_extra={"requestBody": {"content": XML,
-                                                                                           "required": True}})
+                     status_code=status.HTTP_201_CREATED,
+                     responses={200: {"model": EofficeRead, "description": "The same DocumentId again: nothing changed"},
+                                202: {"model": EofficeRead,
+                                      "description": "Kept in the e-office inbox for a person to route (Location)"}},
+                     openapi_extra={"requestBody": {"content": XML, "required": True}})
 async def inbound(request: Request, session: SessionDep, caller: CurrentCaller, response: Response) -> Any:
     """An edXML package (QCVN 102:2016) from the provincial e-office. A plan (Kế hoạch) from a known sender becomes
     a draft campaign (201); an answer (ResponseFor) joins its campaign; what cannot be acted on automatically (an

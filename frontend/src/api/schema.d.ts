@@ -8670,8 +8670,26 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The same DocumentId again: nothing changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EofficeRead"];
+                };
+            };
             /** @description Successful Response */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EofficeRead"];
+                };
+            };
+            /** @description Kept in the e-office inbox for a person to route (Location) */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
