@@ -168,6 +168,7 @@ class TeamMember(Optimistic, SQLModel, table=True):
     user_id: int | None = Field(default=None, sa_column=_fk("app_user.id", nullable=True))
     full_name: str | None = Field(default=None, sa_column=sa.Column(sa.String(200), nullable=True))
     agency_id: int | None = Field(default=None, sa_column=_fk("agency.id", nullable=True))
+    honorific: str | None = Field(default=None, sa_column=sa.Column(sa.String(10), nullable=True))  # Ông / Bà
     title: str | None = Field(default=None, sa_column=sa.Column(sa.String(200), nullable=True))
     phone: str | None = Field(default=None, sa_column=sa.Column(sa.String(30), nullable=True))
     role: str = Field(sa_column=sa.Column(sa.String(20), nullable=False))
@@ -212,6 +213,7 @@ class Visit(Optimistic, SQLModel, table=True):
     gps_lon: float | None = Field(default=None, sa_column=sa.Column(sa.Float, nullable=True))
     gps_accuracy_m: float | None = Field(default=None, sa_column=sa.Column(sa.Float, nullable=True))
     record_note: str | None = Field(default=None, sa_column=_text())
+    host_comments: str | None = Field(default=None, sa_column=_text())  # the inspected party's comments (minutes)
     submitted_at: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
     approved_at: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
     approved_by: int | None = Field(default=None, sa_column=_fk("app_user.id", nullable=True, index=False))
