@@ -1,6 +1,7 @@
 """Team rules and warnings, the schedule and its clashes, report tasks, notices and risk suggestions."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from ocop.campaigns.models import TeamMember
@@ -9,10 +10,15 @@ from tests.campaigns.helpers import API, add_head, agency, draft, issued, seeded
 from tests.conftest import count
 from tests.factories import make_user
 
+ENGLISH = {"the", "and", "listed", "booked", "visited", "outside", "period", "team", "head", "times", "campaign",
+           "member", "agency", "inspected", "represented", "once"}
+
 
 def codes(client, headers, campaign_id):
     r = client.get(f"{API}/campaigns/{campaign_id}/warnings", headers=headers)
     assert r.status_code == 200, r.text
+    for w in r.json()["items"]:  # a Vietnamese user reads these: no English glosses
+        assert not ENGLISH & set(re.findall(r"\w+", w["message"].lower())), w["message"]
     return r.json()["items"]
 
 

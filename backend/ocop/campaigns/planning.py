@@ -54,7 +54,7 @@ def warnings(session: Session, caller: Caller, campaign_id: int) -> WarningList:
     reads = {m.id: service._member_read(session, m) for m in members}
     items: list[Warning_] = []
     if not any(m.role == "head" for m in members):
-        items.append(Warning_(code="no_head", message="Đoàn chưa có Trưởng đoàn (the team has no head)."))
+        items.append(Warning_(code="no_head", message="Đoàn chưa có Trưởng đoàn."))
     items += _unrepresented(session, c, list(reads.values()))
     items += _conflicts(session, c, list(reads.values()))
     items += _double_bookings(session, c, members, reads)
@@ -81,8 +81,7 @@ def _unrepresented(session: Session, c: Campaign, members: list[Any]) -> list[Wa
             name = agency.name if agency else f"#{aid}"
             note = " (mời khi cần thiết)" if line.get("invited_as_needed") else ""
             out.append(Warning_(code="agency_not_represented", agency_id=aid,
-                                message=f"{name}{note}: kế hoạch có nêu nhưng chưa có thành viên trong đoàn "
-                                        f"(listed in the plan, not represented in the team)."))
+                                message=f"{name}{note}: kế hoạch có nêu nhưng chưa có thành viên trong đoàn."))
     return out
 
 
@@ -108,8 +107,7 @@ def _conflicts(session: Session, c: Campaign, members: list[Any]) -> list[Warnin
             unit = session.get(AdminUnit, a.admin_unit_id) if a.admin_unit_id else None
             if unit is not None and unit.level != "province" and unit.id in covered:
                 out.append(Warning_(code="conflict_of_interest", team_member_id=m.id, agency_id=a.id,
-                                    message=f"{m.full_name} thuộc {a.name}, là chính quyền địa phương được kiểm tra "
-                                            f"(the member's agency is the local government being inspected)."))
+                                    message=f"{m.full_name} thuộc {a.name}, là chính quyền địa phương được kiểm tra."))
                 break
     return out
 
@@ -149,7 +147,7 @@ def _double_bookings(session: Session, c: Campaign, members: list[TeamMember], r
                 name = reads[mine.id].full_name if mine.id in reads else ""
                 out.append(Warning_(code="double_booking", team_member_id=mine.id, visit_ids=[a.id or 0, b.id or 0],
                                     message=f"{name} có hai lịch trùng giờ: {a.place} ({_fmt(a.starts_at)}) và "
-                                            f"{b.place} ({_fmt(b.starts_at)}) (booked in two places at once)."))
+                                            f"{b.place} ({_fmt(b.starts_at)})."))
     return out
 
 
@@ -165,8 +163,7 @@ def _twice_visited(session: Session, campaign_id: int) -> list[Warning_]:
         visits[pid].add(vid)
         names[pid] = name
     return [Warning_(code="producer_visited_twice", producer_id=pid, visit_ids=sorted(vids),
-                     message=f"{names[pid]} được đến kiểm tra {len(vids)} lần trong cùng đợt "
-                             f"(visited {len(vids)} times in one campaign).")
+                     message=f"{names[pid]} được đến kiểm tra {len(vids)} lần trong cùng đợt kiểm tra.")
             for pid, vids in visits.items() if len(vids) > 1]
 
 
@@ -178,8 +175,7 @@ def _outside_period(session: Session, c: Campaign) -> list[Warning_]:
         day = local_date(_aware(v.starts_at))
         if not c.period_start <= day <= c.period_end:
             out.append(Warning_(code="visit_outside_period", visit_ids=[v.id or 0],
-                                message=f"Lịch {v.place} ngày {day:%d/%m/%Y} nằm ngoài thời gian dự kiến của kế hoạch "
-                                        f"(outside the planned period)."))
+                                message=f"Lịch {v.place} ngày {day:%d/%m/%Y} nằm ngoài thời gian dự kiến của kế hoạch."))
     return out
 
 
