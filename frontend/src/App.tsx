@@ -27,6 +27,7 @@ const MyVisitsPage = lazy(() => import('./pages/inspections/MyVisitsPage'));
 const FindingsPage = lazy(() => import('./pages/inspections/FindingsPage'));
 const FindingPage = lazy(() => import('./pages/inspections/FindingPage'));
 const CompliancePage = lazy(() => import('./pages/inspections/CompliancePage'));
+const EofficePage = lazy(() => import('./pages/eoffice/EofficePage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 /** The signed-in part of the app; its layout is fetched while the session is being restored, not after. */
@@ -90,6 +91,14 @@ export default function App() {
                 element={
                   <RequireMenu item="myVisits">
                     <MyVisitsPage />
+                  </RequireMenu>
+                }
+              />
+              <Route
+                path="van-ban-dien-tu"
+                element={
+                  <RequireMenu item="eoffice">
+                    <EofficePage />
                   </RequireMenu>
                 }
               />

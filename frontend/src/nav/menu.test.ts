@@ -35,6 +35,7 @@ describe('menuFor', () => {
       'home',
       'myVisits',
       'campaigns',
+      'eoffice',
       'findings',
       'compliance',
       'products',
@@ -49,11 +50,12 @@ describe('menuFor', () => {
     ]);
   });
 
-  it('gives coordinator their visits, plans, findings, imports, agencies and admin units', () => {
+  it('gives coordinator their visits, plans, the e-office inbox, findings, imports, agencies and admin units', () => {
     expect(keys(['coordinator'])).toEqual([
       'home',
       'myVisits',
       'campaigns',
+      'eoffice',
       'findings',
       'compliance',
       'products',
@@ -65,11 +67,12 @@ describe('menuFor', () => {
     ]);
   });
 
-  it('gives leader their visits, plans, findings, agencies, admin units and audit but not users or imports', () => {
+  it('gives leader their visits, plans, the e-office inbox, findings, agencies, admin units and audit but not users or imports', () => {
     expect(keys(['leader'])).toEqual([
       'home',
       'myVisits',
       'campaigns',
+      'eoffice',
       'findings',
       'compliance',
       'products',
@@ -115,6 +118,7 @@ describe('menuFor', () => {
       'home',
       'myVisits',
       'campaigns',
+      'eoffice',
       'findings',
       'compliance',
       'products',
@@ -187,6 +191,18 @@ describe('canAccess', () => {
     expect(menuFor(['admin']).find((i) => i.key === 'templates')).toMatchObject({
       path: '/mau-van-ban',
       labelKey: 'nav.templates',
+    });
+  });
+
+  it('gives the e-office inbox ("Văn bản điện tử") to coordinators, leaders and administrators', () => {
+    for (const role of ['admin', 'coordinator', 'leader']) expect(canAccess([role], 'eoffice')).toBe(true);
+    for (const role of ['inspector', 'viewer', 'local_officer', 'producer']) {
+      expect(canAccess([role], 'eoffice')).toBe(false);
+    }
+    expect(canAccess([], 'eoffice')).toBe(false);
+    expect(menuFor(['leader']).find((i) => i.key === 'eoffice')).toMatchObject({
+      path: '/van-ban-dien-tu',
+      labelKey: 'nav.eoffice',
     });
   });
 

@@ -4,6 +4,7 @@ export type MenuKey =
   | 'home'
   | 'myVisits'
   | 'campaigns'
+  | 'eoffice'
   | 'findings'
   | 'compliance'
   | 'products'
@@ -27,6 +28,7 @@ export const MENU_ITEMS: Record<MenuKey, MenuItem> = {
   home: { key: 'home', path: '/', labelKey: 'nav.home' },
   myVisits: { key: 'myVisits', path: '/viec-cua-toi', labelKey: 'nav.myVisits' },
   campaigns: { key: 'campaigns', path: '/ke-hoach', labelKey: 'nav.campaigns' },
+  eoffice: { key: 'eoffice', path: '/van-ban-dien-tu', labelKey: 'nav.eoffice' },
   findings: { key: 'findings', path: '/phat-hien', labelKey: 'nav.findings' },
   compliance: { key: 'compliance', path: '/tuan-thu', labelKey: 'nav.compliance' },
   products: { key: 'products', path: '/san-pham', labelKey: 'nav.products' },
@@ -45,6 +47,7 @@ const ORDER: MenuKey[] = [
   'home',
   'myVisits',
   'campaigns',
+  'eoffice',
   'findings',
   'compliance',
   'products',
@@ -66,9 +69,20 @@ const EVERYONE: MenuKey[] = ['home', 'compliance', 'products', 'producers', 'acc
 
 /** Which menu entries each role unlocks (in addition to EVERYONE's). */
 const ROLE_ITEMS: Record<string, MenuKey[]> = {
-  admin: ['myVisits', 'campaigns', 'findings', 'imports', 'users', 'agencies', 'adminUnits', 'templates', 'audit'],
-  leader: ['myVisits', 'campaigns', 'findings', 'agencies', 'adminUnits', 'audit'],
-  coordinator: ['myVisits', 'campaigns', 'findings', 'imports', 'agencies', 'adminUnits'],
+  admin: [
+    'myVisits',
+    'campaigns',
+    'eoffice',
+    'findings',
+    'imports',
+    'users',
+    'agencies',
+    'adminUnits',
+    'templates',
+    'audit',
+  ],
+  leader: ['myVisits', 'campaigns', 'eoffice', 'findings', 'agencies', 'adminUnits', 'audit'],
+  coordinator: ['myVisits', 'campaigns', 'eoffice', 'findings', 'imports', 'agencies', 'adminUnits'],
   inspector: ['myVisits', 'campaigns', 'findings', 'agencies', 'adminUnits'],
   viewer: ['campaigns', 'findings', 'agencies', 'adminUnits'],
   local_officer: ['campaigns', 'findings'],
