@@ -120,6 +120,7 @@ def test_bad_files_get_a_clear_4xx_and_write_nothing(client, as_user, session, s
     assert r.status_code == 422 and r.json()["code"] == "import_empty"
     r = upload(client, h, "Tên sản phẩm,Ghi chú\nNa,x\n".encode(), "thieu-cot.csv")
     assert r.status_code == 422 and set(r.json()["missing_columns"]) == {"producer_name", "stars"}
+    assert len(r.json()["missing_labels"]) == 2  # in Vietnamese, for the SPA's message
     assert "Chủ thể" in r.json()["detail"]
     r = upload(client, h, xlsx([], header=HEADER), "chi-co-tieu-de.xlsx")
     assert r.status_code == 422 and r.json()["code"] == "import_empty"

@@ -133,7 +133,7 @@ def _header_columns(header: Any) -> dict[str, int]:
         raise Unprocessable(
             "Thiếu cột bắt buộc: " + ", ".join(LABELS[c] for c in missing)
             + ". The file must have the columns of the province's published list.",
-            code="import_missing_columns", missing_columns=missing)
+            code="import_missing_columns", missing_columns=missing, missing_labels=[LABELS[c] for c in missing])
     return columns
 
 

@@ -40,6 +40,16 @@ describe('describeError', () => {
     });
   });
 
+  it('gives every code with a Vietnamese text that text, not the English detail', () => {
+    expect(describeError(problem(409, 'campaign_not_amendable', 'Only an issued plan is amended.'))).toEqual({
+      key: 'errors.campaign_not_amendable',
+    });
+    expect(translate(vi, 'errors.campaign_not_amendable')).toContain('kế hoạch đã ban hành');
+    expect(describeError(problem(409, 'pdf_unavailable', 'LibreOffice is not installed'))).toEqual({
+      key: 'errors.pdf_unavailable',
+    });
+  });
+
   it('maps ended-session codes to the session-expired message', () => {
     expect(describeError(problem(401, 'invalid_refresh_token', 'x'))).toEqual({ key: 'auth.sessionExpired' });
     expect(describeError(problem(401, 'refresh_reused'))).toEqual({ key: 'auth.sessionExpired' });
@@ -57,9 +67,15 @@ describe('describeError', () => {
     expect(describeError(problem(409, 'duplicate_tax_code', 'x'))).toEqual({ key: 'errors.duplicate_tax_code' });
     expect(describeError(problem(409, 'import_not_ready', 'x'))).toEqual({ key: 'errors.import_not_ready' });
     expect(describeError(problem(415, 'import_not_spreadsheet', 'Not a table'))).toEqual({
-      key: 'errors.unknown',
-      text: 'Not a table',
+      key: 'errors.import_not_spreadsheet',
     });
+    const missing = new ApiError(422, {
+      status: 422, code: 'import_missing_columns', detail: 'x', missing_labels: ['Tên sản phẩm', 'Hạng sao'],
+    });
+    expect(describeError(missing)).toEqual({
+      key: 'errors.import_missing_columns', values: { columns: 'Tên sản phẩm, Hạng sao' },
+    });
+    expect(translate(vi, 'errors.import_missing_columns')).toBe('Tệp thiếu cột bắt buộc: {{columns}}.');
   });
 
   it('falls back to status-based messages', () => {

@@ -1,4 +1,5 @@
 // RFC 9457 problem+json handling and mapping of errors to translatable messages.
+import vi from '../i18n/vi.json';
 
 export interface ValidationIssue {
   loc: (string | number)[];
@@ -169,6 +170,11 @@ export const KNOWN_CODES = [
   'import_unpacked_too_large',
 ] as const;
 
+/** Every code with its own text in the Vietnamese messages (errors.<code>): a Vietnamese user never reads the
+ * server's English `detail` for them (tests/core/test_problem_codes.py checks that every code the server sends is
+ * there). */
+const TRANSLATED_CODES: ReadonlySet<string> = new Set(Object.keys(vi.errors));
+
 /** Codes meaning "the session is over"; shown as such on the sign-in page. */
 export const SESSION_CODES = ['invalid_token', 'invalid_refresh_token', 'refresh_reused'] as const;
 
@@ -200,11 +206,14 @@ export function describeError(error: unknown): ErrorMessage {
   if (isNetworkError(error)) return { key: 'errors.network' };
   if (error instanceof ApiError) {
     const code = error.code;
-    if (code && (KNOWN_CODES as readonly string[]).includes(code)) {
-      return { key: `errors.${code}` };
-    }
     if (code && (SESSION_CODES as readonly string[]).includes(code)) {
       return { key: 'auth.sessionExpired' };
+    }
+    if (code === 'import_missing_columns' && Array.isArray(error.problem?.missing_labels)) {
+      return { key: `errors.${code}`, values: { columns: (error.problem.missing_labels as string[]).join(', ') } };
+    }
+    if (code && (TRANSLATED_CODES.has(code) || (KNOWN_CODES as readonly string[]).includes(code))) {
+      return { key: `errors.${code}` };
     }
     const detail = error.problem?.detail?.trim();
     if (detail) return { key: 'errors.unknown', text: detail };
