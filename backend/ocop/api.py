@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
 
 from ocop.audit.router import router as audit_router
@@ -13,8 +14,8 @@ from ocop.campaigns.router import router as campaigns_router
 from ocop.compliance.router import router as compliance_router
 from ocop.core.caller import Caller
 from ocop.core.config import get_settings
-from ocop.core.db import SessionDep
-from ocop.core.errors import Forbidden, Unauthorized
+from ocop.core.db import SessionDep, new_session
+from ocop.core.errors import Forbidden, Gate, Unauthorized
 from ocop.core.middleware import API_PREFIX
 from ocop.core.ratelimit import client_limiter
 from ocop.inspections.router import router as inspections_router
@@ -68,25 +69,50 @@ def _check_client_route(request: Request, caller: Caller) -> None:
         raise Forbidden(f"This operation needs the scope {needed}.", code="insufficient_scope", scope=needed)
 
 
-def authenticate(request: Request, session: SessionDep, token: str | None = Depends(oauth2)) -> None:
-    """Resolve the caller once per request; routes read it with `CurrentCaller`."""
-    if not token:
-        raise Unauthorized("Sign in first: this needs a bearer token.", code="not_authenticated")
-    caller = auth_service.caller_from_token(session, token)
+def _admit(request: Request, caller: Caller) -> None:
     if caller.kind == "client":
         _check_client_route(request, caller)
     request.state.caller = caller
 
 
-async def authenticate_cached(request: Request, token: str | None = Depends(oauth2)) -> None:
+def _token_needed() -> Unauthorized:
+    return Unauthorized("Sign in first: this needs a bearer token.", code="not_authenticated")
+
+
+class Authenticate(Gate):
+    """Resolve the caller once per request; routes read it with `CurrentCaller`. As a gate (core.errors.Gate) it
+    also answers 401 before any 422 about a body that did not parse."""
+
+    def __call__(self, request: Request, session: SessionDep, token: str | None = Depends(oauth2)) -> None:
+        if not token:
+            raise _token_needed()
+        _admit(request, auth_service.caller_from_token(session, token))
+
+    async def admit(self, request: Request) -> None:
+        if getattr(request.state, "caller", None) is None:  # the dependency did not run: the body did not parse
+            await run_in_threadpool(self._with_session, request, await oauth2(request))
+
+    def _with_session(self, request: Request, token: str | None) -> None:
+        with new_session() as session:
+            self(request, session, token)
+
+
+class AuthenticateCached(Gate):
     """For the hot read API: the caller comes from a short per-process memory (see auth.service.cached_caller); a
     database read, when one is needed, runs off the event loop."""
-    if not token:
-        raise Unauthorized("Sign in first: this needs a bearer token.", code="not_authenticated")
-    caller = await auth_service.cached_caller_async(token)
-    if caller.kind == "client":
-        _check_client_route(request, caller)
-    request.state.caller = caller
+
+    async def __call__(self, request: Request, token: str | None = Depends(oauth2)) -> None:
+        if not token:
+            raise _token_needed()
+        _admit(request, await auth_service.cached_caller_async(token))
+
+    async def admit(self, request: Request) -> None:
+        if getattr(request.state, "caller", None) is None:
+            await self(request, await oauth2(request))
+
+
+authenticate = Authenticate()
+authenticate_cached = AuthenticateCached()
 
 
 public = APIRouter()

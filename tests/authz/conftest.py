@@ -30,7 +30,11 @@ from sqlmodel import Session, col
 from ocop.core import db as core_db
 from ocop.core import security
 from ocop.org.models import User
-from tests.conftest import PG_URL
+from ocop.registry.models import ProducerMember, Product
+from tests.conftest import DEMO_PASSWORD, PG_URL
+from tests.factories import make_user
+
+from .matrix import INSPECTOR_OUT, PRODUCER_OUT, USERS
 
 WEBHOOK_HOST = "hooks.partner.example"
 
@@ -119,6 +123,19 @@ def demo_tokens(template: str) -> dict[str, str]:
             return {u.username: mint(u) for u in s.scalars(sa.select(User).where(col(User.active).is_(True)))}
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def tokens(session: Session, demo_tokens: dict[str, str]) -> dict[str, str]:
+    """Tokens of every caller of the matrix: the demo users, and the two it makes: an inspector in no campaign's
+    team and a member of HTX Lúa Vy (another cooperative the 2024 campaign visits)."""
+    inspector = make_user(session, "inspector", username=USERS[INSPECTOR_OUT], agency="SCT", password=DEMO_PASSWORD)
+    producer = make_user(session, "producer", username=USERS[PRODUCER_OUT], password=DEMO_PASSWORD)
+    luavy = session.scalar(sa.select(col(Product.producer_id)).where(col(Product.name) == "Trà diếp cá Lúa Vy"))
+    assert luavy is not None and producer.id is not None
+    session.add(ProducerMember(producer_id=luavy, user_id=producer.id))
+    session.commit()
+    return {**demo_tokens, **{u.username: mint(u) for u in (inspector, producer)}}
 
 
 @pytest.fixture

@@ -7,31 +7,25 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from httpx import Response
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from ocop.api import ANY_SCOPE, CLIENT_ROUTES
 from ocop.core.caller import ROLES
 from ocop.main import create_app
-from ocop.registry.models import ProducerMember, Product
 from tests.conftest import sign_in
-from tests.factories import make_user
 
-from .calls import API, PASSWORD, RECIPES, World, build
-from .conftest import mint
+from .calls import API, RECIPES, World, build
 from .matrix import (
     ANY,
     CALLERS,
     EMPTY,
     FORBIDDEN,
     HIDDEN,
-    INSPECTOR_OUT,
     INVALID,
     MATRIX,
     OK,
-    PRODUCER_OUT,
     UNAUTHENTICATED,
     USERS,
     Op,
@@ -121,19 +115,6 @@ def client_variants(op: Op) -> list[tuple[tuple[str, ...], str, str | None]]:
         return [(SCOPES[:1], op.client_outcome, None)]
     others = tuple(s for s in SCOPES if s != op.client)
     return [((op.client,), op.client_outcome, None), (others, FORBIDDEN, "insufficient_scope")]
-
-
-@pytest.fixture
-def tokens(session: Session, demo_tokens: dict[str, str]) -> dict[str, str]:
-    """Tokens of every caller of the matrix: the demo users, and the two it makes: an inspector in no campaign's
-    team and a member of HTX Lúa Vy (another cooperative the 2024 campaign visits)."""
-    inspector = make_user(session, "inspector", username=USERS[INSPECTOR_OUT], agency="SCT", password=PASSWORD)
-    producer = make_user(session, "producer", username=USERS[PRODUCER_OUT], password=PASSWORD)
-    luavy = session.scalar(sa.select(col(Product.producer_id)).where(col(Product.name) == "Trà diếp cá Lúa Vy"))
-    assert luavy is not None and producer.id is not None
-    session.add(ProducerMember(producer_id=luavy, user_id=producer.id))
-    session.commit()
-    return {**demo_tokens, **{u.username: mint(u) for u in (inspector, producer)}}
 
 
 @pytest.mark.parametrize("key", KEYS, ids=name)

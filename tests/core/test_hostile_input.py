@@ -30,7 +30,7 @@ def test_null_for_a_list_or_a_required_field_is_a_422_and_changes_nothing(client
     cid = seeded(session, 2024)
     co = as_user("coordinator")
     before = client.get(f"{API}/campaigns/{cid}", headers=co).json()
-    r = client.post(f"{API}/campaigns/{cid}/amendments", headers=co,
+    r = client.post(f"{API}/campaigns/{cid}/amendments", headers=as_user("leader"),  # the leader amends
                     json={"reason": "Sửa nội dung", "changes": {"content_areas": None}})
     assert r.status_code == 422 and "content_areas" in r.text
     draft = seeded(session, 2026)

@@ -4,12 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Cookie, Form, Header, Request, Response, status
 
-from ocop.core.caller import CurrentCaller, client_address, request_on_loopback
+from ocop.core.caller import CurrentCaller, client_address, request_on_loopback, requires
 from ocop.core.config import get_settings
 from ocop.core.db import SessionDep
 from ocop.core.pagination import PageDep
 from ocop.core.ratelimit import public_limiter
 from ocop.core.versioning import set_etag
+from ocop.org import policies as org_policies
 from ocop.org import service as org_service
 from ocop.org.schemas import MeRead, PasswordChange
 
@@ -130,7 +131,8 @@ def change_password(request: Request, data: PasswordChange, session: SessionDep,
 
 # ---- API clients (admin) --------------------------------------------------------------------
 
-clients_router = APIRouter(prefix="/api-clients", tags=["api-clients"])
+clients_router = APIRouter(prefix="/api-clients", tags=["api-clients"],
+                           dependencies=[requires(org_policies.require_admin, "manage API clients")])
 
 
 @clients_router.get("", operation_id="api-clients-list", response_model=ApiClientPage)

@@ -6,6 +6,7 @@ routes ask for it with `CurrentCaller`. This module knows no domain.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Annotated, Any
@@ -13,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from .config import get_settings
-from .errors import Forbidden, Unauthorized
+from .errors import Forbidden, Gate, Unauthorized
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -43,9 +44,12 @@ class Caller:
             return self.scope_unit_id is None
         return bool(self.roles & PROVINCE_WIDE)
 
-    def require(self, *roles: str, action: str = "do this") -> None:
+    def require(self, *roles: str, action: str = "do this", code: str = "forbidden_role", detail: str | None = None,
+                **extra: Any) -> None:
+        """403 (`code`, `forbidden_role` unless told) unless the caller holds one of the roles (an API client holds
+        none)."""
         if not self.has(*roles):
-            raise Forbidden(f"Your role may not {action}.", code="forbidden_role")
+            raise Forbidden(detail or f"Your role may not {action}.", code=code, **extra)
 
 
 async def get_caller(request: Request) -> Caller:
@@ -56,6 +60,40 @@ async def get_caller(request: Request) -> Caller:
 
 
 CurrentCaller = Annotated[Caller, Depends(get_caller)]
+
+
+# ---- who may use an operation at all --------------------------------------------------------------------------
+
+class Requires(Gate):
+    """A route's declaration of who may use the operation at all: `check(caller, *args, **kwargs)` raises (403) for a
+    caller whose role (or, for an API client, scope) can never use it, whatever the records.
+
+    The services decide what a request with a valid body gets, and keep their own checks: a record the caller may
+    not see answers 404 before any 403 (API.md), so as a dependency this does nothing. It is asked (`admit`) when the
+    framework would answer 422 or 400 about the request, the body above all: a caller who may not use the operation
+    at all hears its 403 first, and learns nothing of the operation's shape."""
+
+    def __init__(self, check: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+        self.check, self.args, self.kwargs = check, args, kwargs
+
+    async def __call__(self) -> None:
+        """Nothing when the request is valid: the service's own checks answer (404 before 403)."""
+
+    async def admit(self, request: Request) -> None:
+        self.check(await get_caller(request), *self.args, **self.kwargs)
+
+
+def requires(check: Callable[..., object], *args: Any, **kwargs: Any) -> Any:
+    """For a route's `dependencies=[…]`: who may use the operation at all, as `check(caller, *args, **kwargs)`, most
+    often the domain's policy function its service calls, e.g. `requires(policies.require_edit, "create a
+    campaign")`. A caller it refuses gets that 403 instead of a 422 (or 400) about the request (see `Requires`)."""
+    return Depends(Requires(check, *args, **kwargs))
+
+
+def only(*roles: str, action: str = "do this", code: str = "forbidden_role", detail: str | None = None,
+         **extra: Any) -> Any:
+    """`requires` for users holding one of `roles` (API clients hold none): `Caller.require` as a route's rule."""
+    return requires(Caller.require, *roles, action=action, code=code, detail=detail, **extra)
 
 
 # ---- where a request comes from ----------------------------------------------------------------

@@ -97,6 +97,37 @@ class TooManyRequests(DomainError):
 RETRY_AFTER_SECONDS = 2
 
 
+class Gate:
+    """A route dependency that can say from the request alone whether the caller may use the operation at all:
+    signed in (api.authenticate), of a role the operation is for (caller.requires). FastAPI decodes a JSON body
+    before it solves any dependency, and validates the body before the endpoint's service can refuse the caller,
+    so the handlers of 422 (and 400, a body that does not parse) ask the route's gates first (`admit`): a caller
+    who may not use an operation at all gets its 401 or 403 before anything about the body (API.md)."""
+
+    async def admit(self, request: Request) -> None:
+        """Raise a DomainError (401, 403) when the caller may not use the operation at all."""
+        raise NotImplementedError
+
+
+def route_gates(scope: Any) -> list[Gate]:
+    """The gates among the dependencies of the route a request matched, in the order FastAPI solves them. FastAPI
+    (0.16x) keeps an included route as it was declared and solves the dependant of its "effective route context",
+    which adds the dependencies of the routers it is included through (api.authenticate); older versions copied
+    them onto the route's own dependant. tests/authz/test_forbidden_first.py fails if neither is found."""
+    context = (scope.get("fastapi") or {}).get("effective_route_context")
+    dependant = getattr(context, "dependant", None) or getattr(scope.get("route"), "dependant", None)
+    gates: list[Gate] = []
+
+    def walk(node: Any) -> None:
+        for sub in getattr(node, "dependencies", ()):
+            walk(sub)  # a dependency's own dependencies are solved first
+            if isinstance(sub.call, Gate) and sub.call not in gates:
+                gates.append(sub.call)
+
+    walk(dependant)
+    return gates
+
+
 def database_unavailable(exc: BaseException) -> bool:
     """The database cannot answer now (stopped, restarting, connections cut, pool exhausted, locked): a retry in
     a moment may succeed. Not a mistake in the request or the code."""
@@ -142,6 +173,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        refused = await _refusal(request)
+        if refused is not None:
+            return refused
         errors = [
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
             for e in exc.errors()
@@ -149,8 +183,26 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(request, 422, "validation_error",
                                 "The request is not valid; see errors for each field.", errors=errors)
 
+    async def _refusal(request: Request) -> JSONResponse | None:
+        """401 or 403 when the caller may not use the operation at all (asked before answering 422 or 400 about
+        the request); None when the caller may."""
+        try:
+            for gate in route_gates(request.scope):
+                await gate.admit(request)
+        except DomainError as refusal:
+            return await _domain(request, refusal)
+        except (DBAPIError, PoolTimeout) as exc:
+            if database_unavailable(exc):
+                return unavailable_response(request.url.path, exc)
+            raise
+        return None
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # a body the framework could not parse at all (a broken multipart form)
+            refused = await _refusal(request)
+            if refused is not None:
+                return refused
         code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized",
                 403: "forbidden"}.get(exc.status_code, "http_error")
         detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")

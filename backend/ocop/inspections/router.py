@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Form, Header, Query, Request, Response, UploadFile, status
 from fastapi.responses import FileResponse
 
-from ocop.core.caller import CurrentCaller
+from ocop.core.caller import ROLES, CurrentCaller, only
 from ocop.core.db import SessionDep
 from ocop.core.export import FILE_RESPONSES, Format, export_response
 from ocop.core.pagination import PageDep
@@ -41,6 +41,13 @@ from .schemas import (
 
 router = APIRouter()
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
+# Who may use an operation at all (403 before anything about the body; the services keep their own checks).
+# Inspection work is the campaign's team's, and a producer's user is never one of a team (policies.team_role).
+TEAM_ROLES = tuple(role for role in ROLES if role != "producer")
+TEAM = only(*TEAM_ROLES, code="not_in_team", detail="Only members of the campaign's team may record inspection "
+            "work, and a producer's user is never one of the team.")
+MOVE = only(*TEAM_ROLES, action="move inspection records", code="transition_forbidden", allowed=[])
+OWNER = only("producer", "local_officer", code="not_action_owner", detail="Only the action's owner answers it.")
 V, F = "visits", "findings"
 FILE: dict[int | str, dict[str, Any]] = {200: {"content": {"application/octet-stream": {}}}}
 
@@ -63,7 +70,7 @@ def get_record(visit_id: int, session: SessionDep, caller: CurrentCaller, respon
 
 
 @router.patch("/visits/{visit_id}/record", tags=[V], operation_id="visits-record-update",
-              response_model=VisitRecordRead)
+              response_model=VisitRecordRead, dependencies=[TEAM])
 def update_record(visit_id: int, data: VisitRecordUpdate, session: SessionDep, caller: CurrentCaller,
                   response: Response, if_match: IfMatch = None) -> VisitRecordRead:
     """Actual times, attendees present, GPS point and note, while the visit is being recorded."""
@@ -71,7 +78,7 @@ def update_record(visit_id: int, data: VisitRecordUpdate, session: SessionDep, c
 
 
 @router.post("/visits/{visit_id}/transitions", tags=[V], operation_id="visits-transition",
-             response_model=VisitRecordRead)
+             response_model=VisitRecordRead, dependencies=[MOVE])
 def transition_visit(visit_id: int, data: VisitTransition, session: SessionDep, caller: CurrentCaller,
                      response: Response) -> VisitRecordRead:
     """planned → in_progress → submitted → approved (the head) → locked; the head returns or reopens with a
@@ -84,7 +91,8 @@ def list_answers(visit_id: int, session: SessionDep, caller: CurrentCaller) -> A
     return service.list_answers(session, caller, visit_id)
 
 
-@router.put("/visits/{visit_id}/answers", tags=[V], operation_id="visits-answers-save", response_model=AnswerList)
+@router.put("/visits/{visit_id}/answers", tags=[V], operation_id="visits-answers-save", response_model=AnswerList,
+            dependencies=[TEAM])
 def save_answers(visit_id: int, data: AnswersIn, session: SessionDep, caller: CurrentCaller) -> AnswerList:
     """Create or replace answers; sending the same answers again changes nothing."""
     return service.save_answers(session, caller, visit_id, data)
@@ -96,7 +104,7 @@ def list_visit_evidence(visit_id: int, session: SessionDep, caller: CurrentCalle
 
 
 @router.post("/visits/{visit_id}/evidence", tags=[V], operation_id="visits-evidence-add", response_model=EvidenceRead,
-             status_code=status.HTTP_201_CREATED)
+             status_code=status.HTTP_201_CREATED, dependencies=[TEAM])
 def add_visit_evidence(visit_id: int, file: UploadFile, request: Request, session: SessionDep, caller: CurrentCaller,
                        response: Response, item_code: Annotated[str | None, Form(max_length=30)] = None,
                        captured_at: Annotated[datetime | None, Form()] = None) -> EvidenceRead:
@@ -126,7 +134,7 @@ def list_findings(session: SessionDep, caller: CurrentCaller, page: PageDep, cam
 
 
 @router.post("/findings", tags=[F], operation_id="findings-create", response_model=FindingRead,
-             status_code=status.HTTP_201_CREATED)
+             status_code=status.HTTP_201_CREATED, dependencies=[TEAM])
 def create_finding(data: FindingCreate, session: SessionDep, caller: CurrentCaller, response: Response) -> FindingRead:
     f = service.create_finding(session, caller, data)
     response.headers["Location"] = f"/api/v1/findings/{f.id}"
@@ -138,14 +146,15 @@ def get_finding(finding_id: int, session: SessionDep, caller: CurrentCaller, res
     return _with_etag(response, service.get_finding(session, caller, finding_id))
 
 
-@router.patch("/findings/{finding_id}", tags=[F], operation_id="findings-update", response_model=FindingRead)
+@router.patch("/findings/{finding_id}", tags=[F], operation_id="findings-update", response_model=FindingRead,
+              dependencies=[TEAM])
 def update_finding(finding_id: int, data: FindingUpdate, session: SessionDep, caller: CurrentCaller,
                    response: Response, if_match: IfMatch = None) -> FindingRead:
     return _with_etag(response, service.update_finding(session, caller, finding_id, data, if_match))
 
 
 @router.post("/findings/{finding_id}/transitions", tags=[F], operation_id="findings-transition",
-             response_model=FindingRead)
+             response_model=FindingRead, dependencies=[MOVE])
 def transition_finding(finding_id: int, data: FindingTransition, session: SessionDep, caller: CurrentCaller,
                        response: Response) -> FindingRead:
     return _with_etag(response, service.transition_finding(session, caller, finding_id, data))
@@ -180,7 +189,7 @@ def list_actions(finding_id: int, session: SessionDep, caller: CurrentCaller, pa
 
 
 @router.post("/findings/{finding_id}/actions", tags=[F], operation_id="findings-actions-create",
-             response_model=ActionRead, status_code=status.HTTP_201_CREATED)
+             response_model=ActionRead, status_code=status.HTTP_201_CREATED, dependencies=[TEAM])
 def create_action(finding_id: int, data: ActionCreate, session: SessionDep, caller: CurrentCaller,
                   response: Response) -> ActionRead:
     a = service.create_action(session, caller, finding_id, data)
@@ -196,14 +205,14 @@ def get_action(finding_id: int, action_id: int, session: SessionDep, caller: Cur
 
 
 @router.patch("/findings/{finding_id}/actions/{action_id}", tags=[F], operation_id="findings-actions-update",
-              response_model=ActionRead)
+              response_model=ActionRead, dependencies=[TEAM])
 def update_action(finding_id: int, action_id: int, data: ActionUpdate, session: SessionDep, caller: CurrentCaller,
                   response: Response, if_match: IfMatch = None) -> ActionRead:
     return _with_etag(response, service.update_action(session, caller, finding_id, action_id, data, if_match))
 
 
 @router.post("/findings/{finding_id}/actions/{action_id}/response", tags=[F], operation_id="findings-actions-respond",
-             response_model=ActionRead)
+             response_model=ActionRead, dependencies=[OWNER])
 def respond(finding_id: int, action_id: int, data: ActionResponse, session: SessionDep, caller: CurrentCaller,
             response: Response) -> ActionRead:
     """The owner (the producer, or the unit's local officer) answers with what was done and its evidence."""
@@ -211,7 +220,7 @@ def respond(finding_id: int, action_id: int, data: ActionResponse, session: Sess
 
 
 @router.post("/findings/{finding_id}/actions/{action_id}/verification", tags=[F],
-             operation_id="findings-actions-verify", response_model=ActionRead)
+             operation_id="findings-actions-verify", response_model=ActionRead, dependencies=[TEAM])
 def verify(finding_id: int, action_id: int, data: ActionVerification, session: SessionDep, caller: CurrentCaller,
            response: Response) -> ActionRead:
     """The team accepts the answer, or rejects it with a comment (the action opens again)."""

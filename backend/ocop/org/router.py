@@ -5,12 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from ocop.core.caller import CurrentCaller
+from ocop.core.caller import CurrentCaller, requires
 from ocop.core.db import SessionDep
 from ocop.core.pagination import PageDep
 from ocop.core.versioning import set_etag
 
-from . import service
+from . import policies, service
 from .schemas import (
     AdminUnitCreate,
     AdminUnitPage,
@@ -57,7 +57,8 @@ def get_admin_unit(unit_id: int, session: SessionDep, caller: CurrentCaller, res
 
 
 @router.post("/admin-units", tags=["admin_units"], operation_id="admin_units-create",
-             response_model=AdminUnitRead, status_code=status.HTTP_201_CREATED)
+             response_model=AdminUnitRead, status_code=status.HTTP_201_CREATED,
+             dependencies=[requires(policies.require_admin, "change administrative units")])
 def create_admin_unit(data: AdminUnitCreate, session: SessionDep, caller: CurrentCaller,
                       response: Response) -> AdminUnitRead:
     unit = service.create_unit(session, caller, data)
@@ -67,7 +68,8 @@ def create_admin_unit(data: AdminUnitCreate, session: SessionDep, caller: Curren
 
 
 @router.patch("/admin-units/{unit_id}", tags=["admin_units"], operation_id="admin_units-update",
-              response_model=AdminUnitRead)
+              response_model=AdminUnitRead,
+              dependencies=[requires(policies.require_admin, "change administrative units")])
 def update_admin_unit(unit_id: int, data: AdminUnitUpdate, session: SessionDep, caller: CurrentCaller,
                       response: Response, if_match: IfMatch = None) -> AdminUnitRead:
     unit = service.update_unit(session, caller, unit_id, data, if_match)
@@ -96,7 +98,7 @@ def get_agency(agency_id: int, session: SessionDep, caller: CurrentCaller, respo
 
 
 @router.post("/agencies", tags=["agencies"], operation_id="agencies-create", response_model=AgencyRead,
-             status_code=status.HTTP_201_CREATED)
+             status_code=status.HTTP_201_CREATED, dependencies=[requires(policies.require_admin, "change agencies")])
 def create_agency(data: AgencyCreate, session: SessionDep, caller: CurrentCaller, response: Response) -> AgencyRead:
     agency = service.create_agency(session, caller, data)
     response.headers["Location"] = f"/api/v1/agencies/{agency.id}"
@@ -104,7 +106,8 @@ def create_agency(data: AgencyCreate, session: SessionDep, caller: CurrentCaller
     return agency
 
 
-@router.patch("/agencies/{agency_id}", tags=["agencies"], operation_id="agencies-update", response_model=AgencyRead)
+@router.patch("/agencies/{agency_id}", tags=["agencies"], operation_id="agencies-update", response_model=AgencyRead,
+              dependencies=[requires(policies.require_admin, "change agencies")])
 def update_agency(agency_id: int, data: AgencyUpdate, session: SessionDep, caller: CurrentCaller,
                   response: Response, if_match: IfMatch = None) -> AgencyRead:
     agency = service.update_agency(session, caller, agency_id, data, if_match)
@@ -128,7 +131,7 @@ def get_user(user_id: int, session: SessionDep, caller: CurrentCaller, response:
 
 
 @router.post("/users", tags=["users"], operation_id="users-create", response_model=UserRead,
-             status_code=status.HTTP_201_CREATED)
+             status_code=status.HTTP_201_CREATED, dependencies=[requires(policies.require_admin, "create users")])
 def create_user(data: UserCreate, session: SessionDep, caller: CurrentCaller, response: Response) -> UserRead:
     user = service.create_user(session, caller, data)
     response.headers["Location"] = f"/api/v1/users/{user.id}"
@@ -136,7 +139,8 @@ def create_user(data: UserCreate, session: SessionDep, caller: CurrentCaller, re
     return user
 
 
-@router.patch("/users/{user_id}", tags=["users"], operation_id="users-update", response_model=UserRead)
+@router.patch("/users/{user_id}", tags=["users"], operation_id="users-update", response_model=UserRead,
+              dependencies=[requires(policies.require_admin, "edit users")])
 def update_user(user_id: int, data: UserUpdate, session: SessionDep, caller: CurrentCaller, response: Response,
                 if_match: IfMatch = None) -> UserRead:
     """Edit a user; `active: false` deactivates (users are never deleted). Needs `If-Match`."""
@@ -146,7 +150,7 @@ def update_user(user_id: int, data: UserUpdate, session: SessionDep, caller: Cur
 
 
 @router.post("/users/{user_id}/password", tags=["users"], operation_id="users-reset_password",
-             status_code=status.HTTP_204_NO_CONTENT)
+             status_code=status.HTTP_204_NO_CONTENT, dependencies=[requires(policies.require_admin, "reset passwords")])
 def reset_password(user_id: int, data: PasswordReset, session: SessionDep, caller: CurrentCaller) -> Response:
     """Set a new password for a user (administrators); the user's sessions end."""
     service.reset_password(session, caller, user_id, data)

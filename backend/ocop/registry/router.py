@@ -6,14 +6,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, BackgroundTasks, Header, Query, Request, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
-from ocop.core.caller import CurrentCaller, client_address
+from ocop.core.caller import CurrentCaller, client_address, requires
 from ocop.core.db import SessionDep
 from ocop.core.errors import Unprocessable
 from ocop.core.export import FILE_RESPONSES, Format, export_response
 from ocop.core.pagination import PageDep
 from ocop.core.versioning import set_etag
 
-from . import service
+from . import policies, service
 from .schemas import (
     CertificateCreate,
     CertificatePage,
@@ -70,7 +70,7 @@ def list_producers(session: SessionDep, caller: CurrentCaller, page: PageDep, q:
 
 
 @router.post("/producers", tags=["producers"], operation_id="producers-create", response_model=ProducerRead,
-             status_code=status.HTTP_201_CREATED)
+             status_code=status.HTTP_201_CREATED, dependencies=[requires(policies.require_register)])
 def create_producer(data: ProducerCreate, session: SessionDep, caller: CurrentCaller,
                     response: Response) -> ProducerRead:
     """Register a producer (also an applicant with no certified product yet)."""
@@ -88,7 +88,7 @@ def get_producer(producer_id: int, session: SessionDep, caller: CurrentCaller, r
 
 
 @router.patch("/producers/{producer_id}", tags=["producers"], operation_id="producers-update",
-              response_model=ProducerRead)
+              response_model=ProducerRead, dependencies=[requires(policies.require_edit)])
 def update_producer(producer_id: int, data: ProducerUpdate, session: SessionDep, caller: CurrentCaller,
                     response: Response, if_match: IfMatch = None) -> ProducerRead:
     producer = service.update_producer(session, caller, producer_id, data, if_match)
@@ -125,7 +125,7 @@ def list_products(
 
 
 @router.post("/products", tags=["products"], operation_id="products-create", response_model=ProductRead,
-             status_code=status.HTTP_201_CREATED)
+             status_code=status.HTTP_201_CREATED, dependencies=[requires(policies.require_register)])
 def create_product(data: ProductCreate, session: SessionDep, caller: CurrentCaller, response: Response) -> ProductRead:
     product = service.create_product(session, caller, data)
     response.headers["Location"] = f"/api/v1/products/{product.id}"
@@ -140,7 +140,8 @@ def get_product(product_id: int, session: SessionDep, caller: CurrentCaller, res
     return product
 
 
-@router.patch("/products/{product_id}", tags=["products"], operation_id="products-update", response_model=ProductRead)
+@router.patch("/products/{product_id}", tags=["products"], operation_id="products-update", response_model=ProductRead,
+              dependencies=[requires(policies.require_edit)])
 def update_product(product_id: int, data: ProductUpdate, session: SessionDep, caller: CurrentCaller,
                    response: Response, if_match: IfMatch = None) -> ProductRead:
     product = service.update_product(session, caller, product_id, data, if_match)
@@ -155,7 +156,8 @@ def list_stamp_issues(product_id: int, session: SessionDep, caller: CurrentCalle
 
 
 @router.post("/products/{product_id}/stamp-issues", tags=["products"], operation_id="products-issue_stamps",
-             response_model=StampIssueRead, status_code=status.HTTP_201_CREATED)
+             response_model=StampIssueRead, status_code=status.HTTP_201_CREATED,
+             dependencies=[requires(policies.require_edit, "issue OCOP stamps")])
 def issue_stamps(product_id: int, data: StampIssueCreate, session: SessionDep, caller: CurrentCaller,
                  response: Response) -> StampIssueRead:
     """Record OCOP star stamps issued for a product (only while its certificate is valid)."""
@@ -183,7 +185,8 @@ def list_certificates(
 
 
 @router.post("/certificates", tags=["certificates"], operation_id="certificates-create",
-             response_model=CertificateRead, status_code=status.HTTP_201_CREATED)
+             response_model=CertificateRead, status_code=status.HTTP_201_CREATED,
+             dependencies=[requires(policies.require_edit, "record certificates")])
 def create_certificate(data: CertificateCreate, session: SessionDep, caller: CurrentCaller,
                        response: Response) -> CertificateRead:
     """Record a recognition decision; a later one for the same product supersedes the current certificate."""
@@ -204,7 +207,8 @@ def get_certificate(certificate_id: int, session: SessionDep, caller: CurrentCal
 
 
 @router.post("/certificates/{certificate_id}/revocation", tags=["certificates"], operation_id="certificates-revoke",
-             response_model=CertificateRead)
+             response_model=CertificateRead,
+             dependencies=[requires(policies.require_edit, "revoke certificates")])
 def revoke_certificate(certificate_id: int, data: Revocation, session: SessionDep, caller: CurrentCaller,
                        response: Response, if_match: IfMatch = None) -> CertificateRead:
     """Record the revocation decision of the certifying authority (needs If-Match)."""
@@ -216,7 +220,8 @@ def revoke_certificate(certificate_id: int, data: Revocation, session: SessionDe
 # ---- imports --------------------------------------------------------------------------------
 
 @router.post("/imports", tags=["imports"], operation_id="imports-create", response_model=ImportJobRead,
-             status_code=status.HTTP_202_ACCEPTED)
+             status_code=status.HTTP_202_ACCEPTED,
+             dependencies=[requires(policies.require_edit, "import the registry")])
 def create_import(file: UploadFile, request: Request, background: BackgroundTasks, session: SessionDep,
                   caller: CurrentCaller) -> JSONResponse:
     """Upload a list (XLSX or CSV, the province's published layout) for a dry run. Poll the import for progress
