@@ -4,12 +4,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 OCOP_ALEMBIC
 # The image is for production: the server refuses to start without a real SECRET_KEY (OCOP_ENV=development to try)
 ENV OCOP_ENV=production
 WORKDIR /app
-# pg_dump/pg_restore for `ocop db backup|restore`; PDF of the documents needs LibreOffice (large):
-# docker build --build-arg WITH_LIBREOFFICE=true …
-ARG WITH_LIBREOFFICE=false
+# pg_dump/pg_restore for `ocop db backup|restore`; LibreOffice Writer (headless) for the documents as PDF, with
+# Liberation Serif, Times New Roman's metric twin with the Vietnamese letters (version 2: fonts-liberation2 on
+# bookworm, fonts-liberation itself later), so that a page breaks its lines where Word does. Without it (smaller):
+# docker build --build-arg WITH_LIBREOFFICE=false … (the PDF routes then answer 409 pdf_unavailable)
+ARG WITH_LIBREOFFICE=true
 RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
     && if [ "$WITH_LIBREOFFICE" = "true" ]; then \
-         apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-liberation; fi \
+         apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-liberation \
+         && { apt-get install -y --no-install-recommends fonts-liberation2 || true; } \
+         && fc-list ':charset=1ea1' family | grep -q "Liberation Serif" \
+         && soffice --version; fi \
     && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md alembic.ini ./
 COPY backend ./backend

@@ -1,9 +1,12 @@
 """Reference data (administrative units, agencies) and the demo accounts. Idempotent."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -14,6 +17,40 @@ from ocop.core.security import hash_password
 from ocop.core.text import fold
 from ocop.org import service as org_service
 from ocop.org.models import AdminUnit, Agency, User, UserRole
+
+
+class _AnyDatetime(type):
+    """A stand-in for `datetime` is still `datetime` to isinstance()."""
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        return isinstance(obj, datetime)
+
+    def __subclasscheck__(cls, sub: type) -> bool:
+        return issubclass(sub, datetime)
+
+
+@contextmanager
+def demo_clock(moment: datetime) -> Iterator[None]:
+    """Play a step of the demo on its own day: while inside, the clock the services read (`ocop.core.db.utcnow`,
+    `ocop.core.dates.today`) says `moment` (an aware time), so that what the 2024 campaign did is stamped in 2024:
+    timestamps, audit events, due dates counted from "today", reminders. Only the seed uses it, one step at a time."""
+    from ocop.core import dates as core_dates
+    from ocop.core import db as core_db
+
+    fixed = moment.astimezone(UTC)
+
+    class _Frozen(datetime, metaclass=_AnyDatetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+            return fixed.astimezone(tz) if tz is not None else fixed.replace(tzinfo=None)
+
+        @classmethod
+        def utcnow(cls) -> datetime:  # type: ignore[override]
+            return fixed.replace(tzinfo=None)
+
+    with mock.patch.object(core_db, "datetime", _Frozen), mock.patch.object(core_dates, "datetime", _Frozen):
+        yield
+
 
 DATA_DIR = Path(__file__).parent / "data"
 ADMIN_UNITS_CSV = DATA_DIR / "lang-son-admin-units.csv"
@@ -36,7 +73,7 @@ AGENCIES: list[tuple[Any, ...]] = [
      "Sub-department structure after the 2025 merger unconfirmed; kept as data."),
     ("SNNMT-VP", "Văn phòng Sở Nông nghiệp và Môi trường", "Văn phòng Sở", "VP", "office", "SNNMT", "20", MERGER,
      None, None, None),
-    ("SNN", "Sở Nông nghiệp và Phát triển nông thôn", "Sở NN và PTNT", "SNN", "department", "UBND-T", "20", None,
+    ("SNN", "Sở Nông nghiệp và Phát triển nông thôn", "Sở Nông nghiệp và PTNT", "SNN", "department", "UBND-T", "20", None,
      BEFORE_MERGER, "SNNMT", None),
     ("SNN-CCPTNT", "Chi cục Phát triển nông thôn", "Chi cục PTNT", "PTNT", "sub_department", "SNN", "20", None,
      BEFORE_MERGER, "SNNMT-CCPTNT", None),
@@ -263,6 +300,13 @@ def _sample_set(name: str, sets: dict[int, int]) -> int | None:
     return None
 
 
+# Products the 2024 campaign visits in May 2024 whose source gives no decision date: sample certificates as they
+# stood then (Rượu khoai lang's had expired, as the visit found; A Múi's was in force until revoked after the visit),
+# 3★ certified by the district's People's Committee, as before July 2025.
+VISITED_2024 = {"Rượu khoai lang Lộc Bình": date(2020, 12, 21), "Rượu men lá A Múi": date(2022, 6, 15)}
+A_MUI_REVOKED = date(2024, 8, 20)
+
+
 def seed_registry(session: Session) -> dict[str, int]:
     """Every row of the OCOP sample, with generated certificates (marked as sample data) spread so that some
     are valid, some expire within 90 days, some have expired and one is revoked."""
@@ -280,6 +324,8 @@ def seed_registry(session: Session) -> dict[str, int]:
     units = {u.name: u.id for u in session.scalars(sa.select(AdminUnit))}
     sets = {s.number: s.id or 0 for s in session.scalars(sa.select(ProductSet))}
     agency = session.scalar(sa.select(col(Agency.id)).where(col(Agency.code) == "UBND-T"))
+    district_pc = {u.name: session.scalar(sa.select(col(Agency.id)).where(col(Agency.code) == f"UBND-H-{u.code}"))
+                   for u in session.scalars(sa.select(AdminUnit).where(col(AdminUnit.level).in_(("district", "city"))))}
     now, day = utcnow(), today()
     producers: dict[str, Producer] = {}
     created = {"producers": 0, "products": 0, "certificates": 0}
@@ -318,21 +364,25 @@ def seed_registry(session: Session) -> dict[str, int]:
         elif row["product_name"].strip() == "Na Chi Lăng":
             plan = [(date(2021, 12, 20), 3, None), (date(2022, 12, 7), 4, None),
                     (add_months(day, -10), 4, None)]
+        elif row["product_name"].strip() in VISITED_2024:
+            plan = [(VISITED_2024[row["product_name"].strip()], stars, None)]
         else:
             pattern = i % 4
             decided = {0: add_months(day, -8), 1: add_months(day, -36) + timedelta(days=45),
                        2: date(2021, 12, 15) + timedelta(days=i), 3: date(2024, 6, 20) + timedelta(days=i)}[pattern]
             plan = [(decided, stars, None)]
+        by_district = row["product_name"].strip() in VISITED_2024 and stars == 3  # 3★ before 2025: the district
         for decided, st, number in plan:
             cert = registry.create_certificate(session, system, CertificateCreate(
                 product_id=product.id, decision_number=number, decision_date=decided,  # type: ignore[arg-type]
-                certifying_agency_id=agency, stars=st, score=score if st == stars else None), is_sample=True,
-                commit=False)
+                certifying_agency_id=district_pc.get(district) if by_district else agency,
+                certifying_level="district" if by_district else "province", stars=st,
+                score=score if st == stars else None), is_sample=True, commit=False)
             created["certificates"] += 1
         if row["product_name"].strip() == "Rượu men lá A Múi":
-            session.flush()
+            session.flush()  # revoked after the 2024 inspection proposed it (its critical finding of May 2024)
             registry.revoke_certificate(session, system, cert.id or 0, Revocation(
-                decision_number="(mẫu) 123/QĐ-UBND", decision_date=max(cert.decision_date, add_months(day, -2)),
+                decision_number="(mẫu) 123/QĐ-UBND", decision_date=A_MUI_REVOKED,
                 reason="Dữ liệu mẫu: không duy trì sản xuất theo quy trình đã công bố."), f'"{cert.version}"')
     dongbanh = producers.get("HTX Dịch vụ và Sản xuất nông nghiệp Đồng Bành")
     user = session.scalar(sa.select(col(User.id)).where(col(User.username) == "producer_dongbanh"))
@@ -406,7 +456,7 @@ def _plan_2024(a: dict[str, int]) -> dict[str, Any]:
         ],
         "period": {"kind": "quarter", "quarter": 2, "year": 2024,
                    "note": "Thời gian dự kiến bắt đầu từ quý II/2024 (Thời gian, địa điểm, chương trình kiểm tra sẽ có "
-                           "thông báo cụ thể)"},
+                           "thông báo cụ thể)."},
         "closing": "Trên đây là Kế hoạch kiểm tra tình hình thực hiện Chương trình mỗi xã một sản phẩm trên địa bàn tỉnh "
                    "Lạng Sơn năm 2024 của Sở Nông nghiệp và Phát triển nông thôn./.",
         "signer_title": "GIÁM ĐỐC", "signer_name": "Lý Việt Hưng",
@@ -432,13 +482,41 @@ def _plan_2024(a: dict[str, int]) -> dict[str, Any]:
     }
 
 
+# The 2024 team: username, role, invited as needed, honorific, position (the documents add the agency of the day)
+TEAM_2024: list[tuple[str, str, bool, str, str]] = [
+    ("leader", "head", False, "Ông", "Giám đốc"),
+    ("coordinator", "secretary", False, "Bà", "Chuyên viên"),
+    ("inspector1", "member", False, "Ông", "Chuyên viên"),
+    ("inspector2", "member", True, "Bà", "Chuyên viên"),
+    ("inspector3", "member", True, "Ông", "Chuyên viên"),
+]
+
+
+SITE_PROGRAMME = ("Kiểm tra thực tế tình hình sản xuất, kinh doanh; việc sử dụng nhãn hiệu chứng nhận, tem OCOP; công "
+                  "tác quản lý chất lượng sản phẩm.")
+SESSION_PROGRAMME = ("Nghe UBND huyện báo cáo kết quả thực hiện Chương trình OCOP; thảo luận, đánh giá; tháo gỡ khó "
+                     "khăn, vướng mắc; kết luận của Trưởng đoàn.")
+# unit, kind, day, from, to, place, products, host agency
+SCHEDULE_2024: list[tuple[str, str, str, str, str, str, list[str], str | None]] = [
+    ("187", "site_visit", "2024-05-14", "08:00", "10:30", "Trụ sở HTX Đồng Bành, thị trấn Đồng Mỏ, huyện Chi Lăng",
+     ["Na Chi Lăng"], None),
+    ("187", "site_visit", "2024-05-14", "14:00", "16:00", "Cơ sở sản xuất HTX Lúa Vy, xã Quan Sơn, huyện Chi Lăng",
+     ["Trà diếp cá Lúa Vy"], None),
+    ("187", "working_session", "2024-05-15", "08:00", "11:00", "Hội trường UBND huyện Chi Lăng", [], "UBND-H-187"),
+    ("188", "site_visit", "2024-05-21", "08:00", "10:30", "Cơ sở sản xuất HTX Nông nghiệp xanh Lộc Bình",
+     ["Rượu khoai lang Lộc Bình"], None),
+    ("188", "site_visit", "2024-05-21", "14:00", "16:00", "HTX Nông trang sinh thái Mẫu Sơn, xã Mẫu Sơn",
+     ["Rượu men lá A Múi"], None),
+    ("188", "working_session", "2024-05-22", "08:00", "11:00", "Hội trường UBND huyện Lộc Bình", [], "UBND-H-188"),
+]
+
+
 def seed_campaigns(session: Session) -> dict[str, int]:
     """The seed plan as the 2024 campaign (issued, in progress, visits in Chi Lăng and Lộc Bình, reports), and a
     draft 2026 campaign that targets communes formed in 2025. Built through the services, like a user would."""
-    from datetime import datetime, timezone
 
     from ocop.campaigns import service as campaigns
-    from ocop.campaigns.models import Campaign, LocalReport, Task
+    from ocop.campaigns.models import Campaign, Task
     from ocop.campaigns.schemas import (
         CampaignCreate,
         LocalReportCreate,
@@ -483,64 +561,60 @@ def seed_campaigns(session: Session) -> dict[str, int]:
         return p
 
     plan = _plan_2024(a)
-    c = campaigns.create_campaign(session, coordinator, CampaignCreate.model_validate(
-        {**plan, "unit_ids": [units["187"], units["188"]]}))
-    for username, role, needed in (("leader", "head", False), ("coordinator", "secretary", False),
-                                   ("inspector1", "member", False), ("inspector2", "member", True),
-                                   ("inspector3", "member", True)):
-        campaigns.add_member(session, coordinator, c.id, TeamMemberCreate(
-            user_id=users[username].id, role=role, invited_as_needed=needed))  # type: ignore[arg-type]
-    counterparts_h = plan["counterparts"]
-    schedule = [
-        ("187", "site_visit", "2024-05-14", "08:00", "10:30", "Trụ sở HTX Đồng Bành, thị trấn Đồng Mỏ, huyện Chi Lăng",
-         ["Na Chi Lăng"], None),
-        ("187", "site_visit", "2024-05-14", "14:00", "16:00", "Cơ sở sản xuất HTX Lúa Vy, xã Quan Sơn, huyện Chi Lăng",
-         ["Trà diếp cá Lúa Vy"], None),
-        ("187", "working_session", "2024-05-15", "08:00", "11:00", "Hội trường UBND huyện Chi Lăng", [], "UBND-H-187"),
-        ("188", "site_visit", "2024-05-21", "08:00", "10:30", "Cơ sở sản xuất HTX Nông nghiệp xanh Lộc Bình",
-         ["Rượu khoai lang Lộc Bình"], None),
-        ("188", "site_visit", "2024-05-21", "14:00", "16:00", "HTX Nông trang sinh thái Mẫu Sơn, xã Mẫu Sơn",
-         ["Rượu men lá A Múi"], None),
-        ("188", "working_session", "2024-05-22", "08:00", "11:00", "Hội trường UBND huyện Lộc Bình", [], "UBND-H-188"),
-    ]
-    for unit, kind, day, start, end, place, products, host in schedule:
-        if kind == "site_visit":
-            programme = ("Kiểm tra thực tế tình hình sản xuất, kinh doanh; việc sử dụng nhãn hiệu chứng nhận, tem OCOP; "
-                         "công tác quản lý chất lượng sản phẩm.")
-            cps = [{"role": "producer_representatives", "description": f"Đại diện {producer_of(products[0]).name}"},
-                   {"role": "commune_leaders", "description": "Đại diện Lãnh đạo UBND xã, thị trấn"}]
-        else:
-            programme = ("Nghe UBND huyện báo cáo kết quả thực hiện Chương trình OCOP; thảo luận, đánh giá; tháo gỡ khó "
-                         "khăn, vướng mắc; kết luận của Trưởng đoàn.")
-            cps = counterparts_h[:3]
-        campaigns.create_visit(session, coordinator, c.id, VisitCreate.model_validate({
-            "kind": kind, "starts_at": at(day, start), "ends_at": at(day, end), "place": place,
-            "admin_unit_id": units[unit], "host_agency_id": a.get(host) if host else None, "programme": programme,
-            "counterparts": cps, "targets": [target(p) for p in products]}))
-    campaigns.transition(session, coordinator, c.id, Transition(to="submitted"))
-    campaigns.transition(session, leader, c.id, Transition(to="issued", document_date=date(2024, 3, 15)))
-    campaigns.transition(session, coordinator, c.id, Transition(to="in_progress"))
-    tasks = {t.position: t for t in session.scalars(sa.select(Task).where(col(Task.campaign_id) == c.id))}
-    for position, status in ((1, "in_progress"), (2, "done")):
-        campaigns.update_task(session, coordinator, c.id, tasks[position].id or 0, TaskUpdate(status=status),
-                              f'"{tasks[position].version}"')
+    with demo_clock(at("2024-03-04", "09:00")):  # the 2024 campaign is played on its own days
+        c = campaigns.create_campaign(session, coordinator, CampaignCreate.model_validate(
+            {**plan, "unit_ids": [units["187"], units["188"]]}))
+        for username, role, needed, honorific, title in TEAM_2024:
+            campaigns.add_member(session, coordinator, c.id, TeamMemberCreate.model_validate({
+                "user_id": users[username].id, "role": role, "invited_as_needed": needed, "honorific": honorific,
+                "title": title}))
+        counterparts_h = plan["counterparts"]
+        for unit, kind, day, start, end, place, products, host in SCHEDULE_2024:
+            if kind == "site_visit":
+                programme = SITE_PROGRAMME
+                cps = [{"role": "producer_representatives", "description": f"Đại diện {producer_of(products[0]).name}"},
+                       {"role": "commune_leaders", "description": "Đại diện Lãnh đạo UBND xã, thị trấn"}]
+            else:
+                programme = SESSION_PROGRAMME
+                district = "huyện Chi Lăng" if unit == "187" else "huyện Lộc Bình"
+                cps = [{"role": "local_leaders", "description": f"Đại diện Lãnh đạo UBND {district}"},
+                       {"role": "specialised_divisions", "description": "Đại diện các phòng chuyên môn có liên quan "
+                                                                        f"của {district} (do UBND huyện phân công)"},
+                       {"role": "commune_leaders", "description": "Đại diện Lãnh đạo các xã, thị trấn có sản phẩm OCOP"}]
+            campaigns.create_visit(session, coordinator, c.id, VisitCreate.model_validate({
+                "kind": kind, "starts_at": at(day, start), "ends_at": at(day, end), "place": place,
+                "admin_unit_id": units[unit], "host_agency_id": a.get(host) if host else None,
+                "programme": programme, "counterparts": cps, "targets": [target(p) for p in products]}))
+    with demo_clock(at("2024-03-12", "10:00")):
+        campaigns.transition(session, coordinator, c.id, Transition(to="submitted"))
+    with demo_clock(at("2024-03-15", "15:00")):
+        campaigns.transition(session, leader, c.id, Transition(
+            to="issued", document_number="45/KH-SNN", document_date=date(2024, 3, 15)))  # the register's
+    with demo_clock(at("2024-05-02", "08:00")):
+        campaigns.transition(session, coordinator, c.id, Transition(to="in_progress"))
+        tasks = {t.position: t for t in session.scalars(sa.select(Task).where(col(Task.campaign_id) == c.id))}
+        for position, status in ((1, "in_progress"), (2, "done")):
+            campaigns.update_task(session, coordinator, c.id, tasks[position].id or 0, TaskUpdate(status=status),
+                                  f'"{tasks[position].version}"')
     chilang, locbinh = caller("local_chilang", "local_officer"), caller("local_locbinh", "local_officer")
-    report = campaigns.create_report(session, chilang, c.id, LocalReportCreate.model_validate({
-        "admin_unit_id": units["187"],
-        "figures": {"products_by_stars": {"3": 6, "4": 5}, "producers_by_kind": {"cooperative": 6,
-                                                                                 "household_business": 3},
-                    "new_applicants": 2, "expired_certificates": 1},
-        "results": "(Dữ liệu mẫu) Huyện đã ban hành kế hoạch thực hiện Chương trình OCOP năm 2024; các chủ thể duy trì "
-                   "sản xuất; sản phẩm Na Chi Lăng tiêu thụ tốt trong vụ.",
-        "difficulties": "(Dữ liệu mẫu) Một số chủ thể chưa đăng ký đánh giá lại khi giấy chứng nhận sắp hết hiệu lực.",
-        "recommendations": "(Dữ liệu mẫu) Đề nghị Sở hỗ trợ kinh phí in tem truy xuất nguồn gốc."}))
-    campaigns.report_transition(session, chilang, c.id, report.id, ReportTransition(to="submitted"))
-    campaigns.report_transition(session, coordinator, c.id, report.id, ReportTransition(to="accepted"))
-    session.execute(sa.update(LocalReport).where(col(LocalReport.id) == report.id).values(
-        submitted_at=at("2024-05-07", "16:00"), reviewed_at=at("2024-05-08", "09:00")))
-    campaigns.create_report(session, locbinh, c.id, LocalReportCreate.model_validate({
-        "admin_unit_id": units["188"], "figures": {"products_by_stars": {"3": 7}},
-        "results": "(Dữ liệu mẫu) Bản nháp, chưa gửi."}))
+    with demo_clock(at("2024-05-06", "10:00")):
+        report = campaigns.create_report(session, chilang, c.id, LocalReportCreate.model_validate({
+            "admin_unit_id": units["187"],
+            "figures": {"products_by_stars": {"3": 6, "4": 5}, "producers_by_kind": {"cooperative": 6,
+                                                                                     "household_business": 3},
+                        "new_applicants": 2, "expired_certificates": 1},
+            "results": "(Dữ liệu mẫu) Huyện đã ban hành kế hoạch thực hiện Chương trình OCOP năm 2024; các chủ thể duy trì "
+                       "sản xuất; sản phẩm Na Chi Lăng tiêu thụ tốt trong vụ.",
+            "difficulties": "(Dữ liệu mẫu) Một số chủ thể chưa đăng ký đánh giá lại khi giấy chứng nhận sắp hết hiệu lực.",
+            "recommendations": "(Dữ liệu mẫu) Đề nghị Sở hỗ trợ kinh phí in tem truy xuất nguồn gốc."}))
+    with demo_clock(at("2024-05-07", "16:00")):
+        campaigns.report_transition(session, chilang, c.id, report.id, ReportTransition(to="submitted"))
+    with demo_clock(at("2024-05-08", "09:00")):
+        campaigns.report_transition(session, coordinator, c.id, report.id, ReportTransition(to="accepted"))
+    with demo_clock(at("2024-05-10", "14:00")):
+        campaigns.create_report(session, locbinh, c.id, LocalReportCreate.model_validate({
+            "admin_unit_id": units["188"], "figures": {"products_by_stars": {"3": 7}},
+            "results": "(Dữ liệu mẫu) Bản nháp, chưa gửi."}))
 
     draft = campaigns.create_campaign(session, coordinator, CampaignCreate.model_validate({
         "title": "Kiểm tra tình hình thực hiện Chương trình mỗi xã một sản phẩm trên địa bàn tỉnh Lạng Sơn năm 2026",
@@ -574,9 +648,10 @@ def seed_campaigns(session: Session) -> dict[str, int]:
                                   "hợp, tham mưu báo cáo UBND tỉnh.", "assignee_agency_id": a["SNNMT-CCPTNT"]}],
         "unit_ids": [units["06463"], units["06517"], units["06541"]],
     }))
-    campaigns.add_member(session, coordinator, draft.id, TeamMemberCreate(user_id=users["leader"].id, role="head"))
-    campaigns.add_member(session, coordinator, draft.id, TeamMemberCreate(user_id=users["coordinator"].id,
-                                                                          role="secretary"))
+    for username, role, honorific, title in (("leader", "head", "Ông", "Giám đốc"),
+                                             ("coordinator", "secretary", "Bà", "Chuyên viên")):
+        campaigns.add_member(session, coordinator, draft.id, TeamMemberCreate.model_validate({
+            "user_id": users[username].id, "role": role, "honorific": honorific, "title": title}))
     session.flush()
     return {"campaigns_created": 2}
 
@@ -584,14 +659,16 @@ def seed_campaigns(session: Session) -> dict[str, int]:
 # ---- inspection work ------------------------------------------------------------------------
 
 def seed_inspections(session: Session) -> dict[str, int]:
-    """Visits, findings and actions in every state for the 2024 campaign, through the services; then the
-    compliance status of every product (compliant, conditional, non-compliant, expired and revoked occur)."""
+    """Visits, findings and actions in every state for the 2024 campaign, through the services, each step on its own
+    day of 2024 (`demo_clock`): recorded during the visit, actions due within weeks, answers and verifications in
+    May and June 2024, the reminders those days brought. Then the compliance status of every product as of today
+    (compliant, conditional, non-compliant, expired and revoked occur)."""
     from ocop.campaigns.models import Campaign, Visit, VisitTarget
     from ocop.compliance import service as compliance
     from ocop.core.caller import Caller
     from ocop.core.dates import today
     from ocop.inspections import service as inspections
-    from ocop.inspections.models import CorrectiveAction, Finding
+    from ocop.inspections.models import Finding
     from ocop.inspections.schemas import (
         ActionCreate,
         ActionResponse,
@@ -602,12 +679,17 @@ def seed_inspections(session: Session) -> dict[str, int]:
         VisitRecordUpdate,
         VisitTransition,
     )
+    from ocop.notifications.service import run_reminders
     from ocop.registry.models import Product
 
     campaign = session.scalars(sa.select(Campaign).where(col(Campaign.year) == 2024)).first()
     if campaign is None or session.scalar(sa.select(sa.func.count()).select_from(Finding)):
         return {"findings_created": 0}
     users = {u.username: u for u in session.scalars(sa.select(User))}
+    tz = timezone(timedelta(hours=7))
+
+    def at(day: str, hm: str) -> datetime:
+        return datetime.fromisoformat(f"{day}T{hm}:00").replace(tzinfo=tz)
 
     def caller(username: str, role: str) -> Caller:
         u = users[username]
@@ -625,89 +707,107 @@ def seed_inspections(session: Session) -> dict[str, int]:
                "ND4.02", "ND4.03", "ND4.04", "ND4.05", "ND4.06", "ND4.07", "ND4.08"]
 
     def record(name: str, failed: dict[str, str], product: bool = True) -> list[int]:
+        """The visit recorded while it happens: opened at its start, answered, submitted at its end."""
         v = visits[name]
         pid = session.scalar(sa.select(col(VisitTarget.product_id)).where(col(VisitTarget.visit_id) == v.id))
-        inspections.transition_visit(session, inspector, v.id or 0, VisitTransition(to="in_progress"))
-        rec = inspections.get_record(session, inspector, v.id or 0)
-        inspections.update_record(session, inspector, v.id or 0, VisitRecordUpdate.model_validate({
-            "actual_start": v.starts_at, "actual_end": v.ends_at,  # the visit happened as scheduled
-            "attendees": [{"name": "Đại diện chủ thể", "title": "Giám đốc"},
-                          {"name": "Đại diện UBND xã", "title": "Phó Chủ tịch"}],
-            "record_note": "(Dữ liệu mẫu) Đoàn kiểm tra thực tế cơ sở sản xuất."}), f'"{rec.version}"')
+        with demo_clock(v.starts_at):
+            inspections.transition_visit(session, inspector, v.id or 0, VisitTransition(to="in_progress"))
+            rec = inspections.get_record(session, inspector, v.id or 0)
+            inspections.update_record(session, inspector, v.id or 0, VisitRecordUpdate.model_validate({
+                "actual_start": v.starts_at, "actual_end": v.ends_at,  # the visit happened as scheduled
+                "attendees": [{"name": "Đại diện chủ thể", "title": "Giám đốc"},
+                              {"name": "Đại diện UBND xã", "title": "Phó Chủ tịch"}],
+                "record_note": "(Dữ liệu mẫu) Đoàn kiểm tra thực tế cơ sở sản xuất."}), f'"{rec.version}"')
         if product:
             answers = [{"item_code": c, "product_id": pid, "value": "no" if c in failed else "yes",
                         "note": failed.get(c)} for c in passing]
             answers += [{"item_code": "ND2.04", "product_id": pid, "number_value": 850},
                         {"item_code": "ND2.05", "product_id": pid, "number_value": 12}]
-            inspections.save_answers(session, inspector, v.id or 0, AnswersIn.model_validate({"answers": answers}))
-        inspections.transition_visit(session, inspector, v.id or 0, VisitTransition(to="submitted"))
+            with demo_clock(v.ends_at - timedelta(minutes=15)):
+                inspections.save_answers(session, inspector, v.id or 0,
+                                         AnswersIn.model_validate({"answers": answers}))
+        with demo_clock(v.ends_at):
+            inspections.transition_visit(session, inspector, v.id or 0, VisitTransition(to="submitted"))
         return list(session.scalars(sa.select(col(Finding.id)).where(col(Finding.visit_id) == v.id)
                                     .order_by(col(Finding.item_code))))
 
-    def act(finding_id: int, due_in: int, responder: Caller | None = None, accept: bool = False) -> int:
-        a = inspections.create_action(session, inspector, finding_id, ActionCreate(
-            description="(Dữ liệu mẫu) Khắc phục và báo cáo kết quả kèm hình ảnh.", due_date=today() + timedelta(days=30)))
-        if due_in != 30:  # a due day the API would refuse (in the past): set on the row, counted at commit
-            row = session.get(CorrectiveAction, a.id)
-            assert row is not None
-            row.due_date = today() + timedelta(days=due_in)
-            session.commit()
-        if responder is not None:
-            inspections.respond(session, responder, finding_id, a.id,
-                                ActionResponse(response="(Dữ liệu mẫu) Đã khắc phục; gửi kèm ảnh chụp."))
-        if accept:
-            inspections.verify(session, inspector, finding_id, a.id, ActionVerification(accepted=True,
-                                                                                          comment="Đạt yêu cầu."))
-        return a.id
+    def act(finding_id: int, name: str, due_in: int, **extra: Any) -> int:
+        """An action set the day of the visit, due `due_in` days later."""
+        with demo_clock(visits[name].ends_at + timedelta(minutes=30)):
+            return inspections.create_action(session, inspector, finding_id, ActionCreate.model_validate({
+                "description": "(Dữ liệu mẫu) Khắc phục và báo cáo kết quả kèm hình ảnh.",
+                "due_date": today() + timedelta(days=due_in), **extra})).id
 
-    # Na Chi Lăng (HTX Đồng Bành): one finding closed, one answered and awaiting verification → conditional
+    # 14 May 2024, Na Chi Lăng (HTX Đồng Bành): two minor findings, one action each
     na = record("Na Chi Lăng", {"ND3.05": "Chưa có sổ theo dõi tem.", "ND4.04": "Mã QR trên tem không truy cập được."})
-    act(na[0], 30, responder=producer, accept=True)
-    inspections.transition_finding(session, inspector, na[0], FindingTransition(to="closed"))
-    act(na[1], 20, responder=producer)
-    v = visits["Na Chi Lăng"]
-    inspections.transition_visit(session, head, v.id or 0, VisitTransition(to="approved"))
-    inspections.transition_visit(session, head, v.id or 0, VisitTransition(to="locked"))
-    # Trà diếp cá Lúa Vy: a major finding whose action is overdue → non-compliant
+    na_actions = [act(na[0], "Na Chi Lăng", 30), act(na[1], "Na Chi Lăng", 20)]
+    # 14 May 2024, Trà diếp cá Lúa Vy: a major finding whose action was never answered → overdue, non-compliant
     luavy = record("Trà diếp cá Lúa Vy", {"ND4.02": "Giấy chứng nhận cơ sở đủ điều kiện ATTP đã hết hạn."})
-    act(luavy[0], -10)
-    inspections.transition_visit(session, head, visits["Trà diếp cá Lúa Vy"].id or 0, VisitTransition(to="approved"))
-    # Rượu khoai lang Lộc Bình (certificate expired): the mark still in use (open), a label fixed (verified)
+    act(luavy[0], "Trà diếp cá Lúa Vy", 30)
+    # 15 May 2024, the working session in Chi Lăng
+    session_cl = next(v for k, v in visits.items() if k.startswith("session-") and v.kind == "working_session")
+    with demo_clock(session_cl.starts_at):
+        inspections.transition_visit(session, inspector, session_cl.id or 0, VisitTransition(to="in_progress"))
+        rec = inspections.get_record(session, inspector, session_cl.id or 0)
+        inspections.update_record(session, inspector, session_cl.id or 0, VisitRecordUpdate.model_validate({
+            "actual_start": session_cl.starts_at, "actual_end": session_cl.ends_at,
+            "attendees": [{"name": "Đại diện Lãnh đạo UBND huyện", "title": "Phó Chủ tịch UBND huyện Chi Lăng"}]}),
+            f'"{rec.version}"')
+    with demo_clock(session_cl.ends_at):
+        inspections.transition_visit(session, inspector, session_cl.id or 0, VisitTransition(to="submitted"))
+    # 16–17 May 2024: the head approves the Chi Lăng visits (their minutes freeze) and locks Na Chi Lăng's
+    with demo_clock(at("2024-05-16", "14:00")):
+        for v in (visits["Na Chi Lăng"], visits["Trà diếp cá Lúa Vy"], session_cl):
+            inspections.transition_visit(session, head, v.id or 0, VisitTransition(to="approved"))
+    with demo_clock(at("2024-05-17", "09:00")):
+        inspections.transition_visit(session, head, visits["Na Chi Lăng"].id or 0, VisitTransition(to="locked"))
+    # 21 May 2024, Rượu khoai lang Lộc Bình (certificate expired): the mark still in use (open), a label to fix
     kl = record("Rượu khoai lang Lộc Bình", {"ND3.04": "Hàng tồn kho vẫn dán tem OCOP sau khi hết hiệu lực.",
                                              "ND4.06": "Nhãn thiếu hạn sử dụng."})
-    a = inspections.create_action(session, inspector, kl[1], ActionCreate(
-        description="(Dữ liệu mẫu) UBND huyện đôn đốc chủ thể in lại nhãn.", owner_type="unit",
-        due_date=today() + timedelta(days=15)))
-    inspections.respond(session, caller("local_locbinh", "local_officer"), kl[1], a.id, ActionResponse(response="(Dữ liệu mẫu) Đã in lại nhãn."))
-    inspections.verify(session, inspector, kl[1], a.id, ActionVerification(accepted=True))
-    # Rượu men lá A Múi (revoked): the visit is being recorded; a critical finding escalated, an observation dismissed
+    kl_action = act(kl[1], "Rượu khoai lang Lộc Bình", 15, owner_type="unit",
+                    description="(Dữ liệu mẫu) UBND huyện đôn đốc chủ thể in lại nhãn.")
+    # 21 May 2024, Rượu men lá A Múi: the visit is being recorded; a critical finding, revocation proposed on the 23rd
+    # (the certificate was revoked in August 2024); an observation dismissed
     amui = visits["Rượu men lá A Múi"]
-    inspections.transition_visit(session, inspector, amui.id or 0, VisitTransition(to="in_progress"))
     target = session.execute(sa.select(col(VisitTarget.producer_id), col(VisitTarget.product_id))
                              .where(col(VisitTarget.visit_id) == amui.id)).one()
-    crit = inspections.create_finding(session, inspector, FindingCreate(
-        campaign_id=campaign.id or 0, visit_id=amui.id, producer_id=target[0], product_id=target[1], item_code="ND3.03",
-        category="mark_use", severity="critical",
-        description="(Dữ liệu mẫu) Dùng nhãn hiệu OCOP cho sản phẩm khác chưa được công nhận.",
-        internal_note="Đề nghị thu hồi; đã trao đổi với Chi cục QLCL."))
-    inspections.transition_finding(session, head, crit.id, FindingTransition(
-        to="escalated", escalation="revocation_proposed", note="Đề nghị cơ quan có thẩm quyền thu hồi."))
-    obs = inspections.create_finding(session, inspector, FindingCreate(
-        campaign_id=campaign.id or 0, visit_id=amui.id, producer_id=target[0], category="market",
-        severity="observation", description="(Dữ liệu mẫu) Chưa có điểm bán tại chợ phiên."))
-    inspections.transition_finding(session, inspector, obs.id, FindingTransition(
-        to="dismissed", note="Không thuộc phạm vi kiểm tra sau chứng nhận."))
-    # the working session in Chi Lăng is recorded and approved; Lộc Bình's is still planned
-    session_cl = next(v for k, v in visits.items() if k.startswith("session-") and v.kind == "working_session")
-    inspections.transition_visit(session, inspector, session_cl.id or 0, VisitTransition(to="in_progress"))
-    rec = inspections.get_record(session, inspector, session_cl.id or 0)
-    inspections.update_record(session, inspector, session_cl.id or 0, VisitRecordUpdate.model_validate({
-        "actual_start": session_cl.starts_at, "actual_end": session_cl.ends_at,
-        "attendees": [{"name": "Đại diện Lãnh đạo UBND huyện", "title": "Phó Chủ tịch UBND huyện Chi Lăng"}]}),
-        f'"{rec.version}"')
-    inspections.transition_visit(session, inspector, session_cl.id or 0, VisitTransition(to="submitted"))
-    inspections.transition_visit(session, head, session_cl.id or 0, VisitTransition(to="approved"))
-    changed = compliance.recompute(session, set(session.scalars(sa.select(col(Product.id)))))
+    with demo_clock(amui.starts_at + timedelta(minutes=30)):
+        inspections.transition_visit(session, inspector, amui.id or 0, VisitTransition(to="in_progress"))
+        crit = inspections.create_finding(session, inspector, FindingCreate(
+            campaign_id=campaign.id or 0, visit_id=amui.id, producer_id=target[0], product_id=target[1],
+            item_code="ND3.03", category="mark_use", severity="critical",
+            description="(Dữ liệu mẫu) Dùng nhãn hiệu OCOP cho sản phẩm khác chưa được công nhận.",
+            internal_note="Đề nghị thu hồi; đã trao đổi với Chi cục QLCL."))
+        obs = inspections.create_finding(session, inspector, FindingCreate(
+            campaign_id=campaign.id or 0, visit_id=amui.id, producer_id=target[0], category="market",
+            severity="observation", description="(Dữ liệu mẫu) Chưa có điểm bán tại chợ phiên."))
+    with demo_clock(at("2024-05-23", "10:00")):
+        inspections.transition_finding(session, head, crit.id, FindingTransition(
+            to="escalated", escalation="revocation_proposed", note="Đề nghị cơ quan có thẩm quyền thu hồi."))
+        inspections.transition_finding(session, inspector, obs.id, FindingTransition(
+            to="dismissed", note="Không thuộc phạm vi kiểm tra sau chứng nhận."))
+    # the answers: HTX Đồng Bành for ND3.05 (verified, closed), Lộc Bình for the label (verified), HTX Đồng Bành for
+    # ND4.04 (awaiting verification); the Lộc Bình working session is still planned
+    with demo_clock(at("2024-05-28", "10:00")):
+        inspections.respond(session, producer, na[0], na_actions[0],
+                            ActionResponse(response="(Dữ liệu mẫu) Đã lập sổ theo dõi tem; gửi kèm ảnh chụp."))
+    with demo_clock(at("2024-05-30", "09:00")):
+        inspections.verify(session, inspector, na[0], na_actions[0],
+                           ActionVerification(accepted=True, comment="Đạt yêu cầu."))
+        inspections.transition_finding(session, inspector, na[0], FindingTransition(to="closed"))
+        inspections.respond(session, caller("local_locbinh", "local_officer"), kl[1], kl_action,
+                            ActionResponse(response="(Dữ liệu mẫu) Đã in lại nhãn."))
+    with demo_clock(at("2024-06-01", "15:00")):
+        inspections.respond(session, producer, na[1], na_actions[1],
+                            ActionResponse(response="(Dữ liệu mẫu) Đã khắc phục mã QR; gửi kèm ảnh chụp."))
+    with demo_clock(at("2024-06-03", "09:00")):
+        inspections.verify(session, inspector, kl[1], kl_action, ActionVerification(accepted=True))
+    # the reminders those days brought: Lộc Bình's report overdue (due 15 May), Lúa Vy's action overdue (due 13 June)
+    for day in (date(2024, 5, 16), date(2024, 6, 14)):
+        with demo_clock(datetime.combine(day, datetime.min.time(), tz) + timedelta(hours=7)):
+            run_reminders(session, day)
+            session.commit()
+    changed = compliance.recompute(session, set(session.scalars(sa.select(col(Product.id)))))  # as of today
     session.commit()
     return {"findings_created": session.scalar(sa.select(sa.func.count()).select_from(Finding)) or 0,
             "compliance_statuses": changed}

@@ -92,16 +92,21 @@ test('a plan goes from draft to issued, and the district sends its report', asyn
   await expect(page.getByTestId('transition-submitted')).toHaveCount(0);
   await signOut(page);
 
-  // ---- the leader issues it: a number is assigned
+  // ---- the leader issues it with the number the clerk took from the register; never one the system invents
   await signIn(page, 'leader');
   await page.goto(campaignUrl);
   await expect(page.getByTestId('campaign-status')).toHaveText('Đã trình');
   await page.getByTestId('transition-issued').click();
   await expect(page.getByTestId('issue-number')).toBeVisible();
+  await page.getByTestId('note-confirm').click(); // without a number: refused, still submitted
+  await expect(page.getByRole('dialog')).toBeVisible();
+  await expect(page.getByTestId('campaign-status')).toHaveText('Đã trình');
+  const registered = 100 + Math.floor(Math.random() * 900);
+  await page.getByTestId('issue-number').fill(`${registered}/kh-snn`);
   await page.getByTestId('note-confirm').click();
   await expect(page.getByTestId('campaign-status')).toHaveText('Đã ban hành');
-  await expect(page.getByTestId('campaign-number')).toHaveText(/^Số: \d+\/KH-\S+$/);
-  const number = (await page.getByTestId('campaign-number').innerText()).replace('Số: ', '');
+  await expect(page.getByTestId('campaign-number')).toHaveText(`Số: ${registered}/KH-SNN`);
+  const number = `${registered}/KH-SNN`;
   await expect(page.getByTestId('plan-document').getByTestId('doc-number')).toHaveText(`Số: ${number}`);
   await expect(page.getByTestId('revision-row')).toHaveCount(1);
   await signOut(page);

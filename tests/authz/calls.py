@@ -291,9 +291,10 @@ class World:
     def delivery(self) -> int:
         """A delivered event of `webhook` (a replay sends it again)."""
         sub = self.webhook
-        outbox.emit(self.session, "campaign.issued", "campaign", self.c24, {"campaign_id": self.c24})
+        event = outbox.emit(self.session, "campaign.issued", "campaign", self.c24, {"campaign_id": self.c24})
         self.session.commit()  # the subscriptions fan out before the commit
-        d = self.session.scalars(sa.select(WebhookDelivery).where(col(WebhookDelivery.subscription_id) == sub)).one()
+        d = self.session.scalars(sa.select(WebhookDelivery).where(  # other events may have fanned out to it too
+            col(WebhookDelivery.subscription_id) == sub, col(WebhookDelivery.event_id) == event.id)).one()
         d.status = "delivered"
         self.session.commit()
         return int(d.id or 0)
@@ -603,6 +604,9 @@ for _key in ("GET /notifications", "GET /notifications/unread-count", "POST /not
 recipe("GET /campaigns/{campaign_id}/documents/{kind}.docx")(lambda w: Call(path={"kind": "report"}))
 # the notices: not for producers; local officers get their units'
 recipe("GET /campaigns/{campaign_id}/documents/{kind}.pdf")(lambda w: Call(path={"kind": "notice"}))
+# Chi Lăng's notice; the note makes a second issue (another runner's) a correction
+recipe("POST /campaigns/{campaign_id}/documents/{kind}/issue")(lambda w: Call(path={"kind": "notice"}, json={
+    "unit_id": w.u187, "number": "05/TB-SNN", "date": "2024-05-06", "note": "Đính chính thời gian làm việc."}))
 after("GET /document-templates", "document_template")
 recipe("GET /document-templates/defaults/{kind}.docx")(lambda w: Call(path={"kind": "plan"}))
 recipe("POST /document-templates/preview")(lambda w: Call(data={"kind": "plan", "campaign_id": str(w.c24)}))

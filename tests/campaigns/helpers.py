@@ -1,6 +1,7 @@
 """Shared steps for campaign tests, through the HTTP API like a user."""
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +14,12 @@ from tests.factories import unit_id
 
 API = "/api/v1"
 PLAN_2024 = "Kiểm tra tình hình thực hiện Chương trình mỗi xã một sản phẩm trên địa bàn tỉnh Lạng Sơn năm 2024"
+_REGISTER = itertools.count(101)  # the numbers a clerk would take from the register, one per plan issued here
+
+
+def register_number(code: str = "KH", notation: str = "SNNMT") -> str:
+    """A fresh number as the agency's register gives it (the system never makes one up)."""
+    return f"{next(_REGISTER)}/{code}-{notation}"
 
 
 def user(session: Session, username: str) -> int:
@@ -52,13 +59,16 @@ def move(client: Any, headers: dict[str, str], campaign_id: int, to: str, **extr
     return client.post(f"{API}/campaigns/{campaign_id}/transitions", json={"to": to, **extra}, headers=headers)
 
 
-def issued(client: Any, session: Session, as_user: Any, **overrides: Any) -> dict[str, Any]:
-    """A campaign the leader has issued, with the leader as head and the given units."""
+def issued(client: Any, session: Session, as_user: Any, document_number: str | None = None,
+           document_date: str | None = None, **overrides: Any) -> dict[str, Any]:
+    """A campaign the leader has issued (with a number from the register, dated today unless told), with the leader
+    as head and the given units."""
     co = as_user("coordinator")
     c = draft(client, session, co, **overrides)
     add_head(client, session, co, c["id"])
     assert move(client, co, c["id"], "submitted").status_code == 200
-    r = move(client, as_user("leader"), c["id"], "issued")
+    r = move(client, as_user("leader"), c["id"], "issued", document_number=document_number or register_number(),
+             **({"document_date": document_date} if document_date else {}))
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -70,4 +80,5 @@ def visit(client: Any, headers: dict[str, str], campaign_id: int, unit: int, sta
         headers=headers)
 
 
-__all__ = ["API", "PLAN_2024", "add_head", "agency", "draft", "issued", "move", "seeded", "unit_id", "user", "visit"]
+__all__ = ["API", "PLAN_2024", "add_head", "agency", "draft", "issued", "move", "register_number", "seeded", "unit_id",
+           "user", "visit"]

@@ -69,10 +69,10 @@ def test_walk_the_whole_workflow_with_the_right_roles(client, session, as_user):
     # only the leader issues
     r = move(client, co, c["id"], "issued")
     assert r.status_code == 403 and r.json()["code"] == "transition_forbidden"
-    r = move(client, leader, c["id"], "issued")
+    r = move(client, leader, c["id"], "issued", document_number="3/kh-snnmt")
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["status"] == "issued" and body["document_number"].endswith("/KH-SNNMT") and body["revision"] == 1
+    assert body["status"] == "issued" and body["document_number"] == "03/KH-SNNMT" and body["revision"] == 1
     assert body["signer_name"] == "Lý Việt Hưng"
     for who, to in ((co, "in_progress"), (co, "reporting")):
         assert move(client, who, c["id"], to).json()["status"] == to
@@ -110,20 +110,24 @@ def test_return_and_cancel_need_a_reason(client, session, as_user):
     assert r.status_code == 409 and r.json()["code"] == "campaign_closed"
 
 
-def test_issuing_takes_the_next_number_or_the_given_one_but_never_a_taken_one(client, session, as_user):
-    first = issued(client, session, as_user)
-    second = issued(client, session, as_user)
-    n1, n2 = (int(x["document_number"].split("/")[0]) for x in (first, second))
-    assert n2 == n1 + 1
+def test_issuing_takes_the_registers_number_never_one_made_up_nor_a_taken_one(client, session, as_user):
+    first = issued(client, session, as_user, document_number="12/KH-SNNMT", document_date="2026-03-02")
+    assert first["document_number"] == "12/KH-SNNMT"
     co, leader = as_user("coordinator"), as_user("leader")
     c = draft(client, session, co)
     add_head(client, session, co, c["id"])
     move(client, co, c["id"], "submitted")
-    r = move(client, leader, c["id"], "issued", document_number=first["document_number"])
+    # no number: the system does not make one up
+    r = move(client, leader, c["id"], "issued")
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "document_number"]
+    for bad in ("KH-SNNMT", "12/KH", "12 KH-SNNMT", "0/KH-SNNMT", "12/TB-SNNMT"):  # not a plan's register number
+        r = move(client, leader, c["id"], "issued", document_number=bad)
+        assert r.status_code == 422 and r.json()["errors"][0]["loc"][-1] == "document_number", bad
+    r = move(client, leader, c["id"], "issued", document_number=first["document_number"], document_date="2026-04-02")
     assert r.status_code == 409 and r.json()["code"] == "document_number_taken"
     assert client.get(f"{API}/campaigns/{c['id']}", headers=co).json()["status"] == "submitted"
-    r = move(client, leader, c["id"], "issued", document_number="88/KH-SNNMT", document_date="2026-04-02")
-    assert (r.json()["document_number"], r.json()["document_date"]) == ("88/KH-SNNMT", "2026-04-02")
+    r = move(client, leader, c["id"], "issued", document_number="8/KH-SNNMT", document_date="2026-04-02")
+    assert (r.json()["document_number"], r.json()["document_date"]) == ("08/KH-SNNMT", "2026-04-02")
 
 
 def test_draft_edits_with_if_match_and_issued_plans_refuse_edits(client, session, as_user):

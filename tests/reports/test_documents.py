@@ -11,7 +11,9 @@ from docx.shared import Pt
 
 from ocop.campaigns.models import Campaign, Task, Visit, VisitTarget
 from ocop.inspections.models import ChecklistAnswer, CorrectiveAction, Finding
+from ocop.inspections.service import SEVERITY_VI
 from ocop.org.models import AdminUnit
+from ocop.registry.models import Product
 from tests.campaigns.helpers import API, seeded
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -53,20 +55,22 @@ def test_plan_follows_the_state_format_and_the_seed_plan(client, session, as_use
     assert sec.different_first_page_header_footer
     assert 'w:instr="PAGE"' in sec.header._element.xml
     assert doc.styles["Normal"].font.name == "Times New Roman" and doc.styles["Normal"].font.size == Pt(14)
-    # masthead: the agency in force in 2024 and its parent; national title; number; place and date in italics
+    # masthead: the agency in force in 2024 (broken where the phrase ends) and its parent, a drawn rule; national
+    # title; then the number beside the place and date in italics
     left, right = doc.tables[0].rows[0].cells
-    assert [p.text for p in left.paragraphs] == ["UBND TỈNH LẠNG SƠN", "SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN",
-                                                 "────────", f"Số: {c.document_number}"]
+    assert [p.text for p in left.paragraphs] == ["UBND TỈNH LẠNG SƠN", "SỞ NÔNG NGHIỆP VÀ\nPHÁT TRIỂN NÔNG THÔN", ""]
     assert right.paragraphs[0].text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     assert right.paragraphs[1].text == "Độc lập - Tự do - Hạnh phúc"
+    number, date_cell = doc.tables[0].rows[1].cells
+    assert number.text == f"Số: {c.document_number}"
     day = c.document_date
-    date_line = right.paragraphs[3]
+    date_line = date_cell.paragraphs[0]
     assert date_line.text == f"Lạng Sơn, ngày {day.day:02d} tháng {day.month} năm {day.year}"
     assert all(run.italic for run in date_line.runs)
     lines = body_text(doc)
     title = lines.index("KẾ HOẠCH")
     assert lines[title + 1] == c.title and doc.paragraphs[[p.text for p in doc.paragraphs].index("KẾ HOẠCH")].runs[0].bold
-    assert lines[title + 3].startswith("Căn cứ Kế hoạch số 129/KH-UBND")
+    assert lines[title + 2].startswith("Căn cứ Kế hoạch số 129/KH-UBND")
     headings = ["I. MỤC ĐÍCH, YÊU CẦU", "II. NỘI DUNG KIỂM TRA", "III. PHƯƠNG THỨC, ĐỐI TƯỢNG KIỂM TRA",
                 "IV. THÀNH PHẦN KIỂM TRA", "V. THỜI GIAN KIỂM TRA", "VI. TỔ CHỨC THỰC HIỆN"]
     assert [h for h in lines if h in headings] == headings
@@ -91,8 +95,9 @@ def test_a_draft_has_a_blank_number_and_todays_agency(client, session, as_user):
     doc = open_docx(client.get(f"{API}/campaigns/{cid}/documents/plan.docx", headers=as_user("coordinator")))
     left, right = doc.tables[0].rows[0].cells
     assert left.paragraphs[1].text == "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"
-    assert left.paragraphs[3].text == "Số:      /KH-SNNMT"
-    assert right.paragraphs[3].text.startswith("Lạng Sơn, ngày     tháng")
+    number, date_cell = doc.tables[0].rows[1].cells
+    assert number.text == "Số:      /KH-SNNMT"
+    assert date_cell.text.startswith("Lạng Sơn, ngày     tháng")
 
 
 def test_notices_one_per_unit_with_the_units_visits(client, session, as_user):
@@ -109,7 +114,8 @@ def test_notices_one_per_unit_with_the_units_visits(client, session, as_user):
     name = session.get(AdminUnit, uid).name
     one = open_docx(client.get(f"{API}/campaigns/{cid}/documents/notice.docx", params={"unit_id": uid}, headers=co))
     text = body_text(one)
-    assert text.count("THÔNG BÁO") == 1 and f"Lịch kiểm tra tình hình thực hiện Chương trình mỗi xã một sản phẩm tại {name}" in text
+    inside = name.replace("Huyện ", "huyện ", 1)  # a unit's level word is lower case inside a sentence
+    assert text.count("THÔNG BÁO") == 1 and f"Lịch kiểm tra tình hình thực hiện Chương trình mỗi xã một sản phẩm tại {inside}" in text
     assert any(line.startswith("Thực hiện Kế hoạch số") for line in text)
     assert [len(t.rows) - 1 for t in one.tables if t.rows[0].cells[0].text == "Thời gian"] == [n]
     # producers do not get notices; a draft campaign without visits has none to write
@@ -136,10 +142,13 @@ def test_minutes_of_an_approved_visit(client, session, as_user):
     answers = session.scalar(sa.select(sa.func.count()).select_from(ChecklistAnswer)
                              .where(ChecklistAnswer.visit_id == v.id))
     assert answer_rows == answers > 0
-    findings = session.scalars(sa.select(Finding.description).where(Finding.visit_id == v.id,
-                                                                    Finding.status != "dismissed")).all()
+    findings = session.execute(sa.select(Finding.severity, Product.name)
+                               .outerjoin(Product, Product.id == Finding.product_id)
+                               .where(Finding.visit_id == v.id, Finding.status != "dismissed")).all()
     conclusions = between(lines, "1. Những tồn tại, vi phạm", "2. Yêu cầu khắc phục")
-    assert len(conclusions) == len(findings) and all(any(f in c for c in conclusions) for f in findings)
+    assert len(conclusions) == len(findings) and all(  # a sentence per finding: whose, what, how serious
+        any(c.startswith(f"- Sản phẩm {p}: ") and f"mức độ: {SEVERITY_VI[s].lower()}" in c for c in conclusions)
+        for s, p in findings)
     assert lines[-1].startswith("Biên bản kết thúc vào hồi 10 giờ 30 cùng ngày")
     signatures = [c.paragraphs[0].text for c in doc.tables[-1].rows[0].cells]
     assert signatures[0].startswith("ĐẠI DIỆN ") and signatures[-1] == "TRƯỞNG ĐOÀN KIỂM TRA"
@@ -203,7 +212,7 @@ def test_report_tables_equal_the_data(client, session, as_user):
                                                                   Finding.status != "dismissed"))
     state_rows = [r for r in tables["Tình trạng"].rows[1:] if not r.cells[0].text.startswith("Trong đó")]
     assert sum(int(r.cells[1].text) for r in state_rows) == actions
-    assert "Xem xét thu hồi Giấy chứng nhận" in "\n".join(lines)  # the escalated finding becomes a proposal
+    assert "thu hồi Giấy chứng nhận sản phẩm OCOP" in "\n".join(lines)  # the escalated finding becomes a proposal
     revenue = session.scalar(sa.select(sa.func.sum(ChecklistAnswer.number_value)).join(
         Visit, Visit.id == ChecklistAnswer.visit_id).where(Visit.campaign_id == cid, ChecklistAnswer.item_code == "ND2.04"))
     assert revenue and any(line.startswith("Doanh thu") and f"tổng cộng {revenue:,.0f}".replace(",", ".") in line

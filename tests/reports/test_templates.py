@@ -38,7 +38,7 @@ def upload(client, headers, kind: str, data: bytes, **form):  # type: ignore[no-
 
 def test_upload_activate_and_go_back_to_the_default(client, session, as_user):
     admin = as_user("admin")
-    cid = seeded(session, 2024)
+    cid = seeded(session, 2026)  # a draft: rendered with the template in use (an issued plan stays as issued)
     plan_url = f"{API}/campaigns/{cid}/documents/plan.docx"
     r = upload(client, admin, "plan", edited_default(client, admin, "plan", "BẢN MẪU SỐ 1: {{ subject }}"),
                note="Thêm dòng thử")
@@ -93,7 +93,7 @@ def test_bad_templates_are_refused_and_nothing_is_kept(client, session, as_user,
 
 def test_templates_run_in_a_sandbox(client, session, as_user):
     admin = as_user("admin")
-    cid = seeded(session, 2024)
+    cid = seeded(session, 2026)  # a draft: rendered with the template in use (the 2024 plan stays as issued)
     hostile = edited_default(client, admin, "plan", "X{{ ''.__class__.__mro__[1].__subclasses__() }}Y")
     r = upload(client, admin, "plan", hostile)
     assert r.status_code == 422 and r.json()["code"] == "template_unsafe"

@@ -5,13 +5,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request, Response, UploadFile, status
 from fastapi.responses import FileResponse
 
-from ocop.core.caller import CurrentCaller
+from ocop.core.caller import CurrentCaller, only, requires
 from ocop.core.db import SessionDep
 from ocop.core.export import FILE_RESPONSES, Format, export_response
 from ocop.core.pagination import PageDep
 from ocop.core.versioning import set_etag
 
-from . import planning, service
+from . import planning, policies, service
 from .schemas import (
     Amendment,
     AttachmentRead,
@@ -58,6 +58,13 @@ from .schemas import (
 router = APIRouter()
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
 C = "campaigns"
+# Who may use an operation at all (403 before anything about the body; the services keep their own checks).
+EDIT_PARTS = requires(policies.require_edit, "change the team, schedule or tasks")
+EDIT_CHECKLIST = requires(policies.require_edit, "edit a checklist")
+MOVE_CAMPAIGN = only(*service.RUNNERS, action="move a campaign", code="transition_forbidden", allowed=[])
+REPORT_WRITERS = ("local_officer", *policies.EDITORS)  # policies.can_write_report; the leader reviews too
+WRITE_REPORT = only(*REPORT_WRITERS, detail="Only the unit's local officer (or a coordinator) writes its report.")
+MOVE_REPORT = only(*REPORT_WRITERS, "leader", action="move a unit's report", code="transition_forbidden", allowed=[])
 
 
 def _created(response: Response, location: str, version: int | None = None) -> None:
@@ -77,7 +84,8 @@ def list_campaigns(session: SessionDep, caller: CurrentCaller, page: PageDep,
 
 
 @router.post("/campaigns", tags=[C], operation_id="campaigns-create", response_model=CampaignRead,
-             status_code=status.HTTP_201_CREATED)
+             status_code=status.HTTP_201_CREATED,
+             dependencies=[requires(policies.require_edit, "create a campaign")])
 def create_campaign(data: CampaignCreate, session: SessionDep, caller: CurrentCaller,
                     response: Response) -> CampaignRead:
     """Draft a plan with every section of the document; tasks and units may be given at once."""
@@ -93,7 +101,8 @@ def get_campaign(campaign_id: int, session: SessionDep, caller: CurrentCaller, r
     return c
 
 
-@router.patch("/campaigns/{campaign_id}", tags=[C], operation_id="campaigns-update", response_model=CampaignRead)
+@router.patch("/campaigns/{campaign_id}", tags=[C], operation_id="campaigns-update", response_model=CampaignRead,
+              dependencies=[requires(policies.require_edit, "edit a campaign")])
 def update_campaign(campaign_id: int, data: CampaignUpdate, session: SessionDep, caller: CurrentCaller,
                     response: Response, if_match: IfMatch = None) -> CampaignRead:
     """Edit a draft plan. An issued plan answers 409: amend it instead."""
@@ -103,7 +112,7 @@ def update_campaign(campaign_id: int, data: CampaignUpdate, session: SessionDep,
 
 
 @router.post("/campaigns/{campaign_id}/transitions", tags=[C], operation_id="campaigns-transition",
-             response_model=CampaignRead)
+             response_model=CampaignRead, dependencies=[MOVE_CAMPAIGN])
 def transition(campaign_id: int, data: Transition, session: SessionDep, caller: CurrentCaller,
                response: Response) -> CampaignRead:
     """draft → submitted → issued → in_progress → reporting → closed, and cancelled. 409 names the transitions
@@ -114,7 +123,8 @@ def transition(campaign_id: int, data: Transition, session: SessionDep, caller: 
 
 
 @router.post("/campaigns/{campaign_id}/amendments", tags=[C], operation_id="campaigns-amend",
-             response_model=CampaignRead)
+             response_model=CampaignRead,
+             dependencies=[requires(policies.require_leader, "amend an issued plan")])
 def amend(campaign_id: int, data: Amendment, session: SessionDep, caller: CurrentCaller, response: Response,
           if_match: IfMatch = None) -> CampaignRead:
     """Amend an issued plan (leader). The earlier text stays readable as a revision."""
@@ -166,7 +176,7 @@ def list_units(campaign_id: int, session: SessionDep, caller: CurrentCaller, pag
 
 
 @router.post("/campaigns/{campaign_id}/units", tags=[C], operation_id="campaigns-add-unit",
-             response_model=CampaignUnitRead, status_code=status.HTTP_201_CREATED)
+             response_model=CampaignUnitRead, status_code=status.HTTP_201_CREATED, dependencies=[EDIT_PARTS])
 def add_unit(campaign_id: int, data: CampaignUnitAdd, session: SessionDep, caller: CurrentCaller,
              response: Response) -> CampaignUnitRead:
     """Add a unit; its task to send a report before its session is created with it."""
@@ -191,7 +201,8 @@ def campaign_checklist(campaign_id: int, session: SessionDep, caller: CurrentCal
 
 
 @router.post("/campaigns/{campaign_id}/checklist/items", tags=[C], operation_id="campaigns-checklist-add",
-             response_model=CampaignChecklist, status_code=status.HTTP_201_CREATED)
+             response_model=CampaignChecklist, status_code=status.HTTP_201_CREATED,
+             dependencies=[EDIT_CHECKLIST])
 def add_campaign_item(campaign_id: int, data: ChecklistItemIn, session: SessionDep, caller: CurrentCaller,
                       response: Response) -> CampaignChecklist:
     """Add an item to a draft campaign's checklist (the campaign gets its own copy on the first edit)."""
@@ -201,7 +212,7 @@ def add_campaign_item(campaign_id: int, data: ChecklistItemIn, session: SessionD
 
 
 @router.patch("/campaigns/{campaign_id}/checklist/items/{code}", tags=[C], operation_id="campaigns-checklist-update",
-              response_model=CampaignChecklist)
+              response_model=CampaignChecklist, dependencies=[EDIT_CHECKLIST])
 def update_campaign_item(campaign_id: int, code: str, data: ChecklistItemUpdate, session: SessionDep,
                          caller: CurrentCaller, if_match: IfMatch = None) -> CampaignChecklist:
     """If-Match carries the item's version (ETag form, e.g. "1")."""
@@ -243,7 +254,8 @@ def publish(template_id: int, session: SessionDep, caller: CurrentCaller) -> Cam
 
 
 @router.post("/checklist-templates/{template_id}/items", tags=["checklists"], operation_id="checklists-add-item",
-             response_model=CampaignChecklist, status_code=status.HTTP_201_CREATED)
+             response_model=CampaignChecklist, status_code=status.HTTP_201_CREATED,
+             dependencies=[EDIT_CHECKLIST])
 def add_template_item(template_id: int, data: ChecklistItemIn, session: SessionDep, caller: CurrentCaller,
                       response: Response) -> CampaignChecklist:
     result = service.add_item(session, caller, data, template_id=template_id)
@@ -252,7 +264,8 @@ def add_template_item(template_id: int, data: ChecklistItemIn, session: SessionD
 
 
 @router.patch("/checklist-templates/{template_id}/items/{code}", tags=["checklists"],
-              operation_id="checklists-update-item", response_model=CampaignChecklist)
+              operation_id="checklists-update-item", response_model=CampaignChecklist,
+              dependencies=[EDIT_CHECKLIST])
 def update_template_item(template_id: int, code: str, data: ChecklistItemUpdate, session: SessionDep,
                          caller: CurrentCaller, if_match: IfMatch = None) -> CampaignChecklist:
     return service.update_item(session, caller, code, data, if_match, template_id=template_id)
@@ -273,7 +286,7 @@ def list_team(campaign_id: int, session: SessionDep, caller: CurrentCaller, page
 
 
 @router.post("/campaigns/{campaign_id}/team", tags=[C], operation_id="campaigns-team-add",
-             response_model=TeamMemberRead, status_code=status.HTTP_201_CREATED)
+             response_model=TeamMemberRead, status_code=status.HTTP_201_CREATED, dependencies=[EDIT_PARTS])
 def add_member(campaign_id: int, data: TeamMemberCreate, session: SessionDep, caller: CurrentCaller,
                response: Response) -> TeamMemberRead:
     """A user of the system (user_id) or an outside person (full_name, agency, title, phone)."""
@@ -283,7 +296,7 @@ def add_member(campaign_id: int, data: TeamMemberCreate, session: SessionDep, ca
 
 
 @router.patch("/campaigns/{campaign_id}/team/{member_id}", tags=[C], operation_id="campaigns-team-update",
-              response_model=TeamMemberRead)
+              response_model=TeamMemberRead, dependencies=[EDIT_PARTS])
 def update_member(campaign_id: int, member_id: int, data: TeamMemberUpdate, session: SessionDep,
                   caller: CurrentCaller, response: Response, if_match: IfMatch = None) -> TeamMemberRead:
     m = service.update_member(session, caller, campaign_id, member_id, data, if_match)
@@ -313,7 +326,7 @@ def list_visits(campaign_id: int, session: SessionDep, caller: CurrentCaller, pa
 
 
 @router.post("/campaigns/{campaign_id}/visits", tags=[C], operation_id="campaigns-visits-create",
-             response_model=VisitRead, status_code=status.HTTP_201_CREATED)
+             response_model=VisitRead, status_code=status.HTTP_201_CREATED, dependencies=[EDIT_PARTS])
 def create_visit(campaign_id: int, data: VisitCreate, session: SessionDep, caller: CurrentCaller,
                  response: Response) -> VisitRead:
     """Schedule a working session or a site visit. Its unit joins the campaign if it was not in it."""
@@ -329,7 +342,8 @@ def get_visit(visit_id: int, session: SessionDep, caller: CurrentCaller, respons
     return v
 
 
-@router.patch("/visits/{visit_id}", tags=["visits"], operation_id="visits-update", response_model=VisitRead)
+@router.patch("/visits/{visit_id}", tags=["visits"], operation_id="visits-update", response_model=VisitRead,
+              dependencies=[EDIT_PARTS])
 def update_visit(visit_id: int, data: VisitUpdate, session: SessionDep, caller: CurrentCaller, response: Response,
                  if_match: IfMatch = None) -> VisitRead:
     v = service.update_visit(session, caller, visit_id, data, if_match)
@@ -354,7 +368,7 @@ def list_tasks(campaign_id: int, session: SessionDep, caller: CurrentCaller, pag
 
 
 @router.post("/campaigns/{campaign_id}/tasks", tags=[C], operation_id="campaigns-tasks-create",
-             response_model=TaskRead, status_code=status.HTTP_201_CREATED)
+             response_model=TaskRead, status_code=status.HTTP_201_CREATED, dependencies=[EDIT_PARTS])
 def create_task(campaign_id: int, data: TaskCreate, session: SessionDep, caller: CurrentCaller,
                 response: Response) -> TaskRead:
     t = service.create_task(session, caller, campaign_id, data)
@@ -391,7 +405,7 @@ def list_reports(campaign_id: int, session: SessionDep, caller: CurrentCaller, p
 
 
 @router.post("/campaigns/{campaign_id}/local-reports", tags=[C], operation_id="campaigns-reports-create",
-             response_model=LocalReportRead, status_code=status.HTTP_201_CREATED)
+             response_model=LocalReportRead, status_code=status.HTTP_201_CREATED, dependencies=[WRITE_REPORT])
 def create_report(campaign_id: int, data: LocalReportCreate, session: SessionDep, caller: CurrentCaller,
                   response: Response) -> LocalReportRead:
     r = service.create_report(session, caller, campaign_id, data)
@@ -409,7 +423,8 @@ def get_report(campaign_id: int, report_id: int, session: SessionDep, caller: Cu
 
 
 @router.patch("/campaigns/{campaign_id}/local-reports/{report_id}", tags=[C],
-              operation_id="campaigns-reports-update", response_model=LocalReportRead)
+              operation_id="campaigns-reports-update", response_model=LocalReportRead,
+              dependencies=[WRITE_REPORT])
 def update_report(campaign_id: int, report_id: int, data: LocalReportUpdate, session: SessionDep,
                   caller: CurrentCaller, response: Response, if_match: IfMatch = None) -> LocalReportRead:
     r = service.update_report(session, caller, campaign_id, report_id, data, if_match)
@@ -418,7 +433,8 @@ def update_report(campaign_id: int, report_id: int, data: LocalReportUpdate, ses
 
 
 @router.post("/campaigns/{campaign_id}/local-reports/{report_id}/transitions", tags=[C],
-             operation_id="campaigns-reports-transition", response_model=LocalReportRead)
+             operation_id="campaigns-reports-transition", response_model=LocalReportRead,
+             dependencies=[MOVE_REPORT])
 def report_transition(campaign_id: int, report_id: int, data: ReportTransition, session: SessionDep,
                       caller: CurrentCaller, response: Response) -> LocalReportRead:
     """draft/returned → submitted (the unit); submitted → accepted or returned with a comment (the department)."""
@@ -429,7 +445,7 @@ def report_transition(campaign_id: int, report_id: int, data: ReportTransition, 
 
 @router.post("/campaigns/{campaign_id}/local-reports/{report_id}/attachments", tags=[C],
              operation_id="campaigns-reports-attach", response_model=AttachmentRead,
-             status_code=status.HTTP_201_CREATED)
+             status_code=status.HTTP_201_CREATED, dependencies=[WRITE_REPORT])
 def add_attachment(campaign_id: int, report_id: int, file: UploadFile, request: Request, session: SessionDep,
                    caller: CurrentCaller, response: Response) -> AttachmentRead:
     """PDF, Word, Excel, JPEG or PNG; the type is checked from the content; 413 past OCOP_UPLOAD_MAX_BYTES."""

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from ocop.core.pagination import Page
 from ocop.core.schemas import SingleLine, Strict
@@ -26,6 +27,22 @@ Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), SingleLine]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SingleLine]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 .\-()]{6,20}$")]
+
+_REGISTER_NUMBER = re.compile(r"^0*(\d{1,6})\s*/\s*([A-ZĐ]{1,6})-([A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*)$")
+
+
+def register_number(value: str) -> str:
+    """A document's number as the clerk takes it from the agency's register, written as Decree 30 writes it: the
+    number, '/', the type code, '-', the issuer's notation, with a leading zero below 10 ('1/kh-snn' → '01/KH-SNN')."""
+    m = _REGISTER_NUMBER.match(value.strip().upper())
+    if m is None or int(m.group(1)) == 0:
+        raise ValueError("Write the number as in the register: digits, '/', the type code, '-', the agency's "
+                         "notation (e.g. 01/KH-SNN).")
+    return f"{int(m.group(1)):02d}/{m.group(2)}-{m.group(3)}"
+
+
+DocumentNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
+                           AfterValidator(register_number)]
 
 
 # ---- plan content ---------------------------------------------------------------------------
@@ -180,16 +197,22 @@ class CampaignUpdate(Strict):
 
 class Amendment(Strict):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
-    document_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)] | None = None
+    document_number: DocumentNumber | None = Field(
+        default=None, description="A new number from the register: the amended plan is issued again as a new "
+                                  "version of its document")
+    reissue: bool = Field(default=False, description="Issue the amended plan again as a new version of its document "
+                                                     "(also done when the number or the date changes)")
     changes: CampaignUpdate
 
 
 class Transition(Strict):
     to: CampaignStatus
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
-    document_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)] | None = \
-        Field(default=None, description="When issuing: the number to give; default the next in the agency's year")
-    document_date: date | None = Field(default=None, description="When issuing: default today")
+    document_number: DocumentNumber | None = Field(
+        default=None, description="When issuing (required): the number the clerk takes from the agency's register, "
+                                  "e.g. 01/KH-SNN (a leading zero is added below 10); the system never makes one up")
+    document_date: date | None = Field(default=None, description="When issuing: the date in the register; default "
+                                                                 "today")
 
 
 class UnitRef(BaseModel):
@@ -291,11 +314,17 @@ CampaignUnitPage = Page[CampaignUnitRead]
 
 # ---- team -----------------------------------------------------------------------------------
 
+Honorific = Literal["Ông", "Bà"]
+
+
 class TeamMemberCreate(Strict):
     user_id: int | None = None
     full_name: Name | None = None
     agency_id: int | None = None
-    title: Name | None = None
+    honorific: Honorific | None = Field(default=None, description="How the documents address the member: 'Ông' or "
+                                                                   "'Bà'; without it they print the name alone")
+    title: Name | None = Field(default=None, description="The member's position (chức vụ), e.g. 'Giám đốc'; the "
+                                                         "documents follow it with the agency")
     phone: Phone | None = None
     role: TeamRole = "member"
     invited_as_needed: bool = False
@@ -311,6 +340,7 @@ class TeamMemberCreate(Strict):
 class TeamMemberUpdate(Strict):
     full_name: Name | None = None
     agency_id: int | None = None
+    honorific: Honorific | None = None
     title: Name | None = None
     phone: Phone | None = None
     role: TeamRole | None = None
@@ -325,6 +355,7 @@ class TeamMemberRead(BaseModel):
     full_name: str
     agency_id: int | None
     agency_name: str | None
+    honorific: Honorific | None
     title: str | None
     phone: str | None
     role: TeamRole

@@ -538,19 +538,18 @@ def _readiness_problems(session: Session, c: Campaign) -> dict[str, str]:
     return problems
 
 
-def _next_number(session: Session, c: Campaign, day: date) -> str:
-    agency = session.get(Agency, c.issuing_agency_id)
-    notation = (agency.notation if agency and agency.notation else "SNN")
-    issued = session.scalar(sa.select(sa.func.count()).where(
-        col(Campaign.issuing_agency_id) == c.issuing_agency_id, col(Campaign.document_number).is_not(None),
-        col(Campaign.year) == day.year)) or 0
-    n = issued + 1
-    while True:
-        number = f"{n}/{c.doc_type}-{notation}"
-        if not session.scalar(sa.select(col(Campaign.id)).where(
-                col(Campaign.issuing_agency_id) == c.issuing_agency_id, col(Campaign.document_number) == number)):
-            return number
-        n += 1
+def _check_number(session: Session, c: Campaign, number: str) -> None:
+    """The register's number fits the plan (its type code) and no other plan of the agency has it (the table
+    holds a plan number once per agency)."""
+    code = c.doc_type or "KH"
+    if number.split("/", 1)[1].split("-", 1)[0] != code:
+        raise field_error("document_number", f"A plan's number carries its type code: …/{code}-… (e.g. 01/{code}-SNN).")
+    taken = session.scalar(sa.select(col(Campaign.id)).where(
+        col(Campaign.issuing_agency_id) == c.issuing_agency_id, col(Campaign.document_number) == number,
+        col(Campaign.id) != c.id))
+    if taken:
+        raise Conflict(f"The number {number} is already used by another plan of this agency.",
+                       code="document_number_taken")
 
 
 def transition(session: Session, caller: Caller, campaign_id: int, data: Transition) -> CampaignRead:
@@ -588,14 +587,13 @@ def transition(session: Session, caller: Caller, campaign_id: int, data: Transit
 
 
 def _issue(session: Session, caller: Caller, c: Campaign, data: Transition) -> None:
-    day = data.document_date or today()
-    number = data.document_number or _next_number(session, c, day)
-    taken = session.scalar(sa.select(col(Campaign.id)).where(
-        col(Campaign.issuing_agency_id) == c.issuing_agency_id, col(Campaign.document_number) == number,
-        col(Campaign.id) != c.id))
-    if taken:
-        raise Conflict(f"The number {number} is already used by another plan of this agency.",
-                       code="document_number_taken")
+    """The number and date come from the agency's register (the clerk's), never from the system. The document as
+    issued is rendered and kept in the same transaction by the reports domain (on `campaign.issued`)."""
+    if not data.document_number:
+        raise field_error("document_number", "Issuing needs the number the clerk takes from the agency's register "
+                                             "(e.g. 01/KH-SNN).")
+    number, day = data.document_number, data.document_date or today()
+    _check_number(session, c, number)
     c.document_number, c.document_date = number, day
     c.issued_by, c.issued_at = caller.id, utcnow()
     if not c.signer_name:
@@ -617,18 +615,25 @@ def amend(session: Session, caller: Caller, campaign_id: int, data: Amendment, i
         raise Conflict("Only an issued plan is amended; a draft is edited directly.", code="campaign_not_amendable",
                        current_status=c.status)
     changes = _plan_changes(session, data.changes)
+    if "document_date" in changes and changes["document_date"] is None:
+        raise field_error("changes.document_date", "An issued plan keeps a date; give the new one.")
     if data.document_number:
-        changes["document_number"] = data.document_number
+        _check_number(session, c, data.document_number)
     before = audit.snapshot(c)
+    was = (c.document_number, c.document_date)
     _set_plan(c, changes)
     if data.document_number:
         c.document_number = data.document_number
+    # a new number or date, or the leader's word, issues the plan again: a new version of its document (reports)
+    reissued = data.reissue or (c.document_number, c.document_date) != was
     apply_changes(c, {})
     _snapshot_revision(session, caller, c, data.reason)
     audit.record(session, caller, "campaign.amend", "campaign", c.id, before,
-                 {**audit.snapshot(c), "reason": data.reason})
+                 {**audit.snapshot(c), "reason": data.reason, "reissued": reissued})
     outbox.emit(session, "campaign.amended", "campaign", c.id, {
-        "campaign_id": c.id, "revision": c.revision, "reason": data.reason, "document_number": c.document_number})
+        "campaign_id": c.id, "revision": c.revision, "reason": data.reason, "document_number": c.document_number,
+        "document_date": c.document_date.isoformat() if c.document_date else None, "reissued": reissued,
+        "by": caller.name})
     session.commit()
     return get_campaign(session, caller, campaign_id)
 

@@ -110,11 +110,15 @@ def derive(cert: Any, findings: list[Finding], actions: list[CorrectiveAction], 
         worst = "non_compliant" if grave else max(worst, "conditional", key=RANK.__getitem__)
         effective = max(effective, local_date(f.created_at))
     for a in actions:
-        if a.due_date < day:
+        if a.due_date < day and a.status == "open":  # overdue as inspections and the reminders count it: unanswered
             reasons.append({"code": "action_overdue", "finding_id": a.finding_id,
                             "detail": f"Biện pháp khắc phục quá hạn từ {a.due_date + timedelta(days=1):%d/%m/%Y}."})
             worst = "non_compliant"
             overdue_since = min(overdue_since or day, a.due_date + timedelta(days=1))
+        elif a.due_date < day:  # answered, the inspector has not verified it yet
+            reasons.append({"code": "action_pending", "finding_id": a.finding_id,
+                            "detail": "Biện pháp khắc phục đã có báo cáo kết quả, đang chờ xác minh."})
+            worst = max(worst, "conditional", key=RANK.__getitem__)
         else:
             reasons.append({"code": "action_pending", "finding_id": a.finding_id,
                             "detail": f"Biện pháp khắc phục đến hạn ngày {a.due_date:%d/%m/%Y}."})

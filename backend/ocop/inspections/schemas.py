@@ -24,6 +24,9 @@ Code = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-
 # ---- visit records --------------------------------------------------------------------------
 
 class Attendee(Strict):
+    """Someone present besides the team, as the minutes name them: 'Ông Hoàng Văn B, Giám đốc HTX Đồng Bành'."""
+
+    honorific: Literal["Ông", "Bà"] | None = None
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     organisation: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
@@ -37,6 +40,8 @@ class VisitRecordUpdate(Strict):
     gps_lon: float | None = Field(default=None, ge=-180, le=180)
     gps_accuracy_m: float | None = Field(default=None, ge=0, le=100000)
     record_note: Note | None = None
+    # the inspected party's comments, written into the minutes ("Ý kiến của đại diện …")
+    host_comments: Note | None = None
 
     @model_validator(mode="after")
     def _check(self) -> VisitRecordUpdate:
@@ -71,6 +76,7 @@ class VisitRecordRead(BaseModel):
     gps_lon: float | None
     gps_accuracy_m: float | None
     record_note: str | None
+    host_comments: str | None = None
     submitted_at: datetime | None
     approved_at: datetime | None
     locked_at: datetime | None

@@ -6,12 +6,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
-from ocop.core.caller import CurrentCaller
+from ocop.core.caller import CurrentCaller, requires
 from ocop.core.db import SessionDep
 from ocop.core.pagination import PageDep
 from ocop.core.versioning import set_etag
 
-from . import service
+from . import policies, service
 from .schemas import (
     DeliveryPage,
     DeliveryRead,
@@ -26,7 +26,7 @@ from .schemas import (
     WebhookUpdate,
 )
 
-router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+router = APIRouter(prefix="/webhooks", tags=["webhooks"], dependencies=[requires(policies.require_manager)])
 
 
 @router.get("", operation_id="webhooks-list", response_model=WebhookPage)
@@ -90,7 +90,8 @@ XML = {"application/xml": {"schema": {"type": "string"}}, "text/xml": {"schema":
                      responses={200: {"model": EofficeRead, "description": "The same DocumentId again: nothing changed"},
                                 202: {"model": EofficeRead,
                                       "description": "Kept in the e-office inbox for a person to route (Location)"}},
-                     openapi_extra={"requestBody": {"content": XML, "required": True}})
+                     openapi_extra={"requestBody": {"content": XML, "required": True}},
+                     dependencies=[requires(policies.require_eoffice)])
 async def inbound(request: Request, session: SessionDep, caller: CurrentCaller, response: Response) -> Any:
     """An edXML package (QCVN 102:2016) from the provincial e-office. A plan (Kế hoạch) from a known sender becomes
     a draft campaign (201); an answer (ResponseFor) joins its campaign; what cannot be acted on automatically (an
@@ -154,7 +155,7 @@ def get_attachment(document_id: int, n: int, session: SessionDep, caller: Curren
 
 
 @eoffice_router.post("/eoffice/documents/{document_id}/transitions", operation_id="eoffice-route",
-                     response_model=EofficeDetail)
+                     response_model=EofficeDetail, dependencies=[requires(policies.require_eoffice_router)])
 def route_document(document_id: int, data: EofficeTransition, session: SessionDep,
                    caller: CurrentCaller) -> EofficeDetail:
     """Route a package waiting in the inbox: attach it to a campaign, create a draft plan from it, map its sender

@@ -12,7 +12,7 @@ EventType = Literal["*", "campaign.submitted", "campaign.issued", "campaign.in_p
                     "campaign.closed", "campaign.cancelled", "campaign.amended", "visit.approved", "finding.created",
                     "finding.status_changed", "action.overdue", "compliance.changed", "local_report.submitted",
                     "local_report.accepted", "local_report.returned", "certificate.expiring", "certificate.expired",
-                    "task.overdue", "local_report.due"]
+                    "task.overdue", "local_report.due", "document.issued"]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=2000,
                                        pattern=r"^https?://[^\s/$.?#].[^\s]*$")]
 

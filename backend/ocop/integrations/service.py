@@ -616,6 +616,10 @@ def export_document(session: Session, caller: Caller, campaign_id: int, kind: st
         content = f"Báo cáo kết quả thực hiện {plan_ref} về {c.title[:1].lower()}{c.title[1:]}."
         to_places = ["UBND tỉnh (B/c)", "Lãnh đạo Sở", "Các cơ quan, đơn vị trong thành phần đoàn kiểm tra",
                      "UBND các đơn vị được kiểm tra"]
+    issued = reports.issued_version(session, c.id or 0, kind, unit_id) if kind != "plan" else None
+    if issued is not None:  # the attachment is the issued file: the header carries its number and date
+        number, _, notation = issued.number.partition("/")
+        day = issued.document_date
     suffix = f".{unit_id}" if unit_id else ""
     pkg = edxml.Package(
         document_id=f"{settings.eoffice_agency_code}.{letters}.{c.id}.{c.revision}{suffix}",

@@ -57,6 +57,49 @@ class VisitMinutes(SQLModel, table=True):
     pending_content: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary, nullable=True))
 
 
+ISSUED_KINDS = ("plan", "notice", "report")  # later: the decision (QĐ) and the conclusion notices (TB kết luận)
+
+
+class IssuedDocument(SQLModel, table=True):
+    """One issued version of a campaign's document (KH, TB per unit, BC): the exact .docx as it was issued with the
+    number and date the clerk took from the agency's register, kept in storage under `storage_key` and served as
+    issued; a correction is a new version (with its reason in `note`), the earlier ones stay readable. The PDF is
+    made once from that .docx (LibreOffice) and kept under `pdf_storage_key`. When storage cannot take the .docx at
+    issue, its bytes wait in `pending_content` (as the minutes' do) until the first download writes them."""
+
+    __tablename__ = "issued_document"
+    __table_args__ = (
+        sa.UniqueConstraint("campaign_id", "kind", "scope_unit_id", "version"),
+        # a NULL scope is not equal to another in a unique constraint: the unscoped kinds get their own index
+        sa.Index("ux_issued_document_unscoped", "campaign_id", "kind", "version", unique=True,
+                 postgresql_where=sa.text("scope_unit_id IS NULL"), sqlite_where=sa.text("scope_unit_id IS NULL")),
+        sa.CheckConstraint(f"kind IN {ISSUED_KINDS!r}", name="kind"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+        sa.Index("ix_issued_document_number", "number"),
+    )
+
+    id: int | None = Field(default=None, sa_column=pk_column())
+    campaign_id: int = Field(sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("campaign.id", ondelete="CASCADE"),
+                                                 nullable=False))
+    kind: str = Field(sa_column=sa.Column(sa.String(20), nullable=False))
+    scope_unit_id: int | None = Field(default=None, sa_column=sa.Column(
+        sa.BigInteger, sa.ForeignKey("admin_unit.id"), nullable=True))  # the unit notified (TB); NULL otherwise
+    version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
+    number: str = Field(sa_column=sa.Column(sa.String(60), nullable=False))
+    document_date: date = Field(sa_column=sa.Column(sa.Date, nullable=False))
+    storage_key: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
+    size: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    sha256: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    pdf_storage_key: str | None = Field(default=None, sa_column=sa.Column(sa.String(255), nullable=True))
+    template_id: int | None = Field(default=None, sa_column=sa.Column(
+        sa.BigInteger, sa.ForeignKey("document_template.id"), nullable=True))
+    issued_by: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("app_user.id"),
+                                                                    nullable=True))
+    issued_at: datetime = Field(sa_column=ts_column())
+    note: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))  # why a correction
+    pending_content: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary, nullable=True))
+
+
 class FindingTally(SQLModel, table=True):
     """Findings not dismissed, counted per (campaign, unit, category, severity), kept in the transaction that
     changes them, so that the dashboard reads thousands of rows instead of a million."""

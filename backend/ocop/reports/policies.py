@@ -5,6 +5,8 @@
 - report (BC): the province-wide staff who see the campaign (not local officers or producers: it covers every
   unit).
 - templates: administrators manage them; coordinators and leaders read them and preview.
+- issuing a notice or the report (with the register's number and date): the campaign's runners (administrators,
+  coordinators, leaders); the issued versions are read by whoever may read that document.
 """
 from __future__ import annotations
 
@@ -36,6 +38,14 @@ def may_report(caller: Caller) -> bool:
 def require_report(caller: Caller) -> None:
     if not may_report(caller):
         raise Forbidden("The results report covers every unit: it is for the department's staff.",
+                        code="forbidden_role")
+
+
+def require_issue(caller: Caller) -> None:
+    """Who issues a campaign's documents: those who run campaigns (campaigns.service.RUNNERS)."""
+    require_user(caller)
+    if not caller.has(*campaign_policies.ALL_SEEING):
+        raise Forbidden("Only coordinators, leaders and administrators issue the campaign's documents.",
                         code="forbidden_role")
 
 

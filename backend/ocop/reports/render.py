@@ -6,24 +6,32 @@ Python objects nor break the document's XML with the data's '&' and '<', and wit
 that `{{ 'x' * 10**9 }}` or a loop of loops is refused at once instead of filling the server's memory."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import io
+import os
 import re
 import shutil
+import signal
 import string
 import subprocess
 import tempfile
 import threading
 import time
 import types
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.document import Document as DocumentType
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
@@ -37,6 +45,7 @@ from ocop.core.text import xml_safe
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_TYPE = "application/pdf"
+LANGUAGE = "vi-VN"  # every document is Vietnamese: Word checks its spelling as such
 _pdf_lock = threading.Semaphore(1)  # one conversion at a time: LibreOffice is heavy on a 2-core machine
 
 
@@ -443,20 +452,206 @@ def check_docx(data: bytes) -> None:
         raise TemplateError("The file is not a Word document (.docx): word/document.xml is missing.")
 
 
+# ---- the masthead's names: broken at a phrase boundary, never inside a word --------------------------------------
+
+_GLYPHS = " ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789,.-()/&:;"
+
+
+def _advances(widths: str) -> dict[str, int]:
+    return dict(zip(_GLYPHS, map(int, widths.split()), strict=True))
+
+
+def _phrases(words: str) -> frozenset[str]:
+    return frozenset(words.split("|"))
+
+
+# Advance widths of Times New Roman in thousandths of an em (Liberation Serif, its metric twin, measured): regular
+# and bold. A Vietnamese letter is as wide as its base letter; the horn (Ơ, Ư) adds a little.
+_ADVANCE = {
+    False: _advances(
+        "250 722 667 667 722 611 556 722 722 333 389 722 611 889 722 722 556 722 667 556 611 722 722 944 722 722 611 "
+        "444 500 444 500 444 333 500 500 278 278 500 278 778 500 500 500 500 333 389 278 500 500 722 500 500 444 "
+        "500 500 500 500 500 500 500 500 500 500 250 250 333 333 333 278 778 278 278"),
+    True: _advances(
+        "250 722 667 722 722 667 611 778 778 389 500 778 667 944 722 778 611 778 722 556 667 722 722 1000 722 722 667 "
+        "500 556 444 556 444 333 500 556 278 333 556 278 833 556 500 556 556 444 389 333 556 500 722 500 500 444 "
+        "500 500 500 500 500 500 500 500 500 500 250 250 333 333 333 278 833 333 333"),
+}
+_HORN = "\u031b"
+# Two-syllable words of agencies' names: a line never ends between their syllables ("PHÁT / TRIỂN").
+_COMPOUNDS = _phrases(
+    "NÔNG NGHIỆP|PHÁT TRIỂN|NÔNG THÔN|MÔI TRƯỜNG|NHÂN DÂN|ỦY BAN|UỶ BAN|CHI CỤC|TRUNG TÂM|VĂN PHÒNG|KHOA HỌC|"
+    "CÔNG NGHỆ|CÔNG THƯƠNG|Y TẾ|TÀI NGUYÊN|KẾ HOẠCH|ĐẦU TƯ|TÀI CHÍNH|THỦY SẢN|THUỶ SẢN|LÂM NGHIỆP|CHĂN NUÔI|THÚ Y|"
+    "TRỒNG TRỌT|BẢO VỆ|THỰC VẬT|CHẤT LƯỢNG|NÔNG LÂM|QUẢN LÝ|THÀNH PHỐ|THỊ XÃ|THỊ TRẤN|KIỂM LÂM|KHUYẾN NÔNG|"
+    "THỦY LỢI|THUỶ LỢI|PHÒNG CHỐNG|THIÊN TAI|XÂY DỰNG|GIAO THÔNG|VẬN TẢI|VĂN HÓA|VĂN HOÁ|THỂ THAO|DU LỊCH|"
+    "GIÁO DỤC|ĐÀO TẠO|NỘI VỤ|TƯ PHÁP|THÔNG TIN|TRUYỀN THÔNG|LAO ĐỘNG|THƯƠNG BINH|XÃ HỘI|DÂN TỘC|TÔN GIÁO|"
+    "NGOẠI VỤ|THANH TRA|HÀNH CHÍNH|SỰ NGHIỆP|DỊCH VỤ|HỖ TRỢ|ĐIỀU PHỐI|CHƯƠNG TRÌNH|HỢP TÁC|KINH TẾ|HẠ TẦNG|"
+    "ĐÔ THỊ|NÔNG SẢN|THỰC PHẨM|AN TOÀN|VỆ SINH|TIÊU CHUẨN|ĐO LƯỜNG|CHÍNH PHỦ|HỘI ĐỒNG|ĐÁNH GIÁ|PHÂN HẠNG|"
+    "SẢN PHẨM|ĐỊA CHÍNH|BỘ PHẬN|LẠNG SƠN|CAO BẰNG|HÀ NỘI|ĐẶC KHU")
+# Where a new line reads well: before the head of a name ("ỦY BAN NHÂN DÂN / TỈNH LẠNG SƠN").
+_HEADS = _phrases("SỞ|CHI|CỤC|PHÒNG|TRUNG|BAN|VĂN|VỤ|TỈNH|HUYỆN|THÀNH|THỊ|XÃ|PHƯỜNG|ĐẶC|BỘ")
+
+
+def text_width_mm(text: str, size_pt: float, bold: bool = False) -> float:
+    """How wide a line of Times New Roman is, in millimetres."""
+    advance = _ADVANCE[bold]
+    total = 0
+    for ch in str(text):
+        parts = unicodedata.normalize("NFD", ch)
+        base = "D" if ch == "Đ" else "d" if ch == "đ" else parts[0]
+        total += advance.get(base, advance["N"] if base.isupper() else advance["n"])
+        if _HORN in parts:
+            total += 74 if base.isupper() else 54
+    return total / 1000 * size_pt * 25.4 / 72
+
+
+def _break_cost(before: list[str], after: list[str]) -> int:
+    last, first = before[-1].upper(), after[0].upper()
+    if f"{last} {first}" in _COMPOUNDS:
+        return 100  # inside a word: only when nothing else fits
+    if last == "VÀ" or first in _HEADS:
+        return 0   # "SỞ NÔNG NGHIỆP VÀ / PHÁT TRIỂN NÔNG THÔN"
+    return 1 if first == "VÀ" else 3
+
+
+def masthead_lines(value: Any, size: float = 13, bold: bool = False, width_mm: float = 76) -> str:
+    """A name of the masthead as it is set in a column `width_mm` wide: whole when it fits, else broken (a line
+    break) where a phrase ends, never between the syllables of a word, the lines as even as they can be. The
+    template writes `{{ agency|masthead_lines(12, true) }}`."""
+    text = "" if value is None or isinstance(value, jinja2.Undefined) else str(value)
+    out = []
+    for line in text.split("\n"):
+        words = line.split()
+        if not words or text_width_mm(" ".join(words), size, bold) <= width_mm:
+            out.append(" ".join(words))
+            continue
+        # the best way to set words[start:], found from the end: fewest breaks inside a word, then fewest lines,
+        # then the best places, then the narrowest widest line
+        best: dict[int, tuple[tuple[int, int, int, float], list[str]]] = {len(words): ((0, 0, 0, 0.0), [])}
+        for start in range(len(words) - 1, -1, -1):
+            options = []
+            for end in range(start + 1, len(words) + 1):
+                head = " ".join(words[start:end])
+                width = text_width_mm(head, size, bold)
+                if width > width_mm and end > start + 1:
+                    break
+                (inside, lines, cost, widest), rest = best[end]
+                if end < len(words):
+                    here = _break_cost(words[start:end], words[end:])
+                    inside, cost = (inside + 1, cost) if here >= 100 else (inside, cost + here)
+                options.append(((inside, lines + 1, cost, max(widest, width)), [head, *rest]))
+            best[start] = min(options, key=lambda o: o[0])
+        out.extend(best[0][1])
+    return "\n".join(out)
+
+
 def _environment() -> jinja2.Environment:
     env = DocumentSandbox(autoescape=True, trim_blocks=False)
     env.filters["upper_vi"] = _guard_filter("upper_vi", lambda s: (s or "").upper())
+    env.filters["masthead_lines"] = _guard_filter("masthead_lines", masthead_lines)
     return env
 
 
-def render(template: bytes, context: dict[str, Any]) -> bytes:
+# ---- what the file says of itself: language, author, title, dates --------------------------------------------------
+
+def _frame_value(context: dict[str, Any], key: str) -> tuple[Any, int]:
+    """A value of the document's frame and how many documents the file holds: at the top of the context (a plan, a
+    report, minutes), or in each document of a list (the notices, one per unit)."""
+    if context.get(key) is not None:
+        return context[key], 1
+    for value in context.values():
+        if isinstance(value, list) and value and isinstance(value[0], dict) and key in value[0]:
+            return value[0][key], len(value)
+    return None, 0
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _one_line(value: Any) -> str:
+    """On one line, without the characters XML cannot carry (a control character in a stored title)."""
+    return " ".join(_NOT_XML.sub("", str(value)).split()) if value is not None else ""
+
+
+_LANG_VALUE = re.compile(rb'(<w:lang\b[^>]*?\bw:val=")[^"]*"')
+
+
+def _vietnamese(doc: DocumentType) -> None:
+    """vi-VN as the language of the defaults, of Normal and of every run that names one (a template written in Word
+    set to English carries en-US), so that Word does not mark every word as misspelt."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        run_defaults = OxmlElement("w:rPrDefault")
+        defaults.insert(0, run_defaults)
+    holders = [run_defaults]
+    normal = next((st for st in styles.iterfind(qn("w:style")) if st.get(qn("w:type")) == "paragraph"
+                   and st.get(qn("w:default")) in ("1", "true", "on")), None)
+    if normal is not None:
+        holders.append(normal)
+    for holder in holders:
+        rpr = holder.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            holder.append(rpr)  # last in a style and the only child of rPrDefault, as the schema has it
+        if rpr.find(qn("w:lang")) is None:
+            rpr.append(OxmlElement("w:lang"))
+    for part in doc.part.package.iter_parts():
+        element = getattr(part, "_element", None)
+        if element is not None:
+            for lang in element.iter(qn("w:lang")):
+                lang.set(qn("w:val"), LANGUAGE)
+        elif part.content_type.endswith("+xml") and b"<w:lang" in part.blob:
+            # parts python-docx keeps as bytes (stylesWithEffects, read by Word 2010)
+            part._blob = _LANG_VALUE.sub(rb"\g<1>" + LANGUAGE.encode() + rb'"', part.blob)  # type: ignore[attr-defined]
+
+
+def _describe(doc: DocumentType, context: dict[str, Any], author: str | None, title: str | None,
+              when: date | datetime | None) -> None:
+    """The document's own properties: the issuing agency as its author (and last editor), its subject as its title,
+    made now (or on the document's date), in Vietnamese; nothing of the tools that made it."""
+    if author is None:
+        name, _ = _frame_value(context, "agency_name")
+        author = _one_line(name if name is not None else _frame_value(context, "agency")[0])
+    if title is None:
+        subject, count = _frame_value(context, "subject")
+        kind = _one_line(_frame_value(context, "type_name")[0]).capitalize()
+        title = _one_line(subject) if count == 1 else kind
+    if when is None:
+        day = _frame_value(context, "document_date")[0]
+        when = day if isinstance(day, date) else None
+    moment = when if isinstance(when, datetime) else \
+        datetime(when.year, when.month, when.day, tzinfo=UTC) if isinstance(when, date) else datetime.now(UTC)
+    moment = moment.replace(microsecond=0)
+    props = doc.core_properties
+    props.author = props.last_modified_by = _one_line(author)[:255]
+    props.title = _one_line(title)[:255]
+    props.comments = props.keywords = props.category = props.subject = ""
+    props.language = LANGUAGE
+    props.created = props.modified = moment
+    props.revision = 1
+    package_rels = doc.part.package.rels
+    for rid in [rid for rid, rel in package_rels.items() if rel.reltype.endswith("/thumbnail")]:
+        del package_rels[rid]  # a picture of some other page (python-docx's own template carries one)
+    _vietnamese(doc)
+
+
+def render(template: bytes, context: dict[str, Any], *, author: str | None = None, title: str | None = None,
+           when: date | datetime | None = None) -> bytes:
     """Fill the template with the context in the bounded sandbox; the result is a DOCX. Every document (preview,
-    plan, notices, report, minutes) is rendered here."""
+    plan, notices, report, minutes) is rendered here. The file's properties: `author` (the issuing agency; by
+    default the context's `agency_name` or `agency`), `title` (by default the context's `subject`) and `when` it
+    was made (by default the context's `document_date`, else now); its language vi-VN."""
     check_docx(template)
     token = _budget.set(_Budget())
     try:
         tpl = DocxTemplate(io.BytesIO(template))
         tpl.render(context, jinja_env=_environment(), autoescape=True)
+        _describe(tpl.docx, context, author, title, when)
         out = io.BytesIO()
         tpl.save(out)
     except TemplateError:
@@ -485,20 +680,31 @@ def soffice() -> str | None:
 
 
 def to_pdf(docx: bytes) -> bytes:
+    """The document as PDF, converted by LibreOffice in a private profile (a fresh one each time, so that nothing of a
+    user's or of another conversion is shared) within the configured time; past it the whole LibreOffice process
+    group is ended."""
     binary = soffice()
     if binary is None:
         raise PdfUnavailable("LibreOffice is not installed on the server; download the Word file (.docx) instead.")
     with _pdf_lock, tempfile.TemporaryDirectory(prefix="ocop-pdf-") as tmp:
         source = Path(tmp) / "document.docx"
         source.write_bytes(docx)
+        command = [binary, f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}", "--headless", "--norestore",
+                   "--nolockcheck", "--convert-to", "pdf", "--outdir", tmp, str(source)]
+        env = {**os.environ, "HOME": tmp}  # the service's user may have no home of its own (the Docker image's)
         try:
-            subprocess.run(  # noqa: S603 - our binary, our temporary files; no shell  # nosec B603
-                [binary, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore",
-                 "--convert-to", "pdf", "--outdir", tmp, str(source)],
-                check=True, capture_output=True, timeout=get_settings().pdf_timeout_seconds)
-        except (subprocess.SubprocessError, OSError) as exc:
-            raise PdfUnavailable("LibreOffice could not convert the document to PDF.") from exc
+            process = subprocess.Popen(  # noqa: S603 - our binary, our temporary files; no shell  # nosec B603
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+        except OSError as exc:
+            raise PdfUnavailable("LibreOffice could not be started to convert the document to PDF.") from exc
+        try:
+            code = process.wait(timeout=get_settings().pdf_timeout_seconds)
+        except subprocess.TimeoutExpired as exc:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # soffice's wrapper and the office process it started
+            process.wait()
+            raise PdfUnavailable("LibreOffice took too long to convert the document to PDF.") from exc
         target = Path(tmp) / "document.pdf"
-        if not target.is_file():
+        if code != 0 or not target.is_file():
             raise PdfUnavailable("LibreOffice could not convert the document to PDF.")
         return target.read_bytes()

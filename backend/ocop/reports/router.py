@@ -5,16 +5,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Response, UploadFile, status
 
-from ocop.core.caller import CurrentCaller
+from ocop.core.caller import CurrentCaller, requires
 from ocop.core.db import SessionDep
 from ocop.core.export import content_disposition
 from ocop.core.pagination import PageDep
 
-from . import dashboard, service
+from . import dashboard, policies, service
 from .schemas import (
     CampaignDocumentKind,
     Dashboard,
     DocumentList,
+    IssuedVersionRead,
+    IssueRequest,
     TemplateKind,
     TemplateKindRead,
     TemplateKinds,
@@ -28,9 +30,15 @@ FILE: dict[int | str, dict[str, Any]] = {200: {"content": {**DOCX, "application/
 D, T = "documents", "document-templates"
 
 
+Version = Annotated[int | None, Query(ge=1, description="An issued version (default: the latest; 404 when there is "
+                                                        "no such version)")]
+
+
 def _file(r: service.Rendered) -> Response:
-    return Response(r.data, media_type=r.media_type,
-                    headers={"Content-Disposition": content_disposition(r.filename), "Cache-Control": "no-store"})
+    headers = {"Content-Disposition": content_disposition(r.filename), "Cache-Control": "no-store"}
+    if r.etag:
+        headers["ETag"] = f'"{r.etag}"'  # an issued version: the sha256 of the bytes served
+    return Response(r.data, media_type=r.media_type, headers=headers)
 
 
 @router.get("/campaigns/{campaign_id}/documents", tags=[D], operation_id="documents-list", response_model=DocumentList)
@@ -42,18 +50,34 @@ def list_documents(campaign_id: int, session: SessionDep, caller: CurrentCaller)
 @router.get("/campaigns/{campaign_id}/documents/{kind}.docx", tags=[D], operation_id="documents-campaign-docx",
             response_class=Response, responses=FILE)
 def campaign_docx(campaign_id: int, kind: CampaignDocumentKind, session: SessionDep, caller: CurrentCaller,
-                  unit_id: int | None = None) -> Response:
+                  unit_id: int | None = None, version: Version = None) -> Response:
     """The plan (KH), the notices (TB: one unit with ?unit_id=, otherwise one per unit in one file) or the results
-    report (BC) as a Word document in the Decree 30 format."""
-    return _file(service.campaign_document(session, caller, campaign_id, kind, unit_id, "docx"))
+    report (BC) as a Word document in the Decree 30 format. Once issued, the exact file of the latest issued version
+    (or ?version=N), ETag its sha256; before, the draft from the live data with a blank number and date."""
+    return _file(service.campaign_document(session, caller, campaign_id, kind, unit_id, "docx", version=version))
 
 
 @router.get("/campaigns/{campaign_id}/documents/{kind}.pdf", tags=[D], operation_id="documents-campaign-pdf",
             response_class=Response, responses=FILE)
 def campaign_pdf(campaign_id: int, kind: CampaignDocumentKind, session: SessionDep, caller: CurrentCaller,
-                 unit_id: int | None = None) -> Response:
-    """The same as PDF, converted by LibreOffice; 409 `pdf_unavailable` when the server has none."""
-    return _file(service.campaign_document(session, caller, campaign_id, kind, unit_id, "pdf"))
+                 unit_id: int | None = None, version: Version = None) -> Response:
+    """The same as PDF, converted by LibreOffice (an issued version's once, then kept); 409 `pdf_unavailable` when
+    the server has none."""
+    return _file(service.campaign_document(session, caller, campaign_id, kind, unit_id, "pdf", version=version))
+
+
+@router.post("/campaigns/{campaign_id}/documents/{kind}/issue", tags=[D], operation_id="documents-issue",
+             response_model=IssuedVersionRead, status_code=status.HTTP_201_CREATED,
+             dependencies=[requires(policies.require_issue)])
+def issue_document(campaign_id: int, kind: CampaignDocumentKind, data: IssueRequest, session: SessionDep,
+                   caller: CurrentCaller, response: Response) -> IssuedVersionRead:
+    """Issue a unit's notice (TB, unit_id) or the results report (BC) with the number and date the clerk takes
+    from the agency's register: rendered as of them and kept as issued. Issuing again is a correction: a new
+    version (note: its reason), the earlier ones still served with ?version=. The plan is issued by its campaign's
+    transition to `issued` (and again by an amendment): 422 for `plan` here."""
+    d = service.issue_document(session, caller, campaign_id, kind, data)
+    response.headers["Location"] = d.path
+    return d
 
 
 @router.get("/visits/{visit_id}/documents/minutes.docx", tags=[D], operation_id="documents-minutes-docx",
@@ -92,7 +116,7 @@ def default_template(kind: TemplateKind, caller: CurrentCaller) -> Response:
 
 
 @router.post("/document-templates/preview", tags=[T], operation_id="templates-preview", response_class=Response,
-             responses={200: {"content": DOCX}})
+             responses={200: {"content": DOCX}}, dependencies=[requires(policies.require_template_read)])
 def preview(session: SessionDep, caller: CurrentCaller, kind: Annotated[TemplateKind, Form()],
             campaign_id: Annotated[int, Form()], visit_id: Annotated[int | None, Form()] = None,
             unit_id: Annotated[int | None, Form()] = None, template_id: Annotated[int | None, Form()] = None,
@@ -104,7 +128,7 @@ def preview(session: SessionDep, caller: CurrentCaller, kind: Annotated[Template
 
 
 @router.post("/document-templates/{kind}", tags=[T], operation_id="templates-upload", response_model=TemplateRead,
-             status_code=status.HTTP_201_CREATED)
+             status_code=status.HTTP_201_CREATED, dependencies=[requires(policies.require_template_admin)])
 def upload_template(kind: TemplateKind, file: UploadFile, session: SessionDep, caller: CurrentCaller,
                     response: Response, note: Annotated[str | None, Form(max_length=2000)] = None,
                     activate: Annotated[bool, Form()] = True) -> TemplateRead:

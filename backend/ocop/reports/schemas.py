@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, StringConstraints
 
+from ocop.campaigns.schemas import DocumentNumber
 from ocop.core.pagination import Page
+from ocop.core.schemas import Strict
 
 TemplateKind = Literal["plan", "notice", "minutes", "report"]
 CampaignDocumentKind = Literal["plan", "notice", "report"]
@@ -50,10 +53,44 @@ class DocumentInfo(BaseModel):
     visit_id: int | None = None
     path: str
     frozen_at: datetime | None = None
+    number: str | None = Field(default=None, description="The number of its latest issued version; null: a draft")
+    version: int | None = Field(default=None, description="Its latest issued version; null: a draft")
+
+
+class IssueRequest(Strict):
+    """Issue a notice (one unit's) or the report with the number and date the clerk takes from the register."""
+
+    unit_id: int | None = Field(default=None, description="The unit notified (a notice); none for the report")
+    number: DocumentNumber = Field(description="From the agency's register, e.g. 05/TB-SNN (a leading zero is added "
+                                               "below 10)")
+    date: dt.date = Field(description="The document's date in the register")
+    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)] | None = Field(
+        default=None, description="Why it is issued again (a correction): required from the second version on")
+
+
+class IssuedVersionRead(BaseModel):
+    """One issued version of a document, kept as issued: its file is served byte for byte (ETag: sha256)."""
+
+    id: int
+    kind: CampaignDocumentKind
+    unit_id: int | None
+    unit_name: str | None = None
+    version: int
+    number: str
+    date: dt.date
+    issued_at: datetime
+    issued_by: int | None
+    issued_by_name: str | None = None
+    sha256: str
+    size: int
+    note: str | None
+    path: str
 
 
 class DocumentList(BaseModel):
     items: list[DocumentInfo]
+    issued: list[IssuedVersionRead] = Field(default_factory=list, description="Every issued version the caller may "
+                                                                              "read, by kind, unit and version")
     pdf_available: bool
 
 

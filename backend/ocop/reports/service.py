@@ -1,5 +1,12 @@
-"""The documents a campaign produces (KH, TB, BB, BC) as Word or PDF, the templates behind them, and the minutes
-frozen when a visit is approved."""
+"""The documents a campaign produces (KH, TB, BB, BC) as Word or PDF, the templates behind them, the minutes
+frozen when a visit is approved, and the issued versions of the plan, the notices and the report.
+
+A plan, notice or report is a draft (rendered from the live data, its number and day blank) until it is issued with
+the number and date the clerk takes from the agency's register: then the exact .docx is rendered once, as of that
+number and date, kept, and served byte for byte ever after (ETag: its sha256); issuing again is a correction, a new
+version, the earlier ones still readable (`?version=N`). The plan is issued by its campaign's transition (and again
+by an amendment with a new number or date, or asked for): the `campaign.issued` / `campaign.amended` events render
+it in the same transaction."""
 from __future__ import annotations
 
 import functools
@@ -7,39 +14,52 @@ import hashlib
 import io
 import logging
 import re
+from datetime import date
 from typing import Any, BinaryIO
 
 import sqlalchemy as sa
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col
 
 from ocop.audit import service as audit
+from ocop.audit.models import AuditEvent
 from ocop.campaigns import planning
 from ocop.campaigns import policies as campaign_policies
 from ocop.campaigns import service as campaigns
 from ocop.campaigns.models import Campaign, Visit
-from ocop.core import changes, storage
+from ocop.core import changes, outbox, storage
 from ocop.core.caller import Caller
 from ocop.core.config import get_settings
 from ocop.core.db import new_session, utcnow
-from ocop.core.errors import Conflict, DomainError, NotFound, PayloadTooLarge, Unprocessable
+from ocop.core.errors import Conflict, DomainError, NotFound, PayloadTooLarge, Unprocessable, field_error
 from ocop.core.outbox import OutboxEvent
 from ocop.core.pagination import PageParams, keyset_page
 from ocop.core.text import fold
-from ocop.org.models import AdminUnit
+from ocop.org.models import AdminUnit, User
 
 from . import context, defaults, policies, render
-from .models import DocumentTemplate, VisitMinutes
-from .schemas import DocumentInfo, DocumentList, TemplateKindRead, TemplateKinds, TemplatePage, TemplateRead
+from .models import DocumentTemplate, IssuedDocument, VisitMinutes
+from .schemas import (
+    DocumentInfo,
+    DocumentList,
+    IssuedVersionRead,
+    IssueRequest,
+    TemplateKindRead,
+    TemplateKinds,
+    TemplatePage,
+    TemplateRead,
+)
 
 TITLES = {"plan": "Kế hoạch kiểm tra", "notice": "Thông báo lịch kiểm tra", "report": "Báo cáo kết quả kiểm tra",
           "minutes": "Biên bản kiểm tra"}
 log = logging.getLogger("ocop.reports")
 STEMS = {"plan": "ke-hoach", "notice": "thong-bao", "report": "bao-cao-ket-qua", "minutes": "bien-ban"}
+TYPE_CODES = {"notice": "TB", "report": "BC"}  # the plan's is its campaign's doc_type (KH)
 
 
 class Rendered:
-    def __init__(self, data: bytes, filename: str, media_type: str) -> None:
-        self.data, self.filename, self.media_type = data, filename, media_type
+    def __init__(self, data: bytes, filename: str, media_type: str, etag: str | None = None) -> None:
+        self.data, self.filename, self.media_type, self.etag = data, filename, media_type, etag
 
 
 def _slug(text: str) -> str:
@@ -215,7 +235,7 @@ def preview(session: Session, caller: Caller, kind: str, *, campaign_id: int, vi
                                 code="template_kind_mismatch")
         template = storage.path_of(t.storage_key).read_bytes()
     else:
-        template = None  # the one in use
+        template = active_template(session, kind)[0]  # the one in use (given: the live data, never an issued file)
     if kind == "minutes":
         if visit_id is None:
             raise Unprocessable("Previewing minutes needs a visit (visit_id).", code="visit_required")
@@ -229,34 +249,282 @@ def preview(session: Session, caller: Caller, kind: str, *, campaign_id: int, vi
 
 # ---- documents ------------------------------------------------------------------------------
 
-def campaign_document(session: Session, caller: Caller, campaign_id: int, kind: str, unit_id: int | None,
-                      fmt: str, template: bytes | None = None) -> Rendered:
-    c = campaigns.visible_campaign(session, caller, campaign_id)
-    if kind == "plan":
-        ctx = context.plan(session, c)
-        stem = f"{STEMS[kind]}-{(c.document_number or f'du-thao-{c.id}').replace('/', '-')}"
-    elif kind == "notice":
+def _check_reader(session: Session, caller: Caller, kind: str, unit_id: int | None) -> None:
+    """Who reads which document, drafts and issued versions alike: notices not for producers (and a local officer
+    only their units'), the report for the province-wide staff."""
+    if kind == "notice":
+        if not campaign_policies.sees_internal_parts(caller):
+            raise NotFound("No notices here.", code="not_found")
         if unit_id is not None and not session.scalar(sa.select(
                 campaign_policies.unit_part_filter(caller, sa.literal(unit_id, sa.BigInteger)))):
             raise NotFound(f"Unit {unit_id} is not part of this campaign.", code="unit_not_in_campaign")  # not theirs
-        items = planning.notices(session, caller, campaign_id, unit_id).items
-        if not items:
-            raise Conflict("No visits are scheduled yet, so there is no notice to write.", code="no_visits")
-        ctx = context.notices(session, c, items)
-        stem = f"{STEMS[kind]}-{c.id}" + (f"-{_slug(items[0].admin_unit_name)}" if unit_id else "")
     elif kind == "report":
         policies.require_report(caller)
-        ctx = context.report(session, c)
-        stem = f"{STEMS[kind]}-{c.year}-{c.id}"
-    else:
+    elif kind != "plan":
         raise NotFound(f"No document kind '{kind}'.", code="document_kind_not_found")
+
+
+def _live(session: Session, caller: Caller, c: Campaign, kind: str, unit_id: int | None,
+          issued: tuple[str, date] | None = None) -> tuple[dict[str, Any], str]:
+    """The document's data as it stands now (as of the number and date it is being issued with, when `issued`),
+    and the file name's stem."""
+    if kind == "plan":
+        return context.plan(session, c), f"{STEMS[kind]}-{(c.document_number or f'du-thao-{c.id}').replace('/', '-')}"
+    if kind == "notice":
+        items = planning.notices(session, caller, c.id or 0, unit_id).items
+        if not items:
+            raise Conflict("No visits are scheduled yet, so there is no notice to write.", code="no_visits")
+        stem = f"{STEMS[kind]}-{c.id}" + (f"-{_slug(items[0].admin_unit_name)}" if unit_id else "")
+        as_issued = {unit_id: issued} if issued is not None and unit_id is not None else None
+        return context.notices(session, c, items, issued=as_issued), stem  # type: ignore[arg-type]
+    return context.report(session, c), f"{STEMS[kind]}-{c.year}-{c.id}"
+
+
+def campaign_document(session: Session, caller: Caller, campaign_id: int, kind: str, unit_id: int | None,
+                      fmt: str, template: bytes | None = None, version: int | None = None) -> Rendered:
+    """The plan, a unit's notice or the report as issued (its latest version, or `version`), else the draft from
+    the live data; the notices of every unit in one file are always the working draft. A template given (preview)
+    renders the draft."""
+    c = campaigns.visible_campaign(session, caller, campaign_id)
+    _check_reader(session, caller, kind, unit_id)
+    if kind == "notice" and unit_id is None and version is not None:
+        raise Unprocessable("An issued notice is one unit's: give unit_id with version.", code="validation_error",
+                            errors=[{"loc": ["query", "unit_id"], "msg": "Give the unit of the notice.",
+                                     "type": "value_error"}])
+    if template is None and (kind != "notice" or unit_id is not None):
+        doc = _issued(session, c.id or 0, kind, unit_id if kind == "notice" else None, version)
+        if doc is not None:
+            return _serve_issued(session, caller, c, doc, fmt)
+    if version is not None:
+        raise NotFound(f"This {kind} has no issued version {version}.", code="document_version_not_found")
+    ctx, stem = _live(session, caller, c, kind, unit_id)
     data = _fill(session, kind, ctx, template)[0]
     return _output(data, stem, fmt)
 
 
 def word_document(session: Session, caller: Caller, campaign_id: int, kind: str, unit_id: int | None = None) -> bytes:
-    """The DOCX for the e-office package."""
+    """The DOCX for the e-office package: as issued when it is."""
     return campaign_document(session, caller, campaign_id, kind, unit_id, "docx").data
+
+
+# ---- issued versions --------------------------------------------------------------------------
+
+def _scope(campaign_id: int, kind: str, unit_id: int | None) -> sa.ColumnElement[bool]:
+    unit = col(IssuedDocument.scope_unit_id)
+    return sa.and_(col(IssuedDocument.campaign_id) == campaign_id, col(IssuedDocument.kind) == kind,
+                   unit.is_(None) if unit_id is None else unit == unit_id)
+
+
+def _issued(session: Session, campaign_id: int, kind: str, unit_id: int | None,
+            version: int | None = None) -> IssuedDocument | None:
+    """The latest issued version of a document (or the one asked for); None while it is a draft."""
+    stmt = sa.select(IssuedDocument).where(_scope(campaign_id, kind, unit_id))
+    if version is not None:
+        stmt = stmt.where(col(IssuedDocument.version) == version)
+    return session.scalars(stmt.order_by(col(IssuedDocument.version).desc()).limit(1)).first()
+
+
+def issued_version(session: Session, campaign_id: int, kind: str, unit_id: int | None = None
+                   ) -> IssuedDocument | None:
+    """For other domains (the e-office export): the latest issued version of a document, None for a draft. The
+    caller has checked that the document may be read."""
+    return _issued(session, campaign_id, kind, unit_id if kind == "notice" else None)
+
+
+def _type_code(number: str) -> str:
+    return number.split("/", 1)[1].split("-", 1)[0]
+
+
+def _storage_unavailable() -> DomainError:
+    return DomainError("File storage is not available at the moment; retry shortly.", status=503,
+                       code="storage_unavailable", headers={"Retry-After": "30"})
+
+
+def _stamp(session: Session, c: Campaign, ctx: dict[str, Any], number: str, day: date) -> None:
+    """The frame of an issued version: its number and date, and the agency (with its parent) in force that day."""
+    frame = context.frame(session, c, _type_code(number), day, number, [], type_name="", subject="")
+    for target in ctx.get("notices", [ctx]):
+        target.update({k: frame[k] for k in ("parent_agency", "agency", "number", "place_date")})
+
+
+def _render_issued(session: Session, caller: Caller, c: Campaign, kind: str, unit_id: int | None, number: str,
+                   day: date, template: bytes | None = None) -> tuple[bytes, int | None]:
+    """The document as of its number and date (the template in use, or the one given)."""
+    ctx = _live(session, caller, c, kind, unit_id, (number, day))[0]
+    _stamp(session, c, ctx, number, day)
+    try:
+        return _fill(session, kind, ctx, template)
+    except OSError as exc:  # the active template is in storage, which cannot be read now
+        raise _storage_unavailable() from exc
+
+
+def _lock(session: Session, c: Campaign) -> None:
+    """One issue at a time per campaign (PostgreSQL: the campaign's row; SQLite writes one at a time anyway)."""
+    session.execute(sa.select(col(Campaign.id)).where(col(Campaign.id) == c.id).with_for_update())
+
+
+def _check_free(session: Session, c: Campaign, kind: str, unit_id: int | None, number: str, day: date) -> None:
+    """A register number belongs to one document of the agency in its year (a correction keeps its own)."""
+    taken = session.scalar(
+        sa.select(col(IssuedDocument.id)).join(Campaign, col(Campaign.id) == col(IssuedDocument.campaign_id))
+        .where(col(IssuedDocument.number) == number, col(Campaign.issuing_agency_id) == c.issuing_agency_id,
+               col(IssuedDocument.document_date) >= date(day.year, 1, 1),
+               col(IssuedDocument.document_date) < date(day.year + 1, 1, 1), sa.not_(_scope(c.id or 0, kind, unit_id)))
+        .limit(1))
+    if taken:
+        raise Conflict(f"The number {number} is already used by another document of this agency in {day.year}.",
+                       code="document_number_taken")
+
+
+def _facts(doc: IssuedDocument) -> dict[str, Any]:
+    return {"campaign_id": doc.campaign_id, "kind": doc.kind, "unit_id": doc.scope_unit_id, "version": doc.version,
+            "number": doc.number, "date": doc.document_date.isoformat(), "sha256": doc.sha256, "size": doc.size,
+            "template_id": doc.template_id, "note": doc.note}
+
+
+def _store_issued(session: Session, actor: Caller | None, c: Campaign, kind: str, unit_id: int | None, number: str,
+                  day: date, data: bytes, template_id: int | None, note: str | None) -> IssuedDocument:
+    """Keep the issued bytes as the next version (storage; the database while storage is away), audited and
+    announced (outbox `document.issued`) in the caller's transaction."""
+    _lock(session, c)
+    version = (session.scalar(sa.select(sa.func.max(col(IssuedDocument.version)))
+                              .where(_scope(c.id or 0, kind, unit_id))) or 0) + 1
+    key, digest = storage.new_key(), hashlib.sha256(data).hexdigest()
+    try:
+        storage.write_bytes(key, data)
+        pending = None
+    except OSError:  # storage is away: the issue still commits, the bytes wait in the row (first download stores)
+        log.warning("issued document kept in the database until storage is writable",
+                    extra={"campaign_id": c.id, "kind": kind})
+        pending = data
+    doc = IssuedDocument(campaign_id=c.id or 0, kind=kind, scope_unit_id=unit_id, version=version, number=number,
+                         document_date=day, storage_key=key, size=len(data), sha256=digest, template_id=template_id,
+                         issued_by=actor.id if actor is not None and actor.kind == "user" else None,
+                         issued_at=utcnow(), note=note, pending_content=pending)
+    session.add(doc)
+    session.flush()
+    facts = _facts(doc)
+    audit.record(session, actor, "document.issue", "issued_document", doc.id, None, facts)
+    outbox.emit(session, "document.issued", "issued_document", doc.id, facts)
+    return doc
+
+
+def _issued_template(session: Session, kind: str, template_id: int | None) -> bytes:
+    """The template a version was issued with (the built-in default when none was uploaded, or it is gone)."""
+    t = session.get(DocumentTemplate, template_id) if template_id is not None else None
+    return _stored_template(t.storage_key) if t is not None else defaults.default_template(kind)
+
+
+def _issued_bytes(session: Session, caller: Caller, c: Campaign, doc: IssuedDocument) -> bytes:
+    if doc.pending_content is not None:
+        data = doc.pending_content  # issued while storage was away: served as issued, stored if it can be now
+        if _store_pending(doc):
+            session.commit()
+        return data
+    if storage.has(doc.storage_key):
+        return storage.path_of(doc.storage_key).read_bytes()
+    if storage.check_writable() is not None:
+        raise _storage_unavailable()  # not lost: away
+    # The file is lost (or the database was restored without its files): written again as of its number and date
+    # with the template it was issued with, and kept. Said loudly: it is the one case an issued file is remade.
+    log.warning("issued document file missing: rendered again as of its number and date",
+                extra={"issued_document_id": doc.id, "campaign_id": c.id})
+    data = _render_issued(session, caller, c, doc.kind, doc.scope_unit_id, doc.number, doc.document_date,
+                          _issued_template(session, doc.kind, doc.template_id))[0]
+    try:
+        storage.write_bytes(doc.storage_key, data)
+    except OSError:
+        doc.pending_content = data
+    doc.size, doc.sha256 = len(data), hashlib.sha256(data).hexdigest()
+    session.commit()
+    return data
+
+
+def _serve_issued(session: Session, caller: Caller, c: Campaign, doc: IssuedDocument, fmt: str) -> Rendered:
+    data = _issued_bytes(session, caller, c, doc)
+    stem = f"{STEMS[doc.kind]}-{_slug(doc.number)}" + (f"-lan-{doc.version}" if doc.version > 1 else "")
+    if fmt != "pdf":
+        return Rendered(data, f"{stem}.docx", render.DOCX_TYPE, etag=doc.sha256)
+    if doc.pdf_storage_key and storage.has(doc.pdf_storage_key):
+        pdf = storage.path_of(doc.pdf_storage_key).read_bytes()
+        return Rendered(pdf, f"{stem}.pdf", render.PDF_TYPE, etag=hashlib.sha256(pdf).hexdigest())
+    out = _output(data, stem, "pdf")  # LibreOffice, once: the PDF of the issued bytes is kept
+    key = storage.new_key()
+    try:
+        storage.write_bytes(key, out.data)
+    except OSError:
+        log.warning("PDF of an issued document not kept: storage unavailable", extra={"issued_document_id": doc.id})
+    else:
+        doc.pdf_storage_key = key
+        session.commit()
+    out.etag = hashlib.sha256(out.data).hexdigest()
+    return out
+
+
+def _issued_path(doc: IssuedDocument) -> str:
+    query = (f"unit_id={doc.scope_unit_id}&" if doc.scope_unit_id is not None else "") + f"version={doc.version}"
+    return f"/api/v1/campaigns/{doc.campaign_id}/documents/{doc.kind}.docx?{query}"
+
+
+def _issued_read(doc: IssuedDocument, unit_name: str | None, by_name: str | None) -> IssuedVersionRead:
+    return IssuedVersionRead(id=doc.id or 0, kind=doc.kind, unit_id=doc.scope_unit_id, unit_name=unit_name,  # type: ignore[arg-type]
+                             version=doc.version, number=doc.number, date=doc.document_date, issued_at=doc.issued_at,
+                             issued_by=doc.issued_by, issued_by_name=by_name, sha256=doc.sha256, size=doc.size,
+                             note=doc.note, path=_issued_path(doc))
+
+
+def issue_document(session: Session, caller: Caller, campaign_id: int, kind: str, data: IssueRequest
+                   ) -> IssuedVersionRead:
+    """Issue a unit's notice or the report with the register's number and date: rendered as of them and kept;
+    issuing again is a correction (a new version, its reason required)."""
+    c = campaigns.visible_campaign(session, caller, campaign_id)
+    policies.require_issue(caller)
+    if kind not in TYPE_CODES:
+        msg = "The plan is issued by its campaign's transition to 'issued', and again by an amendment."
+        raise Unprocessable(msg, errors=[{"loc": ["path", "kind"], "msg": msg, "type": "value_error"}])
+    if c.status not in campaign_policies.PUBLISHED:
+        raise Conflict("Notices and the report are issued once the plan is issued.", code="campaign_not_issued",
+                       current_status=c.status)
+    if kind == "notice" and data.unit_id is None:
+        raise field_error("unit_id", "A notice is one unit's: give the unit notified (unit_id).")
+    if kind != "notice" and data.unit_id is not None:
+        raise field_error("unit_id", "The report covers the whole campaign: send no unit_id.")
+    if _type_code(data.number) != TYPE_CODES[kind]:
+        code = TYPE_CODES[kind]
+        raise field_error("number", f"This document's number carries its type code: …/{code}-… (e.g. 01/{code}-SNN).")
+    _check_reader(session, caller, kind, data.unit_id)
+    _lock(session, c)
+    previous = _issued(session, c.id or 0, kind, data.unit_id)
+    if previous is not None and not data.note:
+        raise field_error("note", f"Version {previous.version} ({previous.number}) is issued already: issuing again "
+                                  "is a correction; give its reason (note).")
+    _check_free(session, c, kind, data.unit_id, data.number, data.date)
+    content, template_id = _render_issued(session, caller, c, kind, data.unit_id, data.number, data.date)
+    doc = _store_issued(session, caller, c, kind, data.unit_id, data.number, data.date, content, template_id,
+                        data.note)
+    session.commit()
+    unit = session.get(AdminUnit, doc.scope_unit_id) if doc.scope_unit_id is not None else None
+    return _issued_read(doc, unit.name if unit else None, caller.name)
+
+
+def _issue_plan(session: Session, campaign_id: int, note: str | None) -> None:
+    """The plan as issued (or issued again): rendered as of its number and date and kept as its next version, in
+    the transaction that issues it, by whoever issued it (the campaign's audit event just written)."""
+    c = session.get(Campaign, campaign_id)
+    if c is None or not c.document_number or c.document_date is None:
+        return
+    row = session.execute(sa.select(col(AuditEvent.actor_type), col(AuditEvent.actor_id), col(AuditEvent.actor_name))
+                          .where(col(AuditEvent.entity_type) == "campaign", col(AuditEvent.entity_id) == str(c.id),
+                                 col(AuditEvent.action).in_(("campaign.issued", "campaign.amend")))
+                          .order_by(col(AuditEvent.id).desc()).limit(1)).first()
+    actor = Caller(kind=row[0], id=row[1] or 0, name=row[2]) if row is not None else None
+    ctx = context.plan(session, c)
+    _stamp(session, c, ctx, c.document_number, c.document_date)
+    try:
+        data, template_id = _fill(session, "plan", ctx)
+    except OSError as exc:
+        raise _storage_unavailable() from exc
+    _store_issued(session, actor, c, "plan", None, c.document_number, c.document_date, data, template_id, note)
 
 
 def _render_minutes(session: Session, v: Visit) -> VisitMinutes:
@@ -282,8 +550,9 @@ def _render_minutes(session: Session, v: Visit) -> VisitMinutes:
     return m
 
 
-def _store_pending(m: VisitMinutes) -> bool:
-    """Write minutes that wait in the database to storage; True when they are there now (the caller commits)."""
+def _store_pending(m: VisitMinutes | IssuedDocument) -> bool:
+    """Write minutes (or an issued document) that wait in the database to storage; True when they are there now
+    (the caller commits)."""
     if m.pending_content is None:
         return True
     try:
@@ -350,6 +619,11 @@ def list_documents(session: Session, caller: Caller, campaign_id: int) -> Docume
                                path=f"{base}/notice?unit_id={uid}") for uid, name in notice_units]
     if policies.may_report(caller):
         items.append(DocumentInfo(kind="report", title=TITLES["report"], path=f"{base}/report"))
+    issued = _issued_list(session, caller, c.id or 0)
+    latest: dict[tuple[str, int | None], IssuedVersionRead] = {(d.kind, d.unit_id): d for d in issued}  # the last stays
+    for info in items:
+        if (d := latest.get((info.kind, info.unit_id))) is not None:
+            info.number, info.version = d.number, d.version
     approved = session.execute(
         sa.select(Visit, col(AdminUnit.name), col(VisitMinutes.created_at))
         .join(AdminUnit, col(AdminUnit.id) == col(Visit.admin_unit_id))
@@ -359,16 +633,45 @@ def list_documents(session: Session, caller: Caller, campaign_id: int) -> Docume
     items += [DocumentInfo(kind="minutes", title=f"{TITLES['minutes']}: {v.place} ({name})", visit_id=v.id,
                            path=f"/api/v1/visits/{v.id}/documents/minutes", frozen_at=frozen)
               for v, name, frozen in approved]
-    return DocumentList(items=items, pdf_available=render.soffice() is not None)
+    return DocumentList(items=items, issued=issued, pdf_available=render.soffice() is not None)
+
+
+def _issued_list(session: Session, caller: Caller, campaign_id: int) -> list[IssuedVersionRead]:
+    """Every issued version of the campaign's documents the caller may read (as `_check_reader` says)."""
+    kind = col(IssuedDocument.kind)
+    readable: list[sa.ColumnElement[bool]] = [kind == "plan"]
+    if campaign_policies.sees_internal_parts(caller):
+        readable.append(sa.and_(kind == "notice",
+                                campaign_policies.unit_part_filter(caller, col(IssuedDocument.scope_unit_id))))
+    if policies.may_report(caller):
+        readable.append(kind == "report")
+    rows = session.execute(
+        sa.select(IssuedDocument, col(AdminUnit.name), col(User.full_name))
+        .outerjoin(AdminUnit, col(AdminUnit.id) == col(IssuedDocument.scope_unit_id))
+        .outerjoin(User, col(User.id) == col(IssuedDocument.issued_by))
+        .where(col(IssuedDocument.campaign_id) == campaign_id, sa.or_(*readable))
+        .options(defer(IssuedDocument.pending_content))  # type: ignore[arg-type]
+        .order_by(kind, col(AdminUnit.name), col(IssuedDocument.scope_unit_id), col(IssuedDocument.version))).all()
+    return [_issued_read(d, unit_name, by_name) for d, unit_name, by_name in rows]
 
 
 # ---- minutes freeze when the visit is approved ------------------------------------------------
 
 def _on_events(session: Session, ids: set[int]) -> None:
-    rows = session.execute(sa.select(col(OutboxEvent.aggregate_id)).where(
-        col(OutboxEvent.id).in_(ids), col(OutboxEvent.event_type) == "visit.approved")).all()
-    for (visit_id,) in rows:
-        v = session.get(Visit, int(visit_id))
+    rows = session.execute(sa.select(col(OutboxEvent.event_type), col(OutboxEvent.aggregate_id),
+                                     col(OutboxEvent.payload))
+                           .where(col(OutboxEvent.id).in_(ids), col(OutboxEvent.event_type).in_(
+                               ("visit.approved", "campaign.issued", "campaign.amended")))
+                           .order_by(col(OutboxEvent.id))).all()
+    for event_type, aggregate_id, payload in rows:
+        if event_type == "campaign.issued":
+            _issue_plan(session, int(aggregate_id), None)
+            continue
+        if event_type == "campaign.amended":
+            if (payload or {}).get("reissued"):  # a new number or date, or asked for: a new version of the plan
+                _issue_plan(session, int(aggregate_id), (payload or {}).get("reason"))
+            continue
+        v = session.get(Visit, int(aggregate_id))
         if v is not None and v.status in ("approved", "locked"):
             try:
                 _render_minutes(session, v)

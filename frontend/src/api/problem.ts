@@ -115,6 +115,8 @@ export const KNOWN_CODES = [
   'transition_not_allowed',
   'transition_forbidden',
   'document_number_taken',
+  'campaign_not_issued',
+  'document_version_not_found',
   'team_head_exists',
   'team_member_exists',
   'unit_already_added',

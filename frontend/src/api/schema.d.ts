@@ -404,7 +404,8 @@ export interface paths {
         /**
          * Campaign Docx
          * @description The plan (KH), the notices (TB: one unit with ?unit_id=, otherwise one per unit in one file) or the results
-         *     report (BC) as a Word document in the Decree 30 format.
+         *     report (BC) as a Word document in the Decree 30 format. Once issued, the exact file of the latest issued version
+         *     (or ?version=N), ETag its sha256; before, the draft from the live data with a blank number and date.
          */
         get: operations["documents-campaign-docx"];
         put?: never;
@@ -445,11 +446,35 @@ export interface paths {
         };
         /**
          * Campaign Pdf
-         * @description The same as PDF, converted by LibreOffice; 409 `pdf_unavailable` when the server has none.
+         * @description The same as PDF, converted by LibreOffice (an issued version's once, then kept); 409 `pdf_unavailable` when
+         *     the server has none.
          */
         get: operations["documents-campaign-pdf"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/documents/{kind}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue Document
+         * @description Issue a unit's notice (TB, unit_id) or the results report (BC) with the number and date the clerk takes
+         *     from the agency's register: rendered as of them and kept as issued. Issuing again is a correction: a new
+         *     version (note: its reason), the earlier ones still served with ?version=. The plan is issued by its campaign's
+         *     transition to `issued` (and again by an amendment): 422 for `plan` here.
+         */
+        post: operations["documents-issue"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2488,10 +2513,19 @@ export interface components {
         /** Amendment */
         Amendment: {
             changes: components["schemas"]["CampaignUpdate"];
-            /** Document Number */
+            /**
+             * Document Number
+             * @description A new number from the register: the amended plan is issued again as a new version of its document
+             */
             document_number?: string | null;
             /** Reason */
             reason: string;
+            /**
+             * Reissue
+             * @description Issue the amended plan again as a new version of its document (also done when the number or the date changes)
+             * @default false
+             */
+            reissue: boolean;
         };
         /** AnswerIn */
         AnswerIn: {
@@ -2672,8 +2706,13 @@ export interface components {
             /** Status Code */
             status_code: number | null;
         };
-        /** Attendee */
+        /**
+         * Attendee
+         * @description Someone present besides the team, as the minutes name them: 'Ông Hoàng Văn B, Giám đốc HTX Đồng Bành'.
+         */
         Attendee: {
+            /** Honorific */
+            honorific?: ("Ông" | "Bà") | null;
             /** Name */
             name: string;
             /** Organisation */
@@ -3538,17 +3577,32 @@ export interface components {
              * @enum {string}
              */
             kind: "plan" | "notice" | "report" | "minutes";
+            /**
+             * Number
+             * @description The number of its latest issued version; null: a draft
+             */
+            number?: string | null;
             /** Path */
             path: string;
             /** Title */
             title: string;
             /** Unit Id */
             unit_id?: number | null;
+            /**
+             * Version
+             * @description Its latest issued version; null: a draft
+             */
+            version?: number | null;
             /** Visit Id */
             visit_id?: number | null;
         };
         /** DocumentList */
         DocumentList: {
+            /**
+             * Issued
+             * @description Every issued version the caller may read, by kind, unit and version
+             */
+            issued?: components["schemas"]["IssuedVersionRead"][];
             /** Items */
             items: components["schemas"]["DocumentInfo"][];
             /** Pdf Available */
@@ -4021,6 +4075,76 @@ export interface components {
              * @default []
              */
             warnings: string[];
+        };
+        /**
+         * IssueRequest
+         * @description Issue a notice (one unit's) or the report with the number and date the clerk takes from the register.
+         */
+        IssueRequest: {
+            /**
+             * Date
+             * Format: date
+             * @description The document's date in the register
+             */
+            date: string;
+            /**
+             * Note
+             * @description Why it is issued again (a correction): required from the second version on
+             */
+            note?: string | null;
+            /**
+             * Number
+             * @description From the agency's register, e.g. 05/TB-SNN (a leading zero is added below 10)
+             */
+            number: string;
+            /**
+             * Unit Id
+             * @description The unit notified (a notice); none for the report
+             */
+            unit_id?: number | null;
+        };
+        /**
+         * IssuedVersionRead
+         * @description One issued version of a document, kept as issued: its file is served byte for byte (ETag: sha256).
+         */
+        IssuedVersionRead: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Id */
+            id: number;
+            /**
+             * Issued At
+             * Format: date-time
+             */
+            issued_at: string;
+            /** Issued By */
+            issued_by: number | null;
+            /** Issued By Name */
+            issued_by_name?: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "plan" | "notice" | "report";
+            /** Note */
+            note: string | null;
+            /** Number */
+            number: string;
+            /** Path */
+            path: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /** Unit Id */
+            unit_id: number | null;
+            /** Unit Name */
+            unit_name?: string | null;
+            /** Version */
+            version: number;
         };
         /**
          * LegalBasis
@@ -5019,6 +5143,11 @@ export interface components {
             /** Full Name */
             full_name?: string | null;
             /**
+             * Honorific
+             * @description How the documents address the member: 'Ông' or 'Bà'; without it they print the name alone
+             */
+            honorific?: ("Ông" | "Bà") | null;
+            /**
              * Invited As Needed
              * @default false
              */
@@ -5036,7 +5165,10 @@ export interface components {
              * @enum {string}
              */
             role: "head" | "deputy" | "member" | "secretary";
-            /** Title */
+            /**
+             * Title
+             * @description The member's position (chức vụ), e.g. 'Giám đốc'; the documents follow it with the agency
+             */
             title?: string | null;
             /** User Id */
             user_id?: number | null;
@@ -5051,6 +5183,8 @@ export interface components {
             campaign_id: number;
             /** Full Name */
             full_name: string;
+            /** Honorific */
+            honorific: ("Ông" | "Bà") | null;
             /** Id */
             id: number;
             /** Invited As Needed */
@@ -5077,6 +5211,8 @@ export interface components {
             agency_id?: number | null;
             /** Full Name */
             full_name?: string | null;
+            /** Honorific */
+            honorific?: ("Ông" | "Bà") | null;
             /** Invited As Needed */
             invited_as_needed?: boolean | null;
             /** Phone */
@@ -5183,12 +5319,12 @@ export interface components {
         Transition: {
             /**
              * Document Date
-             * @description When issuing: default today
+             * @description When issuing: the date in the register; default today
              */
             document_date?: string | null;
             /**
              * Document Number
-             * @description When issuing: the number to give; default the next in the agency's year
+             * @description When issuing (required): the number the clerk takes from the agency's register, e.g. 01/KH-SNN (a leading zero is added below 10); the system never makes one up
              */
             document_number?: string | null;
             /** Note */
@@ -5420,6 +5556,8 @@ export interface components {
             gps_lat: number | null;
             /** Gps Lon */
             gps_lon: number | null;
+            /** Host Comments */
+            host_comments?: string | null;
             /** Id */
             id: number;
             /** Kind */
@@ -5459,6 +5597,8 @@ export interface components {
             gps_lat?: number | null;
             /** Gps Lon */
             gps_lon?: number | null;
+            /** Host Comments */
+            host_comments?: string | null;
             /** Record Note */
             record_note?: string | null;
         };
@@ -5544,7 +5684,7 @@ export interface components {
             /** Description */
             description?: string | null;
             /** Event Types */
-            event_types: ("*" | "campaign.submitted" | "campaign.issued" | "campaign.in_progress" | "campaign.reporting" | "campaign.closed" | "campaign.cancelled" | "campaign.amended" | "visit.approved" | "finding.created" | "finding.status_changed" | "action.overdue" | "compliance.changed" | "local_report.submitted" | "local_report.accepted" | "local_report.returned" | "certificate.expiring" | "certificate.expired" | "task.overdue" | "local_report.due")[];
+            event_types: ("*" | "campaign.submitted" | "campaign.issued" | "campaign.in_progress" | "campaign.reporting" | "campaign.closed" | "campaign.cancelled" | "campaign.amended" | "visit.approved" | "finding.created" | "finding.status_changed" | "action.overdue" | "compliance.changed" | "local_report.submitted" | "local_report.accepted" | "local_report.returned" | "certificate.expiring" | "certificate.expired" | "task.overdue" | "local_report.due" | "document.issued")[];
             /** Url */
             url: string;
         };
@@ -5600,7 +5740,7 @@ export interface components {
             /** Description */
             description?: string | null;
             /** Event Types */
-            event_types?: ("*" | "campaign.submitted" | "campaign.issued" | "campaign.in_progress" | "campaign.reporting" | "campaign.closed" | "campaign.cancelled" | "campaign.amended" | "visit.approved" | "finding.created" | "finding.status_changed" | "action.overdue" | "compliance.changed" | "local_report.submitted" | "local_report.accepted" | "local_report.returned" | "certificate.expiring" | "certificate.expired" | "task.overdue" | "local_report.due")[] | null;
+            event_types?: ("*" | "campaign.submitted" | "campaign.issued" | "campaign.in_progress" | "campaign.reporting" | "campaign.closed" | "campaign.cancelled" | "campaign.amended" | "visit.approved" | "finding.created" | "finding.status_changed" | "action.overdue" | "compliance.changed" | "local_report.submitted" | "local_report.accepted" | "local_report.returned" | "certificate.expiring" | "certificate.expired" | "task.overdue" | "local_report.due" | "document.issued")[] | null;
             /** Url */
             url?: string | null;
         };
@@ -6654,6 +6794,8 @@ export interface operations {
         parameters: {
             query?: {
                 unit_id?: number | null;
+                /** @description An issued version (default: the latest; 404 when there is no such version) */
+                version?: number | null;
             };
             header?: never;
             path: {
@@ -6723,6 +6865,8 @@ export interface operations {
         parameters: {
             query?: {
                 unit_id?: number | null;
+                /** @description An issued version (default: the latest; 404 when there is no such version) */
+                version?: number | null;
             };
             header?: never;
             path: {
@@ -6741,6 +6885,42 @@ export interface operations {
                 content: {
                     "application/pdf": unknown;
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "documents-issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+                kind: "plan" | "notice" | "report";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedVersionRead"];
                 };
             };
             /** @description Validation Error */

@@ -97,6 +97,8 @@ export function WorkflowButtons({ campaign }: { campaign: Campaign }) {
             <TextInput
               label={t('campaigns.fields.documentNumber')}
               description={t('campaigns.workflow.numberHint')}
+              withAsterisk
+              placeholder="01/KH-SNN"
               value={number}
               onChange={(e) => setNumber(e.currentTarget.value)}
               data-testid="issue-number"
@@ -152,7 +154,12 @@ export function AmendDialog({
   const changes = () => planChanges(planToPayload(planFromContent(campaign)), planToPayload(plan.form));
   const mutation = useMutation({
     mutationFn: () =>
-      amendCampaign(campaign, { reason: reason.trim(), document_number: number.trim() || null, changes: changes() }),
+      amendCampaign(campaign, {
+        reason: reason.trim(),
+        document_number: number.trim() || null,
+        reissue: false,
+        changes: changes(),
+      }),
     onSuccess: (saved) => {
       refresh();
       notifications.show({ color: 'green', message: t('campaigns.amend.saved', { revision: saved.revision }) });
