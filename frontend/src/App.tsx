@@ -24,6 +24,7 @@ const CampaignCreatePage = lazy(() => import('./pages/campaigns/CampaignCreatePa
 const CampaignPage = lazy(() => import('./pages/campaigns/CampaignPage'));
 const VisitPage = lazy(() => import('./pages/inspections/VisitPage'));
 const MyVisitsPage = lazy(() => import('./pages/inspections/MyVisitsPage'));
+const QueuePage = lazy(() => import('./pages/inspections/QueuePage'));
 const FindingsPage = lazy(() => import('./pages/inspections/FindingsPage'));
 const FindingPage = lazy(() => import('./pages/inspections/FindingPage'));
 const CompliancePage = lazy(() => import('./pages/inspections/CompliancePage'));
@@ -91,6 +92,14 @@ export default function App() {
                 element={
                   <RequireMenu item="myVisits">
                     <MyVisitsPage />
+                  </RequireMenu>
+                }
+              />
+              <Route
+                path="hang-doi-gui"
+                element={
+                  <RequireMenu item="myVisits">
+                    <QueuePage />
                   </RequireMenu>
                 }
               />

@@ -268,6 +268,7 @@ op("GET /visits/{visit_id}/answers", STAFF, hidden=OUTSIDERS | STRANGERS)  # the
 op("PUT /visits/{visit_id}/answers", TEAM, hidden=STRANGERS, roles=TEAM_ROLES)
 op("GET /visits/{visit_id}/evidence", STAFF, hidden=OUTSIDERS | STRANGERS)
 op("POST /visits/{visit_id}/evidence", TEAM, hidden=STRANGERS, roles=TEAM_ROLES)
+op("GET /me/visits/offline", EVERYONE - PRODUCERS, roles=TEAM_ROLES)  # the caller's own visits (none: empty)
 op("GET /findings", EVERYONE - {INSPECTOR_OUT}, empty=INSPECTOR_OUT,
    client="findings:read")  # outsiders: their unit's / about them
 op("POST /findings", TEAM, invalid=INSPECTOR_OUT,

@@ -125,10 +125,19 @@ class Evidence(SQLModel, table=True):
     """A file that shows something: a photo at the site, a test report, an owner's proof of correction."""
 
     __tablename__ = "evidence"
+    __table_args__ = (
+        # a tablet's upload sent again (its answer lost with the connection) is the same evidence
+        sa.Index("uq_evidence_uploader_client_key", "uploaded_by", "client_key", unique=True,
+                 sqlite_where=sa.text("client_key IS NOT NULL"), postgresql_where=sa.text("client_key IS NOT NULL")),
+        sa.CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude"),
+        sa.CheckConstraint("longitude IS NULL OR (longitude >= -180 AND longitude <= 180)", name="longitude"),
+    )
 
     id: int | None = Field(default=None, sa_column=pk_column())
     visit_id: int | None = Field(default=None, sa_column=_fk("visit.id", nullable=True))
     item_code: str | None = Field(default=None, sa_column=sa.Column(sa.String(30), nullable=True))
+    # the product the photo or document shows (one of the visit's or the finding's producer's)
+    product_id: int | None = Field(default=None, sa_column=_fk("product.id", nullable=True))
     finding_id: int | None = Field(default=None, sa_column=_fk("finding.id", nullable=True))
     action_id: int | None = Field(default=None, sa_column=_fk("corrective_action.id", nullable=True))
     filename: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
@@ -138,5 +147,11 @@ class Evidence(SQLModel, table=True):
     storage_key: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
     thumbnail_key: str | None = Field(default=None, sa_column=sa.Column(sa.String(255), nullable=True))
     captured_at: datetime | None = Field(default=None, sa_column=ts_column(nullable=True, default=False))
+    # where the device was when it was taken (when it gave a position)
+    latitude: float | None = Field(default=None, sa_column=sa.Column(sa.Float, nullable=True))
+    longitude: float | None = Field(default=None, sa_column=sa.Column(sa.Float, nullable=True))
+    accuracy_m: float | None = Field(default=None, sa_column=sa.Column(sa.Float, nullable=True))
+    # the Idempotency-Key the device sent the upload with (uploads are not replayed by the middleware)
+    client_key: str | None = Field(default=None, sa_column=sa.Column(sa.String(200), nullable=True))
     uploaded_by: int | None = Field(default=None, sa_column=_fk("app_user.id", nullable=True, index=False))
     uploaded_at: datetime = Field(sa_column=ts_column())

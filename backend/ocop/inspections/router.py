@@ -32,6 +32,7 @@ from .schemas import (
     FindingState,
     FindingTransition,
     FindingUpdate,
+    OfflineBundle,
     Severity,
     Timeline,
     VisitRecordRead,
@@ -103,16 +104,42 @@ def list_visit_evidence(visit_id: int, session: SessionDep, caller: CurrentCalle
     return service.list_evidence(session, caller, page, visit_id=visit_id)
 
 
+Latitude = Annotated[float | None, Form(ge=-90, le=90, description="Where the device was (WGS 84)")]
+Longitude = Annotated[float | None, Form(ge=-180, le=180)]
+Accuracy = Annotated[float | None, Form(ge=0, le=100000, description="Metres")]
+ProductForm = Annotated[int | None, Form(ge=1, description="The product the file shows (one of the producer's)")]
+UploadKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
+                                         description="Sending the same upload again with the same key gives the "
+                                                     "evidence the first one made")]
+
+
 @router.post("/visits/{visit_id}/evidence", tags=[V], operation_id="visits-evidence-add", response_model=EvidenceRead,
              status_code=status.HTTP_201_CREATED, dependencies=[TEAM])
 def add_visit_evidence(visit_id: int, file: UploadFile, request: Request, session: SessionDep, caller: CurrentCaller,
                        response: Response, item_code: Annotated[str | None, Form(max_length=30)] = None,
-                       captured_at: Annotated[datetime | None, Form()] = None) -> EvidenceRead:
-    """A photo or document from the site (type read from the content; 413 past OCOP_UPLOAD_MAX_BYTES)."""
+                       captured_at: Annotated[datetime | None, Form()] = None, product_id: ProductForm = None,
+                       latitude: Latitude = None, longitude: Longitude = None, accuracy_m: Accuracy = None,
+                       idempotency_key: UploadKey = None) -> EvidenceRead:
+    """A photo or document from the site (type read from the content; 413 past OCOP_UPLOAD_MAX_BYTES), with the
+    product it shows and where it was taken when the device knows."""
+    meta = service.EvidenceMeta(product_id=product_id, captured_at=captured_at, latitude=latitude,
+                                longitude=longitude, accuracy_m=accuracy_m, key=idempotency_key)
     e = service.add_visit_evidence(session, caller, visit_id, file.file, file.filename, _declared(request),
-                                   item_code, captured_at)
+                                   item_code, meta)
     response.headers["Location"] = f"/api/v1/evidence/{e.id}"
     return e
+
+
+@router.get("/me/visits/offline", tags=[V], operation_id="visits-offline", response_model=OfflineBundle,
+            dependencies=[TEAM])
+def offline_bundle(session: SessionDep, caller: CurrentCaller,
+                   days: Annotated[int, Query(ge=1, le=service.OFFLINE_MAX_DAYS,
+                                              description="Visits starting within this many days")]
+                   = service.OFFLINE_DAYS) -> OfflineBundle:
+    """What an inspector takes into the field: the caller's visits being recorded or starting within `days`
+    (at most 50, the soonest first), with their checklists, producers, products, certificates and the producers'
+    open findings and actions."""
+    return service.offline_bundle(session, caller, days)
 
 
 # ---- findings -------------------------------------------------------------------------------
@@ -237,9 +264,12 @@ def list_finding_evidence(finding_id: int, session: SessionDep, caller: CurrentC
              response_model=EvidenceRead, status_code=status.HTTP_201_CREATED)
 def add_finding_evidence(finding_id: int, file: UploadFile, request: Request, session: SessionDep,
                          caller: CurrentCaller, response: Response,
-                         captured_at: Annotated[datetime | None, Form()] = None) -> EvidenceRead:
-    e = service.add_finding_evidence(session, caller, finding_id, file.file, file.filename, _declared(request),
-                                     captured_at)
+                         captured_at: Annotated[datetime | None, Form()] = None, product_id: ProductForm = None,
+                         latitude: Latitude = None, longitude: Longitude = None, accuracy_m: Accuracy = None,
+                         idempotency_key: UploadKey = None) -> EvidenceRead:
+    meta = service.EvidenceMeta(product_id=product_id, captured_at=captured_at, latitude=latitude,
+                                longitude=longitude, accuracy_m=accuracy_m, key=idempotency_key)
+    e = service.add_finding_evidence(session, caller, finding_id, file.file, file.filename, _declared(request), meta)
     response.headers["Location"] = f"/api/v1/evidence/{e.id}"
     return e
 

@@ -5,8 +5,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
+from ocop.campaigns.schemas import CampaignChecklist, VisitRead
 from ocop.core.pagination import Page
 from ocop.core.schemas import Strict
+from ocop.registry.schemas import CertificateRead, ProducerRead, ProductRead
 
 VisitState = Literal["planned", "in_progress", "submitted", "approved", "locked"]
 FindingState = Literal["open", "action_required", "response_submitted", "verified", "closed", "dismissed", "escalated"]
@@ -280,8 +282,62 @@ class EvidenceRead(BaseModel):
     size: int
     sha256: str
     has_thumbnail: bool
+    product_id: int | None = Field(default=None, description="The product the file shows")
     captured_at: datetime | None
+    latitude: float | None = Field(default=None, description="Where the device was when it was taken")
+    longitude: float | None = None
+    accuracy_m: float | None = None
     uploaded_at: datetime
 
 
 EvidencePage = Page[EvidenceRead]
+
+
+# ---- what an inspector takes into the field ----------------------------------------------------
+
+class OfflineCampaign(BaseModel):
+    id: int
+    title: str
+    document_number: str | None
+    status: str
+
+
+class OfflineVisit(BaseModel):
+    """A visit as the visit screen shows it: the schedule entry, its record, the answers given so far and its
+    evidence (descriptions, not files)."""
+
+    visit: VisitRead
+    record: VisitRecordRead
+    answers: list[AnswerRead]
+    evidence: list[EvidenceRead]
+    campaign: OfflineCampaign
+
+
+class OfflineChecklist(BaseModel):
+    """The campaign's checklist (its own frozen copy of the template since the plan was issued)."""
+
+    campaign_id: int
+    checklist: CampaignChecklist
+
+
+class OfflineProducer(BaseModel):
+    """A producer the visits go to: its products and their certificates, and its findings still open (of the
+    campaigns the caller sees) with their corrective actions."""
+
+    producer: ProducerRead
+    products: list[ProductRead]
+    certificates: list[CertificateRead]
+    findings: list[FindingRead]
+    actions: list[ActionRead]
+    truncated: bool = Field(description="More open findings than the bundle carries (the newest are in it)")
+
+
+class OfflineBundle(BaseModel):
+    generated_at: datetime
+    days: int
+    until: datetime = Field(description="Visits starting before this moment are in the bundle")
+    limit: int = Field(description="At most this many visits, the soonest first")
+    truncated: bool = Field(description="More visits fall in the period than the limit")
+    visits: list[OfflineVisit]
+    checklists: list[OfflineChecklist]
+    producers: list[OfflineProducer]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -53,6 +53,11 @@ from .schemas import (
     FindingRead,
     FindingTransition,
     FindingUpdate,
+    OfflineBundle,
+    OfflineCampaign,
+    OfflineChecklist,
+    OfflineProducer,
+    OfflineVisit,
     Timeline,
     TimelineEntry,
     VisitRecordRead,
@@ -862,37 +867,89 @@ def _evidence_read(e: Evidence) -> EvidenceRead:
 
 
 def _store(session: Session, caller: Caller, upload: BinaryIO, filename: str | None, declared: int | None,
-           captured_at: Any, **links: Any) -> EvidenceRead:
+           meta: EvidenceMeta, **links: Any) -> EvidenceRead:
+    if meta.key is not None:
+        earlier = _uploaded_with(session, caller, meta.key, links)
+        if earlier is not None:
+            return earlier
     stored = storage.store_upload(upload, filename, declared, get_settings().upload_max_bytes, thumbnail=True)
-    e = Evidence(**links, filename=stored.filename, content_type=stored.content_type, size=stored.size,
-                 sha256=stored.sha256, storage_key=stored.key, thumbnail_key=stored.thumbnail_key,
-                 captured_at=captured_at, uploaded_by=caller.id, uploaded_at=utcnow())
+    e = Evidence(**links, product_id=meta.product_id, filename=stored.filename, content_type=stored.content_type,
+                 size=stored.size, sha256=stored.sha256, storage_key=stored.key, thumbnail_key=stored.thumbnail_key,
+                 captured_at=meta.captured_at, latitude=meta.latitude, longitude=meta.longitude,
+                 accuracy_m=meta.accuracy_m, client_key=meta.key, uploaded_by=caller.id, uploaded_at=utcnow())
     session.add(e)
-    session.flush()
+    try:
+        session.flush()
+    except sa.exc.IntegrityError:
+        # the same upload sent twice at once: the first one to commit is the evidence
+        session.rollback()
+        earlier = _uploaded_with(session, caller, meta.key or "", links) if meta.key else None
+        if earlier is None:
+            raise
+        return earlier
     audit.record(session, caller, "evidence.upload", "evidence", e.id, None, audit.snapshot(e))
     session.commit()
     return _evidence_read(e)
 
 
+class EvidenceMeta:
+    """What the device says about a file besides its bytes: the product it shows, when and where it was taken,
+    and the Idempotency-Key it was sent with."""
+
+    def __init__(self, *, product_id: int | None = None, captured_at: Any = None, latitude: float | None = None,
+                 longitude: float | None = None, accuracy_m: float | None = None, key: str | None = None) -> None:
+        if (latitude is None) != (longitude is None):
+            raise field_error("longitude" if longitude is None else "latitude",
+                              "Give both latitude and longitude, or neither.")
+        if accuracy_m is not None and latitude is None:
+            raise field_error("accuracy_m", "An accuracy without a position means nothing: give latitude and "
+                                            "longitude too.")
+        self.product_id, self.captured_at = product_id, captured_at
+        self.latitude, self.longitude, self.accuracy_m, self.key = latitude, longitude, accuracy_m, key
+
+
+def _uploaded_with(session: Session, caller: Caller, key: str, links: dict[str, Any]) -> EvidenceRead | None:
+    """The evidence the caller already uploaded with this Idempotency-Key (a repeat after a lost answer)."""
+    e = session.scalars(sa.select(Evidence).where(col(Evidence.uploaded_by) == caller.id,
+                                                  col(Evidence.client_key) == key)).first()
+    if e is None:
+        return None
+    if any(getattr(e, k) != v for k, v in links.items()):
+        raise Unprocessable("This Idempotency-Key was used with another upload.", code="idempotency_key_reused")
+    return _evidence_read(e)
+
+
+def _check_product(session: Session, product_id: int | None, producers: set[int]) -> None:
+    if product_id is None:
+        return
+    product = session.get(Product, product_id)
+    if product is None or product.producer_id not in producers:
+        raise _refusal("product_id", "The file can only show a product of the producer inspected here.",
+                       "evidence_product_mismatch")
+
+
 def add_visit_evidence(session: Session, caller: Caller, visit_id: int, upload: BinaryIO, filename: str | None,
-                       declared: int | None, item_code: str | None, captured_at: Any) -> EvidenceRead:
+                       declared: int | None, item_code: str | None, meta: EvidenceMeta) -> EvidenceRead:
     v = _recording(session, caller, visit_id)
     if item_code:
         campaign = session.get(Campaign, v.campaign_id)
         assert campaign is not None
         if item_code not in _items(session, campaign):
             raise field_error("item_code", f"The campaign's checklist has no item {item_code}.")
-    return _store(session, caller, upload, filename, declared, captured_at, visit_id=v.id, item_code=item_code)
+    _check_product(session, meta.product_id, set(session.scalars(
+        sa.select(col(VisitTarget.producer_id)).where(col(VisitTarget.visit_id) == v.id))))
+    return _store(session, caller, upload, filename, declared, meta, visit_id=v.id, item_code=item_code)
 
 
 def add_finding_evidence(session: Session, caller: Caller, finding_id: int, upload: BinaryIO, filename: str | None,
-                         declared: int | None, captured_at: Any) -> EvidenceRead:
+                         declared: int | None, meta: EvidenceMeta) -> EvidenceRead:
     f = _finding_row(session, caller, finding_id)[0]
     owner = any(policies.is_owner(session, caller, a) for a in session.scalars(
         sa.select(CorrectiveAction).where(col(CorrectiveAction.finding_id) == f.id)))
     if not owner:
         policies.require_team(session, caller, f.campaign_id, "attach evidence")
-    return _store(session, caller, upload, filename, declared, captured_at, finding_id=f.id, visit_id=f.visit_id)
+    _check_product(session, meta.product_id, {f.producer_id})
+    return _store(session, caller, upload, filename, declared, meta, finding_id=f.id, visit_id=f.visit_id)
 
 
 def list_evidence(session: Session, caller: Caller, page: PageParams, *, visit_id: int | None = None,
@@ -927,3 +984,99 @@ def evidence_file(session: Session, caller: Caller, evidence_id: int, thumbnail:
         return storage.path_of(e.thumbnail_key), f"{Path(e.filename).stem}-nho.jpg", "image/jpeg"
     return storage.path_of(e.storage_key), e.filename, e.content_type
 
+
+
+# ---- what an inspector takes into the field ----------------------------------------------------
+
+OFFLINE_DAYS, OFFLINE_MAX_DAYS = 14, 60
+OFFLINE_VISITS = 50  # visits in one bundle, the soonest first (`truncated` says when more fall in the period)
+OFFLINE_FINDINGS = 100  # open findings per producer, the newest first
+OFFLINE_ROWS = 200  # products, certificates, evidence descriptions per producer or visit
+OFFLINE_STATES = ("planned", "in_progress")
+RUNNING_CAMPAIGNS = ("issued", "in_progress", "reporting")
+
+
+def _my_upcoming_visits(session: Session, caller: Caller, until: Any, limit: int) -> list[Visit]:
+    """The caller's visits to record: of running campaigns whose team includes the caller (of those visits that
+    name who goes, those naming the caller), being recorded or planned to start before `until` and not over yet."""
+    members = dict(session.execute(sa.select(col(TeamMember.campaign_id), col(TeamMember.id)).where(
+        col(TeamMember.user_id) == caller.id)).all())
+    if not members:
+        return []
+    since = utcnow() - timedelta(days=1)  # a visit planned for yesterday and not started is still to be done
+    rows = session.scalars(
+        sa.select(Visit).join(Campaign, col(Campaign.id) == col(Visit.campaign_id)).where(
+            col(Visit.campaign_id).in_(list(members)), col(Campaign.status).in_(RUNNING_CAMPAIGNS),
+            col(Visit.status).in_(OFFLINE_STATES), campaign_policies.visible_campaigns(caller),
+            campaign_policies.visible_visits(caller),
+            sa.or_(col(Visit.status) == "in_progress",
+                   sa.and_(col(Visit.starts_at) < until, col(Visit.ends_at) >= since)))
+        .order_by(col(Visit.starts_at), col(Visit.id)))
+    out = []
+    for v in rows:  # "who goes" is a JSON list: filtered here
+        if v.team_member_ids and members[v.campaign_id] not in v.team_member_ids:
+            continue
+        out.append(v)
+        if len(out) > limit:
+            break
+    return out
+
+
+def offline_bundle(session: Session, caller: Caller, days: int) -> OfflineBundle:
+    """Everything the visit screens need without a connection, for the caller's coming visits: each visit with
+    its record, answers and evidence descriptions; each campaign's checklist; each producer visited with its
+    products, certificates and open findings with their actions. Only what the caller may read: every part is
+    read through the same rules as its own endpoint."""
+    from ocop.campaigns import service as campaigns
+    from ocop.registry import service as registry
+
+    if caller.kind != "user" or caller.has("producer"):
+        raise Forbidden("Visits are taken into the field by members of campaign teams, and a producer's user is "
+                        "never one of a team.", code="not_in_team")
+    now = utcnow()
+    until = now + timedelta(days=days)
+    visits = _my_upcoming_visits(session, caller, until, OFFLINE_VISITS)
+    truncated, visits = len(visits) > OFFLINE_VISITS, visits[:OFFLINE_VISITS]
+    reads = {r.id: r for r in campaigns._visit_reads(session, visits)}
+    rows = PageParams(limit=OFFLINE_ROWS, cursor=None)
+    campaign_rows = {c.id or 0: c for c in session.scalars(sa.select(Campaign).where(
+        col(Campaign.id).in_({v.campaign_id for v in visits})))}
+    out_visits = []
+    for v in visits:
+        c = campaign_rows[v.campaign_id]
+        out_visits.append(OfflineVisit(
+            visit=reads[v.id or 0], record=_record_read(session, caller, v),
+            answers=list_answers(session, caller, v.id or 0).items,
+            evidence=list_evidence(session, caller, rows, visit_id=v.id).items,
+            campaign=OfflineCampaign(id=c.id or 0, title=c.title, document_number=c.document_number,
+                                     status=c.status)))
+    checklists = []
+    for cid in sorted(campaign_rows):
+        if campaign_rows[cid].checklist_template_id is not None:
+            checklists.append(OfflineChecklist(campaign_id=cid,
+                                               checklist=campaigns.campaign_checklist(session, caller, cid)))
+    producer_ids = list(dict.fromkeys(t.producer_id for v in visits for t in reads[v.id or 0].targets))
+    producers = []
+    for pid in producer_ids:
+        try:
+            producer = registry.get_producer(session, caller, pid)
+        except NotFound:
+            continue  # outside what the caller may read of the registry
+        found = session.execute(_finding_stmt(caller).where(
+            col(Finding.producer_id) == pid, col(Finding.status).in_(ACTIVE_FINDINGS))
+            .order_by(col(Finding.id).desc()).limit(OFFLINE_FINDINGS + 1)).all()
+        more, found = len(found) > OFFLINE_FINDINGS, found[:OFFLINE_FINDINGS]
+        roles = _team_roles(session, caller, {r[0].campaign_id for r in found})
+        open_ = [_finding_read(session, caller, r, roles) for r in found]
+        # the actions of findings the caller sees (the rule of a finding's own action list)
+        action_rows = list(session.scalars(sa.select(CorrectiveAction).where(
+            col(CorrectiveAction.finding_id).in_([f.id for f in open_])).order_by(col(CorrectiveAction.id))))
+        evidence = _evidence_of(session, [a.id or 0 for a in action_rows])
+        day = today()
+        actions = [_action_read(session, a, day, evidence[a.id or 0]) for a in action_rows]
+        producers.append(OfflineProducer(
+            producer=producer, products=registry.list_products(session, caller, rows, producer_id=pid).items,
+            certificates=registry.list_certificates(session, caller, rows, producer_id=pid).items,
+            findings=open_, actions=actions, truncated=more))
+    return OfflineBundle(generated_at=now, days=days, until=until, limit=OFFLINE_VISITS, truncated=truncated,
+                         visits=out_visits, checklists=checklists, producers=producers)

@@ -383,7 +383,8 @@ export interface paths {
         };
         /**
          * List Documents
-         * @description The documents this campaign can produce for the caller: plan, notices, report, minutes of approved visits.
+         * @description The documents this campaign can produce for the caller: plan, decision, notices, report, conclusion notices,
+         *     minutes of approved visits; and every issued version the caller may read.
          */
         get: operations["documents-list"];
         put?: never;
@@ -403,9 +404,11 @@ export interface paths {
         };
         /**
          * Campaign Docx
-         * @description The plan (KH), the notices (TB: one unit with ?unit_id=, otherwise one per unit in one file) or the results
-         *     report (BC) as a Word document in the Decree 30 format. Once issued, the exact file of the latest issued version
-         *     (or ?version=N), ETag its sha256; before, the draft from the live data with a blank number and date.
+         * @description The plan (KH), the decision establishing the team (QĐ), the notices (TB: one unit with ?unit_id=, otherwise
+         *     one per unit in one file), the results report (BC) or a conclusion notice (TB kết luận: exactly one of ?unit_id=
+         *     or ?producer_id=, 422 otherwise; 409 `campaign_not_reporting` before the campaign reports) as a Word document in
+         *     the Decree 30 format. Once issued, the exact file of the latest issued version (or ?version=N), ETag its sha256;
+         *     before, the draft from the live data with a blank number and date.
          */
         get: operations["documents-campaign-docx"];
         put?: never;
@@ -469,8 +472,9 @@ export interface paths {
         put?: never;
         /**
          * Issue Document
-         * @description Issue a unit's notice (TB, unit_id) or the results report (BC) with the number and date the clerk takes
-         *     from the agency's register: rendered as of them and kept as issued. Issuing again is a correction: a new
+         * @description Issue the decision establishing the team (QĐ), a unit's notice (TB, unit_id), the results report (BC) or a
+         *     conclusion notice (TB kết luận: unit_id or producer_id; once the campaign reports) with the number and date the
+         *     clerk takes from the agency's register: rendered as of them and kept as issued. Issuing again is a correction: a new
          *     version (note: its reason), the earlier ones still served with ?version=. The plan is issued by its campaign's
          *     transition to `issued` (and again by an amendment): 422 for `plan` here.
          */
@@ -1166,8 +1170,8 @@ export interface paths {
         put?: never;
         /**
          * Preview
-         * @description A template filled with a campaign's data (a visit's for minutes) without keeping anything: the file sent
-         *     now, a stored version (template_id), or the one in use.
+         * @description A template filled with a campaign's data (a visit's for minutes; a unit's or a producer's for a conclusion
+         *     notice) without keeping anything: the file sent now, a stored version (template_id), or the one in use.
          */
         post: operations["templates-preview"];
         delete?: never;
@@ -1673,6 +1677,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/visits/offline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Offline Bundle
+         * @description What an inspector takes into the field: the caller's visits being recorded or starting within `days`
+         *     (at most 50, the soonest first), with their checklists, producers, products, certificates and the producers'
+         *     open findings and actions.
+         */
+        get: operations["visits-offline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -2037,7 +2063,8 @@ export interface paths {
         put?: never;
         /**
          * Add Visit Evidence
-         * @description A photo or document from the site (type read from the content; 413 past OCOP_UPLOAD_MAX_BYTES).
+         * @description A photo or document from the site (type read from the content; 413 past OCOP_UPLOAD_MAX_BYTES), with the
+         *     product it shows and where it was taken when the device knows.
          */
         post: operations["visits-evidence-add"];
         delete?: never;
@@ -2774,10 +2801,27 @@ export interface components {
         };
         /** Body_findings-evidence-add */
         "Body_findings-evidence-add": {
+            /**
+             * Accuracy M
+             * @description Metres
+             */
+            accuracy_m?: number | null;
             /** Captured At */
             captured_at?: string | null;
             /** File */
             file: string;
+            /**
+             * Latitude
+             * @description Where the device was (WGS 84)
+             */
+            latitude?: number | null;
+            /** Longitude */
+            longitude?: number | null;
+            /**
+             * Product Id
+             * @description The product the file shows (one of the producer's)
+             */
+            product_id?: number | null;
         };
         /** Body_imports-create */
         "Body_imports-create": {
@@ -2794,7 +2838,9 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "plan" | "notice" | "minutes" | "report";
+            kind: "plan" | "notice" | "minutes" | "report" | "decision" | "conclusion";
+            /** Producer Id */
+            producer_id?: number | null;
             /** Template Id */
             template_id?: number | null;
             /** Unit Id */
@@ -2816,12 +2862,29 @@ export interface components {
         };
         /** Body_visits-evidence-add */
         "Body_visits-evidence-add": {
+            /**
+             * Accuracy M
+             * @description Metres
+             */
+            accuracy_m?: number | null;
             /** Captured At */
             captured_at?: string | null;
             /** File */
             file: string;
             /** Item Code */
             item_code?: string | null;
+            /**
+             * Latitude
+             * @description Where the device was (WGS 84)
+             */
+            latitude?: number | null;
+            /** Longitude */
+            longitude?: number | null;
+            /**
+             * Product Id
+             * @description The product the file shows (one of the producer's)
+             */
+            product_id?: number | null;
         };
         /**
          * CampaignChecklist
@@ -3576,7 +3639,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "plan" | "notice" | "report" | "minutes";
+            kind: "plan" | "decision" | "notice" | "report" | "conclusion" | "minutes";
             /**
              * Number
              * @description The number of its latest issued version; null: a draft
@@ -3584,6 +3647,11 @@ export interface components {
             number?: string | null;
             /** Path */
             path: string;
+            /**
+             * Producer Id
+             * @description The producer a conclusion notice is addressed to
+             */
+            producer_id?: number | null;
             /** Title */
             title: string;
             /** Unit Id */
@@ -3600,7 +3668,7 @@ export interface components {
         DocumentList: {
             /**
              * Issued
-             * @description Every issued version the caller may read, by kind, unit and version
+             * @description Every issued version the caller may read, by kind, unit or producer and version
              */
             issued?: components["schemas"]["IssuedVersionRead"][];
             /** Items */
@@ -3804,6 +3872,8 @@ export interface components {
         };
         /** EvidenceRead */
         EvidenceRead: {
+            /** Accuracy M */
+            accuracy_m?: number | null;
             /** Action Id */
             action_id: number | null;
             /** Captured At */
@@ -3820,6 +3890,18 @@ export interface components {
             id: number;
             /** Item Code */
             item_code: string | null;
+            /**
+             * Latitude
+             * @description Where the device was when it was taken
+             */
+            latitude?: number | null;
+            /** Longitude */
+            longitude?: number | null;
+            /**
+             * Product Id
+             * @description The product the file shows
+             */
+            product_id?: number | null;
             /** Sha256 */
             sha256: string;
             /** Size */
@@ -4078,7 +4160,8 @@ export interface components {
         };
         /**
          * IssueRequest
-         * @description Issue a notice (one unit's) or the report with the number and date the clerk takes from the register.
+         * @description Issue the decision establishing the team, a notice (one unit's), the report or a conclusion notice (one unit's
+         *     or one producer's) with the number and date the clerk takes from the register.
          */
         IssueRequest: {
             /**
@@ -4098,8 +4181,13 @@ export interface components {
              */
             number: string;
             /**
+             * Producer Id
+             * @description The producer a conclusion notice is addressed to (instead of unit_id)
+             */
+            producer_id?: number | null;
+            /**
              * Unit Id
-             * @description The unit notified (a notice); none for the report
+             * @description The unit notified (a notice, a unit's conclusion notice); none for the decision and the report
              */
             unit_id?: number | null;
         };
@@ -4128,13 +4216,17 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "plan" | "notice" | "report";
+            kind: "plan" | "decision" | "notice" | "report" | "conclusion";
             /** Note */
             note: string | null;
             /** Number */
             number: string;
             /** Path */
             path: string;
+            /** Producer Id */
+            producer_id?: number | null;
+            /** Producer Name */
+            producer_name?: string | null;
             /** Sha256 */
             sha256: string;
             /** Size */
@@ -4341,6 +4433,93 @@ export interface components {
             subject_type: string | null;
             /** Title */
             title: string;
+        };
+        /** OfflineBundle */
+        OfflineBundle: {
+            /** Checklists */
+            checklists: components["schemas"]["OfflineChecklist"][];
+            /** Days */
+            days: number;
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /**
+             * Limit
+             * @description At most this many visits, the soonest first
+             */
+            limit: number;
+            /** Producers */
+            producers: components["schemas"]["OfflineProducer"][];
+            /**
+             * Truncated
+             * @description More visits fall in the period than the limit
+             */
+            truncated: boolean;
+            /**
+             * Until
+             * Format: date-time
+             * @description Visits starting before this moment are in the bundle
+             */
+            until: string;
+            /** Visits */
+            visits: components["schemas"]["OfflineVisit"][];
+        };
+        /** OfflineCampaign */
+        OfflineCampaign: {
+            /** Document Number */
+            document_number: string | null;
+            /** Id */
+            id: number;
+            /** Status */
+            status: string;
+            /** Title */
+            title: string;
+        };
+        /**
+         * OfflineChecklist
+         * @description The campaign's checklist (its own frozen copy of the template since the plan was issued).
+         */
+        OfflineChecklist: {
+            /** Campaign Id */
+            campaign_id: number;
+            checklist: components["schemas"]["CampaignChecklist"];
+        };
+        /**
+         * OfflineProducer
+         * @description A producer the visits go to: its products and their certificates, and its findings still open (of the
+         *     campaigns the caller sees) with their corrective actions.
+         */
+        OfflineProducer: {
+            /** Actions */
+            actions: components["schemas"]["ActionRead"][];
+            /** Certificates */
+            certificates: components["schemas"]["CertificateRead"][];
+            /** Findings */
+            findings: components["schemas"]["FindingRead"][];
+            producer: components["schemas"]["ProducerRead"];
+            /** Products */
+            products: components["schemas"]["ProductRead"][];
+            /**
+             * Truncated
+             * @description More open findings than the bundle carries (the newest are in it)
+             */
+            truncated: boolean;
+        };
+        /**
+         * OfflineVisit
+         * @description A visit as the visit screen shows it: the schedule entry, its record, the answers given so far and its
+         *     evidence (descriptions, not files).
+         */
+        OfflineVisit: {
+            /** Answers */
+            answers: components["schemas"]["AnswerRead"][];
+            campaign: components["schemas"]["OfflineCampaign"];
+            /** Evidence */
+            evidence: components["schemas"]["EvidenceRead"][];
+            record: components["schemas"]["VisitRecordRead"];
+            visit: components["schemas"]["VisitRead"];
         };
         /** OpenFindings */
         OpenFindings: {
@@ -5234,7 +5413,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "plan" | "notice" | "minutes" | "report";
+            kind: "plan" | "notice" | "minutes" | "report" | "decision" | "conclusion";
             /** Versions */
             versions: number;
         };
@@ -5264,7 +5443,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "plan" | "notice" | "minutes" | "report";
+            kind: "plan" | "notice" | "minutes" | "report" | "decision" | "conclusion";
             /** Note */
             note: string | null;
             /** Sha256 */
@@ -6794,13 +6973,15 @@ export interface operations {
         parameters: {
             query?: {
                 unit_id?: number | null;
+                /** @description A conclusion notice addressed to this producer (instead of unit_id) */
+                producer_id?: number | null;
                 /** @description An issued version (default: the latest; 404 when there is no such version) */
                 version?: number | null;
             };
             header?: never;
             path: {
                 campaign_id: number;
-                kind: "plan" | "notice" | "report";
+                kind: "plan" | "decision" | "notice" | "report" | "conclusion";
             };
             cookie?: never;
         };
@@ -6865,13 +7046,15 @@ export interface operations {
         parameters: {
             query?: {
                 unit_id?: number | null;
+                /** @description A conclusion notice addressed to this producer (instead of unit_id) */
+                producer_id?: number | null;
                 /** @description An issued version (default: the latest; 404 when there is no such version) */
                 version?: number | null;
             };
             header?: never;
             path: {
                 campaign_id: number;
-                kind: "plan" | "notice" | "report";
+                kind: "plan" | "decision" | "notice" | "report" | "conclusion";
             };
             cookie?: never;
         };
@@ -6904,7 +7087,7 @@ export interface operations {
             header?: never;
             path: {
                 campaign_id: number;
-                kind: "plan" | "notice" | "report";
+                kind: "plan" | "decision" | "notice" | "report" | "conclusion";
             };
             cookie?: never;
         };
@@ -8426,7 +8609,7 @@ export interface operations {
     "templates-list": {
         parameters: {
             query?: {
-                kind?: ("plan" | "notice" | "minutes" | "report") | null;
+                kind?: ("plan" | "notice" | "minutes" | "report" | "decision" | "conclusion") | null;
                 /** @description Page size, at most 200 */
                 limit?: number;
                 /** @description Opaque cursor from next_cursor */
@@ -8463,7 +8646,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                kind: "plan" | "notice" | "minutes" | "report";
+                kind: "plan" | "notice" | "minutes" | "report" | "decision" | "conclusion";
             };
             cookie?: never;
         };
@@ -8547,7 +8730,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                kind: "plan" | "notice" | "minutes" | "report";
+                kind: "plan" | "notice" | "minutes" | "report" | "decision" | "conclusion";
             };
             cookie?: never;
         };
@@ -8582,7 +8765,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                kind: "plan" | "notice" | "minutes" | "report";
+                kind: "plan" | "notice" | "minutes" | "report" | "decision" | "conclusion";
             };
             cookie?: never;
         };
@@ -9342,7 +9525,10 @@ export interface operations {
     "findings-evidence-add": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Sending the same upload again with the same key gives the evidence the first one made */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 finding_id: number;
             };
@@ -9608,6 +9794,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "visits-offline": {
+        parameters: {
+            query?: {
+                /** @description Visits starting within this many days */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfflineBundle"];
+                };
             };
             /** @description Validation Error */
             422: {
@@ -10598,7 +10816,10 @@ export interface operations {
     "visits-evidence-add": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Sending the same upload again with the same key gives the evidence the first one made */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 visit_id: number;
             };

@@ -1,30 +1,31 @@
-// A very small IndexedDB wrapper: two key-value stores, promises instead of callbacks.
-// "snapshots" keeps the last server copy of what the visit screen shows (so it reloads offline);
-// "photos" keeps photos taken offline (Blobs) until they are uploaded.
+// What the app keeps in IndexedDB, through the maintained `idb` library (promises over IndexedDB, upgrades):
+// - "snapshots": the last server copy of what the visit screens show (so they open without a connection), and
+//   the bundle of visits taken into the field;
+// - "photos": photos taken offline (Blobs) until they are uploaded;
+// - "outbox": work recorded offline (free findings with their photos) waiting to be sent, in order.
+import { openDB, type IDBPDatabase } from 'idb';
 
-export type StoreName = 'snapshots' | 'photos';
+export type StoreName = 'snapshots' | 'photos' | 'outbox';
 
 const DB_NAME = 'ocop-inspect';
-const DB_VERSION = 1;
-const STORES: StoreName[] = ['snapshots', 'photos'];
+/** 1: snapshots, photos; 2: outbox. */
+const DB_VERSION = 2;
+const STORES: StoreName[] = ['snapshots', 'photos', 'outbox'];
 
-let opening: Promise<IDBDatabase> | null = null;
+let opening: Promise<IDBPDatabase> | null = null;
 
-function open(): Promise<IDBDatabase> {
+function open(): Promise<IDBPDatabase> {
   if (!opening) {
-    opening = new Promise<IDBDatabase>((resolve, reject) => {
-      if (typeof indexedDB === 'undefined') {
-        reject(new Error('IndexedDB is not available'));
-        return;
-      }
-      const request = indexedDB.open(DB_NAME, DB_VERSION);
-      request.onupgradeneeded = () => {
-        for (const name of STORES) {
-          if (!request.result.objectStoreNames.contains(name)) request.result.createObjectStore(name);
-        }
-      };
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
+    if (typeof indexedDB === 'undefined') return Promise.reject(new Error('IndexedDB is not available'));
+    opening = openDB(DB_NAME, DB_VERSION, {
+      upgrade(db) {
+        for (const name of STORES) if (!db.objectStoreNames.contains(name)) db.createObjectStore(name);
+      },
+      // another tab holds an older version open: let it close, the next call opens again
+      blocking() {
+        void opening?.then((db) => db.close());
+        opening = null;
+      },
     });
     opening.catch(() => {
       opening = null;
@@ -33,30 +34,24 @@ function open(): Promise<IDBDatabase> {
   return opening;
 }
 
-async function run<T>(store: StoreName, mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const db = await open();
-  return new Promise<T>((resolve, reject) => {
-    const tx = db.transaction(store, mode);
-    const request = op(tx.objectStore(store));
-    tx.oncomplete = () => resolve(request.result);
-    tx.onerror = () => reject(tx.error ?? request.error);
-    tx.onabort = () => reject(tx.error ?? request.error);
-  });
+/** The browser refused to store more (the device's storage, or the site's share of it, is full). */
+export function isQuotaError(err: unknown): boolean {
+  const name = (err as { name?: string } | null)?.name;
+  return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED';
 }
 
 export const idb = {
-  get<T>(store: StoreName, key: string): Promise<T | undefined> {
-    return run(store, 'readonly', (s) => s.get(key) as IDBRequest<T | undefined>);
+  async get<T>(store: StoreName, key: string): Promise<T | undefined> {
+    return (await open()).get(store, key) as Promise<T | undefined>;
   },
-  put(store: StoreName, key: string, value: unknown): Promise<void> {
-    return run(store, 'readwrite', (s) => s.put(value, key)).then(() => undefined);
+  async put(store: StoreName, key: string, value: unknown): Promise<void> {
+    await (await open()).put(store, value, key);
   },
-  delete(store: StoreName, key: string): Promise<void> {
-    return run(store, 'readwrite', (s) => s.delete(key)).then(() => undefined);
+  async delete(store: StoreName, key: string): Promise<void> {
+    await (await open()).delete(store, key);
   },
-  /** Every value whose key starts with `prefix`. */
+  /** Every value whose key starts with `prefix`, in key order. */
   async byPrefix<T>(store: StoreName, prefix: string): Promise<T[]> {
-    const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
-    return run(store, 'readonly', (s) => s.getAll(range) as IDBRequest<T[]>);
+    return (await open()).getAll(store, IDBKeyRange.bound(prefix, `${prefix}\uffff`)) as Promise<T[]>;
   },
 };

@@ -19,6 +19,7 @@ import { useTeam } from '../campaigns/campaignsApi';
 import { NoteDialog, Section } from '../campaigns/parts';
 import { findingAccess, isOutsider, type FindingAccess } from './access';
 import { FindingActions, useRefreshFinding } from './FindingActions';
+import { FindingEdit } from './FindingEdit';
 import {
   fileUpload,
   getTimeline,
@@ -301,6 +302,7 @@ function FindingScreen({ finding }: { finding: Finding }) {
   return (
     <>
       <FindingDetails finding={finding} />
+      {access.manage && !['closed', 'dismissed'].includes(finding.status) && <FindingEdit finding={finding} />}
       <FindingWorkflow finding={finding} />
       {actions.isPending ? (
         <PageLoader />

@@ -6,15 +6,19 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { CampaignSummary, Visit } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
+import { isNetworkError } from '../../api/problem';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageLoader } from '../../components/States';
+import { formatDateTime } from '../../lib/format';
+import { isQuotaError } from '../../lib/idb';
 import { enumLabel } from '../registry/labels';
 import { listCampaigns, listTeam, listVisits } from '../campaigns/campaignsApi';
 import { PUBLISHED_OPEN, vnDate, vnParts } from '../campaigns/model';
+import { keptBundle, useFieldBundle } from './fieldBundle';
 import { VisitStatusBadge } from './parts';
 
 interface MyVisit {
-  campaign: CampaignSummary;
+  campaign: Pick<CampaignSummary, 'id' | 'title' | 'document_number'>;
   visit: Visit;
 }
 
@@ -27,6 +31,13 @@ export function sortMyVisits(list: MyVisit[]): MyVisit[] {
       (RANK[a.visit.status] ?? 9) - (RANK[b.visit.status] ?? 9) ||
       Date.parse(a.visit.starts_at) - Date.parse(b.visit.starts_at),
   );
+}
+
+/** Without a connection: the visits taken into the field. */
+async function myVisitsOffline(userId: number, err: unknown): Promise<MyVisit[]> {
+  const kept = isNetworkError(err) ? await keptBundle(userId) : null;
+  if (!kept) throw err;
+  return sortMyVisits(kept.data.visits.map((v) => ({ campaign: v.campaign, visit: v.visit })));
 }
 
 async function myVisits(userId: number): Promise<MyVisit[]> {
@@ -43,6 +54,39 @@ async function myVisits(userId: number): Promise<MyVisit[]> {
     }),
   );
   return sortMyVisits(out);
+}
+
+/** "Mang lịch đi thực địa": the coming visits kept on the device, with the time of the last refresh. */
+function FieldBundlePanel({ userId }: { userId: number }) {
+  const { t } = useTranslation();
+  const { kept, refreshing, error, refresh } = useFieldBundle(userId);
+  return (
+    <Paper withBorder radius="md" p="md" data-testid="field-bundle">
+      <Group justify="space-between" wrap="wrap" gap="sm">
+        <Stack gap={2} style={{ flex: '1 1 320px' }}>
+          <Text fw={600}>{t('field.title')}</Text>
+          <Text size="sm" c="dimmed" data-testid="field-bundle-status">
+            {kept
+              ? t('field.kept', { count: kept.data.visits.length, at: formatDateTime(new Date(kept.savedAt).toISOString()) })
+              : t('field.none')}
+          </Text>
+        </Stack>
+        <Group gap="xs">
+          <Button component={Link} to="/hang-doi-gui" variant="subtle" data-testid="field-queue-link">
+            {t('field.queue.title')}
+          </Button>
+          <Button onClick={() => void refresh()} loading={refreshing} variant="light" data-testid="field-bundle-refresh">
+            {t('field.take')}
+          </Button>
+        </Group>
+      </Group>
+      {error != null && (
+        <Text size="sm" c="orange" mt={4} data-testid="field-bundle-error">
+          {isQuotaError(error) ? t('field.quota') : isNetworkError(error) ? t('field.offline') : t('field.failed')}
+        </Text>
+      )}
+    </Paper>
+  );
 }
 
 function VisitRow({ item }: { item: MyVisit }) {
@@ -93,8 +137,9 @@ export default function MyVisitsPage() {
   const { me } = useAuth();
   const visits = useQuery({
     queryKey: ['my-visits', me?.id],
-    queryFn: () => myVisits(me!.id),
+    queryFn: () => myVisits(me!.id).catch((err: unknown) => myVisitsOffline(me!.id, err)),
     enabled: me != null,
+    networkMode: 'always',
   });
   return (
     <Stack gap="md" maw={1000}>
@@ -104,6 +149,7 @@ export default function MyVisitsPage() {
           {t('myVisits.hint')}
         </Text>
       </div>
+      {me && <FieldBundlePanel userId={me.id} />}
       {visits.isPending ? (
         <PageLoader />
       ) : visits.isError ? (

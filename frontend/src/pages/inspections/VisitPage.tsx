@@ -1,7 +1,7 @@
 // "Lượt kiểm tra": one visit as the team records it on site (a tablet): the plan, the workflow
 // buttons, the record, the checklist with photos, and the findings once submitted. Everything typed
 // is kept on the device first (see useVisitSync) so that a dropped connection loses nothing.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
@@ -36,6 +36,9 @@ import { SyncStatus } from './SyncStatus';
 import { snapshotKey, useVisitSync, type VisitSync } from './useVisitSync';
 import { VisitChecklist } from './VisitChecklist';
 import { VisitRecordForm } from './VisitRecordForm';
+import { FieldFindingForm } from './FieldFindingForm';
+import { bundleProducers, keptBundle, type KeptBundle } from './fieldBundle';
+import { OutboxList } from './OutboxList';
 
 /** Queries of the visit screen run even without a connection: they fall back to the copy kept offline. */
 const OFFLINE_OK = { networkMode: 'always' as const };
@@ -262,6 +265,10 @@ function VisitScreen({ visitId, userId }: { visitId: number; userId: number }) {
   const { t } = useTranslation();
   const { visit, record, checklist, answers, evidence } = useVisitData(visitId, userId);
   const [discarding, setDiscarding] = useState(false);
+  const [bundle, setBundle] = useState<KeptBundle | null>(null);
+  useEffect(() => {
+    void keptBundle(userId).then(setBundle);
+  }, [userId]);
   const editable = canRecordVisit(record.data);
   const answerTypes = useMemo(
     () =>
@@ -333,6 +340,16 @@ function VisitScreen({ visitId, userId }: { visitId: number; userId: number }) {
             editable={editable}
             evidence={evidence.data ?? []}
           />
+          {editable && (
+            <FieldFindingForm
+              visit={v}
+              userId={userId}
+              checklist={checklist.data}
+              producers={bundleProducers(bundle, v.targets.map((tg) => tg.producer_id))}
+              onQueued={sync.request}
+            />
+          )}
+          {sync.outbox.length > 0 && <OutboxList entries={sync.outbox} onRetry={sync.request} />}
         </>
       )}
       <VisitFindings visitId={v.id} status={record.data.status} />

@@ -1,7 +1,7 @@
 // The record of a visit: actual times, who attended, the GPS point and a note. Kept as a draft on
 // the device while typed and sent (PATCH with If-Match) by the visit's sync.
 import { useState } from 'react';
-import { ActionIcon, Button, Group, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { ActionIcon, Button, Group, NativeSelect, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Attendee } from '../../api/types';
 import { Field } from '../../components/Field';
@@ -124,6 +124,22 @@ export function VisitRecordForm({ record, editable, onChange }: Props) {
           {attendees.map((a, i) =>
             editable ? (
               <Group key={i} gap="xs" align="flex-end" wrap="wrap" data-testid="attendee-row">
+                <NativeSelect
+                  size="md"
+                  label={i === 0 ? t('visit.record.honorific') : undefined}
+                  aria-label={t('visit.record.honorific')}
+                  value={a.honorific ?? ''}
+                  data={[
+                    { value: '', label: '—' },
+                    { value: 'Ông', label: 'Ông' },
+                    { value: 'Bà', label: 'Bà' },
+                  ]}
+                  onChange={(e) =>
+                    setAttendee(i, { honorific: (e.currentTarget.value || null) as Attendee['honorific'] })
+                  }
+                  style={{ flex: '0 0 90px' }}
+                  data-testid="attendee-honorific"
+                />
                 <TextInput
                   size="md"
                   label={i === 0 ? t('visit.record.name') : undefined}
@@ -163,7 +179,7 @@ export function VisitRecordForm({ record, editable, onChange }: Props) {
               </Group>
             ) : (
               <Text key={i} size="sm" data-testid="attendee">
-                {[a.name, a.title, a.organisation].filter(Boolean).join(' — ')}
+                {[[a.honorific, a.name].filter(Boolean).join(' '), a.title, a.organisation].filter(Boolean).join(' — ')}
               </Text>
             ),
           )}
@@ -197,6 +213,24 @@ export function VisitRecordForm({ record, editable, onChange }: Props) {
           <Field label={t('visit.record.note')}>
             <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
               {record.record_note || t('common.none')}
+            </Text>
+          </Field>
+        )}
+
+        {editable ? (
+          <Textarea
+            size="md"
+            label={t('visit.record.hostComments')}
+            value={record.host_comments ?? ''}
+            onChange={(e) => onChange({ host_comments: e.currentTarget.value }, true)}
+            autosize
+            minRows={2}
+            data-testid="record-host-comments"
+          />
+        ) : (
+          <Field label={t('visit.record.hostComments')}>
+            <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+              {record.host_comments || t('common.none')}
             </Text>
           </Field>
         )}

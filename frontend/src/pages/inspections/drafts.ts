@@ -13,6 +13,8 @@ export interface RecordFields {
   gps_lon: number | null;
   gps_accuracy_m: number | null;
   record_note: string | null;
+  /** "Ý kiến của đại diện bên được kiểm tra" in the minutes. */
+  host_comments: string | null;
 }
 
 export type RecordField = keyof RecordFields;
@@ -24,6 +26,7 @@ export const RECORD_FIELDS: readonly RecordField[] = [
   'gps_lon',
   'gps_accuracy_m',
   'record_note',
+  'host_comments',
 ];
 
 export interface VisitDraft {
@@ -86,7 +89,7 @@ export function reconcileAnswers(draft: VisitDraft, server: readonly Answer[]): 
 
 // ---- the record ---------------------------------------------------------------------------
 
-export function recordFields(r: Pick<VisitRecord, RecordField>): RecordFields {
+export function recordFields(r: Pick<VisitRecord, Exclude<RecordField, 'host_comments'>> & { host_comments?: string | null }): RecordFields {
   return {
     actual_start: r.actual_start ?? null,
     actual_end: r.actual_end ?? null,
@@ -95,6 +98,7 @@ export function recordFields(r: Pick<VisitRecord, RecordField>): RecordFields {
     gps_lon: r.gps_lon ?? null,
     gps_accuracy_m: r.gps_accuracy_m ?? null,
     record_note: r.record_note ?? null,
+    host_comments: r.host_comments ?? null,
   };
 }
 
@@ -114,7 +118,12 @@ const text = (s: string | null | undefined) => {
 /** Attendees as the API takes them: rows without a name (still being typed) left out, texts trimmed. */
 export function cleanAttendees(list: readonly Attendee[]): Attendee[] {
   return list
-    .map((a) => ({ name: (a.name ?? '').trim(), title: text(a.title), organisation: text(a.organisation) }))
+    .map((a) => ({
+      ...(a.honorific ? { honorific: a.honorific } : {}),
+      name: (a.name ?? '').trim(),
+      title: text(a.title),
+      organisation: text(a.organisation),
+    }))
     .filter((a) => a.name);
 }
 
@@ -125,7 +134,7 @@ function sameField<F extends RecordField>(field: F, a: RecordFields[F], b: Recor
     return JSON.stringify(cleanAttendees(a as Attendee[])) === JSON.stringify(cleanAttendees(b as Attendee[]));
   }
   if (field === 'actual_start' || field === 'actual_end') return instant(a as string) === instant(b as string);
-  if (field === 'record_note') return text(a as string) === text(b as string);
+  if (field === 'record_note' || field === 'host_comments') return text(a as string) === text(b as string);
   return (a ?? null) === (b ?? null);
 }
 
@@ -153,17 +162,20 @@ export function recordPayload(changes: Partial<RecordFields>): VisitRecordUpdate
   const body: VisitRecordUpdate = { ...changes };
   if (changes.attendees) body.attendees = cleanAttendees(changes.attendees);
   if ('record_note' in changes) body.record_note = text(changes.record_note);
+  if ('host_comments' in changes) body.host_comments = text(changes.host_comments);
   return body;
 }
 
 /** Attendee rows as typed (blank rows and spaces included), for comparing with the server's. */
 const typedRows = (list: readonly Attendee[] | undefined) =>
-  JSON.stringify((list ?? []).map((a) => [a.name ?? '', a.title ?? '', a.organisation ?? '']));
+  JSON.stringify((list ?? []).map((a) => [a.honorific ?? '', a.name ?? '', a.title ?? '', a.organisation ?? '']));
 
 /** Whether the server holds a field exactly as typed here (see `reconcileAnswers`). */
 function heldAsTyped(field: RecordField, typed: unknown, server: RecordFields): boolean {
   if (field === 'attendees') return typedRows(typed as Attendee[]) === typedRows(server.attendees);
-  if (field === 'record_note') return ((typed as string | null) ?? '') === (server.record_note ?? '');
+  if (field === 'record_note' || field === 'host_comments') {
+    return ((typed as string | null) ?? '') === (server[field] ?? '');
+  }
   return sameField(field, typed as never, server[field] as never);
 }
 

@@ -22,7 +22,10 @@ import type {
   VisitRecordUpdate,
   VisitTransition,
 } from '../../api/types';
+import type { paths } from '../../api/schema';
 import { filenameFromDisposition, type DownloadedFile } from '../../lib/download';
+
+type JsonOf<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 import { fetchAll } from '../campaigns/campaignsApi';
 
 type Id = number;
@@ -93,6 +96,18 @@ export interface EvidenceUpload {
   itemCode?: string | null;
   /** When the photo was taken (ISO with offset). */
   capturedAt?: string | null;
+  /** The product the photo shows (one of the visit's or the finding's producer's). */
+  productId?: number | null;
+  /** Where the device was when it was taken, when it gave a position. */
+  position?: Position | null;
+  /** The Idempotency-Key: sending the same upload again gives the same evidence. */
+  key?: string | null;
+}
+
+export interface Position {
+  latitude: number;
+  longitude: number;
+  accuracy_m: number | null;
 }
 
 /** When a picked file was taken: a camera photo's time is its file's. */
@@ -106,21 +121,40 @@ export const fileUpload = (file: File): EvidenceUpload => ({
   capturedAt: capturedAt(file),
 });
 
-function evidenceForm({ file, filename, itemCode, capturedAt }: EvidenceUpload): FormData {
+function evidenceForm({ file, filename, itemCode, capturedAt, productId, position }: EvidenceUpload): FormData {
   const form = new FormData();
   form.append('file', file, filename);
   if (itemCode) form.append('item_code', itemCode);
   if (capturedAt) form.append('captured_at', capturedAt);
+  if (productId) form.append('product_id', String(productId));
+  if (position) {
+    form.append('latitude', String(position.latitude));
+    form.append('longitude', String(position.longitude));
+    if (position.accuracy_m != null) form.append('accuracy_m', String(position.accuracy_m));
+  }
   return form;
 }
+
+const keyHeaders = (key: string | null | undefined) => (key ? { 'Idempotency-Key': key } : undefined);
 
 export async function uploadVisitEvidence(visitId: Id, upload: EvidenceUpload): Promise<Evidence> {
   return unwrap(
     await api.POST('/api/v1/visits/{visit_id}/evidence', {
       params: visitPath(visitId),
       body: evidenceForm(upload) as never,
+      headers: keyHeaders(upload.key),
     }),
   );
+}
+
+// ---- what an inspector takes into the field ------------------------------------------------
+
+export type OfflineBundle = JsonOf<paths['/api/v1/me/visits/offline']['get']['responses'][200]>;
+export type OfflineVisit = OfflineBundle['visits'][number];
+export type OfflineProducer = OfflineBundle['producers'][number];
+
+export async function getOfflineBundle(days?: number): Promise<OfflineBundle> {
+  return unwrap(await api.GET('/api/v1/me/visits/offline', { params: { query: { days } } }));
 }
 
 // ---- evidence files -----------------------------------------------------------------------
@@ -151,6 +185,24 @@ export async function getFinding(findingId: Id): Promise<Finding> {
   return unwrap(await api.GET('/api/v1/findings/{finding_id}', { params: findingPath(findingId) }));
 }
 
+export type FindingCreate = NonNullable<paths['/api/v1/findings']['post']['requestBody']>['content']['application/json'];
+export type FindingUpdate = NonNullable<
+  paths['/api/v1/findings/{finding_id}']['patch']['requestBody']
+>['content']['application/json'];
+
+/** A finding written by the team; `key` (Idempotency-Key) makes sending it again give the same finding. */
+export async function createFinding(body: FindingCreate, key?: string): Promise<Finding> {
+  return unwrap(await api.POST('/api/v1/findings', { body, headers: keyHeaders(key) }));
+}
+
+/** Changes to a finding read at `version` (412 when someone changed it meanwhile). */
+export async function updateFinding(finding: Pick<Finding, 'id' | 'version'>, body: FindingUpdate): Promise<Finding> {
+  const { header, headers } = ifMatchHeaders(finding.version);
+  return unwrap(
+    await api.PATCH('/api/v1/findings/{finding_id}', { params: { path: { finding_id: finding.id }, header }, headers, body }),
+  );
+}
+
 export async function transitionFinding(findingId: Id, body: FindingTransition): Promise<Finding> {
   return unwrap(await api.POST('/api/v1/findings/{finding_id}/transitions', { params: findingPath(findingId), body }));
 }
@@ -174,6 +226,7 @@ export async function uploadFindingEvidence(findingId: Id, upload: EvidenceUploa
     await api.POST('/api/v1/findings/{finding_id}/evidence', {
       params: findingPath(findingId),
       body: evidenceForm({ ...upload, itemCode: null }) as never,
+      headers: keyHeaders(upload.key),
     }),
   );
 }

@@ -29,8 +29,10 @@ import {
   updateRecord,
   uploadVisitEvidence,
 } from './inspectionsApi';
+import { snapshotKey } from './fieldBundle';
 import { forgetPhoto, keepPhoto, keptPhotos, newPhotoId, saveSnapshot, type PendingPhoto } from './offlineStore';
 import { SyncQueue, syncState, type RunResult, type SyncState } from './syncQueue';
+import { onOutboxChange, outbox, sendAll, split, type OutboxEntry } from './fieldOutbox';
 
 const store = draftStore(globalThis.localStorage);
 /** The API takes at most this many answers per request. */
@@ -38,8 +40,7 @@ const BATCH = 500;
 /** Refusals that sending the same photo again will not cure. */
 const PHOTO_REFUSALS = [413, 415, 422];
 
-/** The IndexedDB key of the server copy of a part of a visit (per user: what one may see differs). */
-export const snapshotKey = (userId: number, part: string, id: number) => `${userId}:${part}:${id}`;
+export { snapshotKey };
 
 interface Args {
   visitId: number;
@@ -71,6 +72,10 @@ export interface VisitSync {
   flush: () => Promise<boolean>;
   /** Forgets what this device holds for the visit (when it can no longer be sent). */
   discard: () => Promise<void>;
+  /** Free findings (with photos) written here, waiting to be sent or refused. */
+  outbox: OutboxEntry[];
+  /** Asks for a sync now (after something was added to the outbox). */
+  request: () => void;
 }
 
 export function useVisitSync({ visitId, userId, record, answers, answerTypes, canRecord }: Args): VisitSync {
@@ -82,6 +87,7 @@ export function useVisitSync({ visitId, userId, record, answers, answerTypes, ca
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [online, setOnline] = useState(() => (typeof navigator === 'undefined' ? true : navigator.onLine));
+  const [entries, setEntries] = useState<OutboxEntry[]>([]);
   const latest = useRef({ record, answers, answerTypes, canRecord });
   latest.current = { record, answers, answerTypes, canRecord };
 
@@ -159,6 +165,10 @@ export function useVisitSync({ visitId, userId, record, answers, answerTypes, ca
         }
       }
       if (uploaded) void queryClient.invalidateQueries({ queryKey: inspectionKeys.part(visitId, 'evidence') });
+      // then the free findings written here, in the order they were written (each with its Idempotency-Key)
+      const sent = await sendAll(userId, visitId);
+      if (sent === 'retry') return 'retry';
+      void queryClient.invalidateQueries({ queryKey: inspectionKeys.findings });
       setError(null);
       return 'done';
     } catch (err) {
@@ -203,6 +213,21 @@ export function useVisitSync({ visitId, userId, record, answers, answerTypes, ca
     };
   }, [userId, visitId, queue, updatePhotos]);
 
+  // the findings waiting in the outbox for this visit (the form adds, the queue screen retries or discards)
+  useEffect(() => {
+    let live = true;
+    const load = () =>
+      void outbox(userId, visitId).then((list) => {
+        if (live) setEntries(list);
+      });
+    load();
+    const stop = onOutboxChange(load);
+    return () => {
+      live = false;
+      stop();
+    };
+  }, [userId, visitId]);
+
   // back online: send at once; the queue also retries on its own while the server is unreachable
   useEffect(() => {
     const up = () => {
@@ -231,7 +256,8 @@ export function useVisitSync({ visitId, userId, record, answers, answerTypes, ca
     return type === undefined || !isComplete(a, type);
   }).length;
   const recordPending = record ? Object.keys(pendingRecord(draft, record)).length > 0 : false;
-  const pending = pendingList.length + (recordPending ? 1 : 0) + photos.filter((p) => !p.error).length;
+  const waiting = split(entries).waiting.length;
+  const pending = pendingList.length + (recordPending ? 1 : 0) + photos.filter((p) => !p.error).length + waiting;
 
   const setAnswer = useCallback(
     (current: AnswerDraft, patch: Partial<AnswerDraft>, typing = false) => {
@@ -282,7 +308,8 @@ export function useVisitSync({ visitId, userId, record, answers, answerTypes, ca
     const left =
       sendable(draftRef.current, now.answers ?? []).length +
       (now.record && Object.keys(pendingRecord(draftRef.current, now.record)).length > 0 ? 1 : 0) +
-      photosRef.current.filter((p) => !p.error).length;
+      photosRef.current.filter((p) => !p.error).length +
+      split(await outbox(userId, visitId)).waiting.length;
     return left === 0;
     // sendable reads refs only
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -310,5 +337,7 @@ export function useVisitSync({ visitId, userId, record, answers, answerTypes, ca
     online,
     flush,
     discard,
+    outbox: entries,
+    request: useCallback(() => queue.request(0), [queue]),
   };
 }
