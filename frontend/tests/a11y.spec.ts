@@ -229,7 +229,7 @@ test('administrator: users, document templates, agencies, units, audit trail, ac
   await expect(page.getByTestId('user-form')).toBeHidden();
 
   await nav('templates');
-  await expect(page.getByTestId('template-kind-row')).toHaveCount(4);
+  await expect(page.getByTestId('template-kind-row')).toHaveCount(6);
   await expect(page.getByTestId('preview-campaign').first()).not.toHaveValue('');
   await audit.check(page, 'document templates');
 

@@ -183,8 +183,9 @@ test('the administrator manages the document templates: four kinds, preview, upl
   await page.getByTestId('main-nav').getByRole('link', { name: 'Mẫu văn bản' }).click();
   await expect(page).toHaveURL(/\/mau-van-ban/);
   const kinds = page.getByTestId('template-kinds');
-  await expect(kinds.getByTestId('template-kind-row')).toHaveCount(4);
-  for (const name of ['Kế hoạch kiểm tra', 'Thông báo lịch kiểm tra', 'Biên bản kiểm tra', 'Báo cáo kết quả kiểm tra']) {
+  await expect(kinds.getByTestId('template-kind-row')).toHaveCount(6);
+  for (const name of ['Kế hoạch kiểm tra', 'Thông báo lịch kiểm tra', 'Biên bản kiểm tra', 'Báo cáo kết quả kiểm tra',
+    'Quyết định thành lập Đoàn kiểm tra', 'Thông báo kết luận kiểm tra']) {
     await expect(kinds.getByTestId('template-kind-row').filter({ hasText: name })).toHaveCount(1);
   }
   const planRow = kinds.locator('[data-testid="template-kind-row"][data-kind="plan"]');

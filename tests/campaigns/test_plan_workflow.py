@@ -130,6 +130,28 @@ def test_issuing_takes_the_registers_number_never_one_made_up_nor_a_taken_one(cl
     assert (r.json()["document_number"], r.json()["document_date"]) == ("08/KH-SNNMT", "2026-04-02")
 
 
+def test_the_register_starts_again_each_year(client, session, as_user):
+    """01/KH-SNNMT of 2025 and 01/KH-SNNMT of 2026 are two plans; the same number twice in one year is not."""
+    last_year = issued(client, session, as_user, document_number="1/KH-SNNMT", document_date="2025-12-20")
+    this_year = issued(client, session, as_user, document_number="01/KH-SNNMT", document_date="2026-01-05")
+    assert (last_year["document_number"], this_year["document_number"]) == ("01/KH-SNNMT", "01/KH-SNNMT")
+    co, leader = as_user("coordinator"), as_user("leader")
+    c = draft(client, session, co)
+    add_head(client, session, co, c["id"])
+    move(client, co, c["id"], "submitted")
+    r = move(client, leader, c["id"], "issued", document_number="01/KH-SNNMT", document_date="2026-02-01")
+    assert r.status_code == 409 and r.json()["code"] == "document_number_taken"
+    # an amendment that moves last year's plan into this year's register meets this year's 01 as well
+    url = f"{API}/campaigns/{last_year['id']}/amendments"
+    r = client.post(url, json={"reason": "Sửa ngày ban hành theo sổ", "changes": {"document_date": "2026-01-10"}},
+                    headers={**leader, "If-Match": f'"{last_year["version"]}"'})
+    assert r.status_code == 409 and r.json()["code"] == "document_number_taken"
+    assert client.get(f"{API}/campaigns/{last_year['id']}", headers=co).json()["document_date"] == "2025-12-20"
+    r = client.post(url, json={"reason": "Sửa ngày ban hành theo sổ", "changes": {"document_date": "2025-12-22"}},
+                    headers={**leader, "If-Match": f'"{last_year["version"]}"'})
+    assert r.status_code == 200 and r.json()["document_date"] == "2025-12-22"
+
+
 def test_draft_edits_with_if_match_and_issued_plans_refuse_edits(client, session, as_user):
     co = as_user("coordinator")
     c = draft(client, session, co)

@@ -68,6 +68,7 @@ def test_plan_follows_the_state_format_and_the_seed_plan(client, session, as_use
     assert date_line.text == f"Lạng Sơn, ngày {day.day:02d} tháng {day.month} năm {day.year}"
     assert all(run.italic for run in date_line.runs)
     lines = body_text(doc)
+    lines = lines[:lines.index("PHỤ LỤC I")]  # the body; its appendices follow the signature
     title = lines.index("KẾ HOẠCH")
     assert lines[title + 1] == c.title and doc.paragraphs[[p.text for p in doc.paragraphs].index("KẾ HOẠCH")].runs[0].bold
     assert lines[title + 2].startswith("Căn cứ Kế hoạch số 129/KH-UBND")
@@ -82,7 +83,8 @@ def test_plan_follows_the_state_format_and_the_seed_plan(client, session, as_use
     assert section_vi == [f"{i}. {t}" for i, t in enumerate(tasks, start=1)]
     assert lines[-1].endswith("./.")
     # recipients end with the archive line; the signer block
-    recipients, signer = doc.tables[-1].rows[0].cells
+    closing = next(t for t in doc.tables if t.rows[0].cells[0].text.startswith("Nơi nhận:"))
+    recipients, signer = closing.rows[0].cells
     names = [p.text for p in recipients.paragraphs]
     assert names[0] == "Nơi nhận:" and names[1] == "- UBND tỉnh (B/c);" and names[-1] == "- Lưu: VT, PTNT."
     assert signer.paragraphs[0].text == "GIÁM ĐỐC" and signer.paragraphs[-1].text == c.signer_name
@@ -194,7 +196,8 @@ def test_report_tables_equal_the_data(client, session, as_user):
     c = session.get(Campaign, cid)
     for a in c.content_areas:
         assert f"{a['number']}. {a['title']}" in lines
-    tables = {t.rows[0].cells[0].text: t for t in doc.tables[1:-1]}
+    tables = {t.rows[0].cells[0].text: t for t in doc.tables[1:]  # the appendix's table too, not the closing one
+              if not t.rows[0].cells[0].text.startswith("Nơi nhận:")}
     products = set(session.scalars(sa.select(VisitTarget.product_id).join(Visit, Visit.id == VisitTarget.visit_id)
                                    .where(Visit.campaign_id == cid, VisitTarget.product_id.is_not(None))))
     products |= set(session.scalars(sa.select(Finding.product_id).where(

@@ -48,8 +48,9 @@ def masthead(tables: list[list[str]]) -> str:
 
 
 def body_end(paragraphs: list[str]) -> str:
-    """The body's last paragraph (the recipients and the signer sit in the closing table after it)."""
-    return paragraphs[-1]
+    """The body's last paragraph (the recipients and the signer sit in the closing table after it, the appendices
+    after that)."""
+    return next((paragraphs[i - 1] for i, p in enumerate(paragraphs) if p.startswith("PHỤ LỤC")), paragraphs[-1])
 
 
 def test_the_2024_plan_speaks_as_of_2024(client, session, as_user):

@@ -3,12 +3,8 @@ clerk takes from the register; then the exact file is kept and served as issued 
 correction is a new version and the old one stays readable."""
 from __future__ import annotations
 
-import hashlib
-import io
-
 import pytest
 import sqlalchemy as sa
-from docx import Document
 
 from ocop.audit.models import AuditEvent
 from ocop.core.outbox import OutboxEvent
@@ -18,31 +14,7 @@ from ocop.reports import render
 from ocop.reports.models import IssuedDocument
 from tests.campaigns.helpers import API, add_head, agency, draft, move, seeded, unit_id, user
 from tests.conftest import count
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def lines(data: bytes) -> list[str]:
-    """Every paragraph a reader sees, the tables' cells (the masthead, the signature block) included."""
-    doc = Document(io.BytesIO(data))
-    cells = [p.text for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs]
-    return [t.strip() for t in [p.text for p in doc.paragraphs] + cells if t.strip()]
-
-
-def flat(text: list[str]) -> str:
-    """The text as one line (a masthead name may be broken over lines)."""
-    return " ".join(" ".join(text).split())
-
-
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def get_docx(client, path: str, headers: dict[str, str], **params):  # type: ignore[no-untyped-def]
-    r = client.get(f"{API}{path}", params=params, headers=headers)
-    assert r.status_code == 200, r.text
-    assert r.headers["content-type"] == DOCX
-    return r
+from tests.reports.docx_text import flat, get_docx, lines, sha
 
 
 def issued_rows(session, campaign_id: int, kind: str) -> list[IssuedDocument]:  # type: ignore[no-untyped-def]

@@ -26,7 +26,8 @@ COPIES = "Biên bản được lập thành 02 bản có giá trị như nhau, m
 
 
 def blocks(data: bytes) -> list[tuple[str, str]]:
-    """The document body in order: ('h1' | 'h2' | 'p', text) for paragraphs, ('table', cell texts) for tables."""
+    """The document body in order: ('h1' | 'h2' | 'p', text) for paragraphs, ('table', cell texts) for tables; the
+    appendices after the signature left out."""
     doc = Document(io.BytesIO(data))
     styles = {s.style_id: s.name for s in doc.styles}
     out = []
@@ -36,6 +37,8 @@ def blocks(data: bytes) -> list[tuple[str, str]]:
             style = el.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
             name = styles.get(style.get(qn("w:val")), "") if style is not None else ""
             kind = {"OCOP Heading 1": "h1", "OCOP Heading 2": "h2"}.get(name, "p")
+            if text.startswith("PHỤ LỤC"):
+                break
             if text.strip():
                 out.append((kind, text))
         elif el.tag == qn("w:tbl"):

@@ -85,7 +85,9 @@ class Campaign(Optimistic, SQLModel, table=True):
     __tablename__ = "campaign"
     __table_args__ = (
         sa.CheckConstraint(f"status IN {CAMPAIGN_STATUSES!r}", name="status"),
-        sa.UniqueConstraint("issuing_agency_id", "document_number"),
+        # the agency's register starts again each year: a plan number is unique per agency and year of its date
+        sa.Index("ux_campaign_plan_number", "issuing_agency_id", "document_number",
+                 sa.func.extract("year", sa.column("document_date")), unique=True),
     )
 
     id: int | None = Field(default=None, sa_column=pk_column())

@@ -538,16 +538,26 @@ def _readiness_problems(session: Session, c: Campaign) -> dict[str, str]:
     return problems
 
 
-def _check_number(session: Session, c: Campaign, number: str) -> None:
-    """The register's number fits the plan (its type code) and no other plan of the agency has it (the table
-    holds a plan number once per agency)."""
+def plan_number_taken(session: Session, agency_id: int, number: str, day: date | None,
+                      except_id: int | None = None) -> bool:
+    """Whether a plan of the agency already carries `number` in the register of `day`'s year (the register starts
+    again each year; without a date, in any year)."""
+    query = sa.select(col(Campaign.id)).where(col(Campaign.issuing_agency_id) == agency_id,
+                                               col(Campaign.document_number) == number)
+    if day is not None:
+        query = query.where(sa.extract("year", col(Campaign.document_date)) == day.year)
+    if except_id is not None:
+        query = query.where(col(Campaign.id) != except_id)
+    return session.scalars(query.limit(1)).first() is not None
+
+
+def _check_number(session: Session, c: Campaign, number: str, day: date) -> None:
+    """The register's number fits the plan (its type code) and no other plan of the agency has it in the year of
+    the plan's date (the register starts again each year; the table holds a number once per agency and year)."""
     code = c.doc_type or "KH"
     if number.split("/", 1)[1].split("-", 1)[0] != code:
         raise field_error("document_number", f"A plan's number carries its type code: …/{code}-… (e.g. 01/{code}-SNN).")
-    taken = session.scalar(sa.select(col(Campaign.id)).where(
-        col(Campaign.issuing_agency_id) == c.issuing_agency_id, col(Campaign.document_number) == number,
-        col(Campaign.id) != c.id))
-    if taken:
+    if plan_number_taken(session, c.issuing_agency_id, number, day, except_id=c.id):
         raise Conflict(f"The number {number} is already used by another plan of this agency.",
                        code="document_number_taken")
 
@@ -593,7 +603,7 @@ def _issue(session: Session, caller: Caller, c: Campaign, data: Transition) -> N
         raise field_error("document_number", "Issuing needs the number the clerk takes from the agency's register "
                                              "(e.g. 01/KH-SNN).")
     number, day = data.document_number, data.document_date or today()
-    _check_number(session, c, number)
+    _check_number(session, c, number, day)
     c.document_number, c.document_date = number, day
     c.issued_by, c.issued_at = caller.id, utcnow()
     if not c.signer_name:
@@ -617,8 +627,11 @@ def amend(session: Session, caller: Caller, campaign_id: int, data: Amendment, i
     changes = _plan_changes(session, data.changes)
     if "document_date" in changes and changes["document_date"] is None:
         raise field_error("changes.document_date", "An issued plan keeps a date; give the new one.")
-    if data.document_number:
-        _check_number(session, c, data.document_number)
+    new_number = data.document_number or c.document_number
+    new_date = changes.get("document_date", c.document_date)
+    old_year = c.document_date.year if c.document_date else None
+    if new_number and new_date and (new_number, new_date.year) != (c.document_number, old_year):
+        _check_number(session, c, new_number, new_date)  # a new number, or the same in another year's register
     before = audit.snapshot(c)
     was = (c.document_number, c.document_date)
     _set_plan(c, changes)

@@ -469,7 +469,6 @@ def receive_package(session: Session, caller: Caller, data: bytes) -> EofficeRea
     when its copies arrive at the same moment: the first to claim the DocumentId (a unique key) takes it, the
     others wait for its commit and answer as duplicates."""
     from ocop.campaigns import service as campaigns
-    from ocop.campaigns.models import Campaign
     from ocop.org.models import Agency
 
     from . import edxml
@@ -527,9 +526,7 @@ def receive_package(session: Session, caller: Caller, data: bytes) -> EofficeRea
             raise
         return _eoffice_read(existing, duplicate=True)
     if plan is not None:
-        if number and session.scalars(sa.select(col(Campaign.id)).where(
-                col(Campaign.issuing_agency_id) == plan.issuing_agency_id,
-                col(Campaign.document_number) == number)).first() is not None:
+        if number and campaigns.plan_number_taken(session, plan.issuing_agency_id, number, plan.document_date):
             raise _number_taken(number)
         try:
             doc.campaign_id = campaigns.add_campaign(session, caller, plan, document_number=number).id
@@ -709,7 +706,6 @@ def route_eoffice_document(session: Session, caller: Caller, doc_id: int, data: 
     map its sender code to an agency (the package stays waiting; the sender's next packages go straight through),
     or dismiss it with a reason. Audited."""
     from ocop.campaigns import service as campaigns
-    from ocop.campaigns.models import Campaign
     from ocop.org.models import Agency
 
     from . import edxml
@@ -754,9 +750,7 @@ def route_eoffice_document(session: Session, caller: Caller, doc_id: int, data: 
             raise field_error("agency_id", "The sender is not mapped to an agency: name the issuing agency.")
         plan = _plan_from(pkg, agency.id)  # type: ignore[arg-type]
         number = pkg.number or None
-        if number and session.scalars(sa.select(col(Campaign.id)).where(
-                col(Campaign.issuing_agency_id) == plan.issuing_agency_id,
-                col(Campaign.document_number) == number)).first() is not None:
+        if number and campaigns.plan_number_taken(session, plan.issuing_agency_id, number, plan.document_date):
             raise _number_taken(number)
         doc.campaign_id = campaigns.add_campaign(session, caller, plan, document_number=number).id
         doc.state, doc.reason = "routed", None

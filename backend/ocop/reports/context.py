@@ -13,8 +13,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from ocop.audit.models import AuditEvent
 from ocop.campaigns.models import (
     Campaign,
+    CampaignUnit,
     ChecklistItem,
     LocalReport,
     Task,
@@ -24,6 +26,7 @@ from ocop.campaigns.models import (
 )
 from ocop.core.config import get_settings
 from ocop.core.dates import today
+from ocop.core.db import row_dict
 from ocop.core.text import fold
 from ocop.inspections.models import ChecklistAnswer, CorrectiveAction, Evidence, Finding
 from ocop.inspections.service import ACTION_STATUS_VI as ACTION_STATE
@@ -381,7 +384,66 @@ def plan(session: Session, c: Campaign) -> dict[str, Any]:
         "period": _period(c), "schedule": schedule, "tasks": tasks, "closing": _closing_line(c.closing),
         "issuer": issuer.name if issuer else "", "subject_in_sentence": _lower_first(c.title),
     })
+    # the appendices: the producers and products scheduled (each as of the day it is to be inspected), the outline
+    # the local governments answer in their reports; both say which plan they go with
+    ref = _plan_parts(session, c)
+    ctx.update({"ref_number": ref["number"], "ref_date": ref["date"], "ref_agency": ref["agency"],
+                "products": _scheduled_products(session, c), **_outline(session, c, on)})
     return ctx
+
+
+def _certificate_cells(cert: Certificate | None) -> dict[str, str]:
+    """The certificate's columns of the appendix table: stars, its number, the decision (number and date), valid
+    until; all blank when the product held none in force."""
+    if cert is None:
+        return {"stars": "", "certificate": "", "decision_number": "", "decision_date": "", "decision": "",
+                "valid_to": ""}
+    return {"stars": f"{cert.stars} sao", "certificate": cert.certificate_number,
+            "decision_number": cert.decision_number or "", "decision_date": short_date(cert.decision_date),
+            "decision": (f"{cert.decision_number}, " if cert.decision_number else "") + short_date(cert.decision_date),
+            "valid_to": short_date(cert.valid_to)}
+
+
+def _scheduled_products(session: Session, c: Campaign) -> list[dict[str, Any]]:
+    """The plan's appendix: each product its visits inspect, on its first visit's day (local), with its producer,
+    the unit visited as it was named that day, and the certificate in force that day."""
+    first: dict[int, tuple[date, int]] = {}
+    for pid, starts, unit_id in session.execute(
+            sa.select(col(VisitTarget.product_id), col(Visit.starts_at), col(Visit.admin_unit_id))
+            .join(Visit, col(Visit.id) == col(VisitTarget.visit_id))
+            .where(col(Visit.campaign_id) == c.id, col(VisitTarget.product_id).is_not(None))
+            .order_by(col(Visit.starts_at), col(Visit.id), col(VisitTarget.id))).all():
+        moment = local(starts)
+        first.setdefault(pid, (moment.date() if moment else plan_date(c), unit_id))
+    if not first:
+        return []
+    names = {pid: (product, producer) for pid, product, producer in session.execute(
+        sa.select(col(Product.id), col(Product.name), col(Producer.name))
+        .join(Producer, col(Producer.id) == col(Product.producer_id)).where(col(Product.id).in_(list(first)))).all()}
+    certs: dict[int, list[Certificate]] = defaultdict(list)
+    for cert in session.scalars(sa.select(Certificate).where(col(Certificate.product_id).in_(list(first)))
+                                .order_by(col(Certificate.decision_date), col(Certificate.id))):
+        certs[cert.product_id].append(cert)
+    order = sorted(names, key=lambda pid: (first[pid][0], names[pid][1], names[pid][0]))
+    return [{"no": i, "product": names[pid][0], "producer": names[pid][1],
+             "unit": unit_name_on(session, first[pid][1], first[pid][0], sentence=False),
+             **_certificate_cells(_in_force(certs[pid], first[pid][0]))} for i, pid in enumerate(order, start=1)]
+
+
+def _outline(session: Session, c: Campaign, on: date) -> dict[str, Any]:
+    """What the outline of the local governments' reports (Đề cương báo cáo) needs besides its wording: the
+    People's Committees it is for, each one's due date (the campaign's local-report tasks), the unit the reports go
+    through, all as of the plan's day."""
+    unit_ids = list(session.scalars(sa.select(col(CampaignUnit.admin_unit_id))
+                                    .where(col(CampaignUnit.campaign_id) == c.id)
+                                    .order_by(col(CampaignUnit.admin_unit_id))))
+    dues = session.execute(sa.select(col(Task.admin_unit_id), col(Task.due_date)).where(
+        col(Task.campaign_id) == c.id, col(Task.kind) == "local_report", col(Task.due_date).is_not(None))
+        .order_by(col(Task.due_date), col(Task.admin_unit_id))).all()
+    drafting = _drafting_agency(session, c, on)
+    return {"outline_units": [f"UBND {unit_name_on(session, u, on)}" for u in unit_ids],
+            "report_dues": [{"unit": f"UBND {unit_name_on(session, u, on)}", "due": short_date(d)} for u, d in dues],
+            "report_via": drafting.name if drafting else "", "year": c.year}
 
 
 def _closing_line(text: str | None) -> str:
@@ -825,6 +887,77 @@ def _finding_state(f: Finding, actions: list[CorrectiveAction], day: date) -> tu
     return "", ""
 
 
+def _copy(row: Any, **changes: Any) -> Any:
+    """A detached copy of a finding or an action with some values as they were: the session's row is never changed
+    (nothing of the past is written back)."""
+    return type(row)(**{**row_dict(row), **changes})
+
+
+def _was_on(moment: datetime | None, day: date) -> bool:
+    when = local(moment)
+    return when is not None and when.date() <= day
+
+
+def as_of_day(session: Session, findings: list[Finding], actions: list[CorrectiveAction], day: date
+              ) -> tuple[list[Finding], list[CorrectiveAction]]:
+    """The findings and corrective actions as they stood at the end of `day` (local time), as detached copies.
+
+    The history is the audit trail (append-only; every service that creates a finding or an action, moves its
+    status, answers, verifies or edits it writes an event with the state after it): what was created later is left
+    out; status, escalation, severity and due date read as they were then. A record with no event (written outside
+    the services) falls back on its own timestamps: created_at, and an action's responded_at and verified_at; its
+    finding, if resolved since, reads as waiting for verification or for the answer."""
+    ids = {"finding": [str(f.id) for f in findings], "corrective_action": [str(a.id) for a in actions]}
+    events: dict[tuple[str, str], list[AuditEvent]] = defaultdict(list)
+    for e in session.scalars(sa.select(AuditEvent).where(sa.or_(*(
+            sa.and_(col(AuditEvent.entity_type) == kind, col(AuditEvent.entity_id).in_(keys))
+            for kind, keys in ids.items() if keys))).order_by(col(AuditEvent.id))) if findings or actions else []:
+        events[(e.entity_type, e.entity_id)].append(e)
+
+    def then(kind: str, row: Any, fields: tuple[str, ...]) -> dict[str, Any] | None:
+        """The fields as of the day from the row's events; None if it did not exist yet; {} without events."""
+        trail = events.get((kind, str(row.id)), [])
+        if not trail:
+            return {} if _was_on(row.created_at, day) else None
+        past = [e for e in trail if _was_on(e.occurred_at, day)]
+        if not past:
+            return None
+        state: dict[str, Any] = {}
+        for e in past:
+            after = e.after if isinstance(e.after, dict) else {}
+            for key in fields:
+                if key in after and not (key == "escalation" and e.action == "finding.status" and after[key] is None):
+                    state[key] = after[key]
+        if isinstance(state.get("due_date"), str):
+            state["due_date"] = date.fromisoformat(state["due_date"])
+        return state
+
+    out_actions = []
+    for a in actions:
+        state = then("corrective_action", a, ("status", "due_date"))
+        if state is None:
+            continue
+        if not state and a.status != "open":  # no history: its own timestamps
+            if a.responded_at is not None and not _was_on(a.responded_at, day):
+                state = {"status": "open"}
+            elif a.status == "accepted" and a.verified_at is not None and not _was_on(a.verified_at, day):
+                state = {"status": "responded"}
+        out_actions.append(_copy(a, **state) if state else a)
+    pending: dict[int, set[str]] = defaultdict(set)
+    for a in out_actions:
+        pending[a.finding_id].add(a.status)
+    out_findings = []
+    for f in findings:
+        state = then("finding", f, ("status", "escalation", "severity"))
+        if state is None:
+            continue
+        if not state and f.status in RESOLVED and pending[f.id or 0] - {"accepted"}:
+            state = {"status": "action_required" if "open" in pending[f.id or 0] else "response_submitted"}
+        out_findings.append(_copy(f, **state) if state else f)
+    kept = {f.id for f in out_findings}
+    return out_findings, [a for a in out_actions if a.finding_id in kept]
+
+
 def report(session: Session, c: Campaign, *, number: str | None = None,
            issued_on: date | None = None) -> dict[str, Any]:
     """The results report, as of its day: what each content area showed, good and not, naming producers and
@@ -863,17 +996,23 @@ def report(session: Session, c: Campaign, *, number: str | None = None,
                                         col(VisitTarget.product_id))
                               .join(Visit, col(Visit.id) == col(VisitTarget.visit_id))
                               .where(col(Visit.campaign_id) == cid)).all()
-    rows = session.execute(
+    # findings and actions as they stood on the report's day (a finding dismissed since still counts, one found or
+    # resolved since does not)
+    now_rows = session.execute(
         sa.select(Finding, col(Product.name), col(Producer.name), col(ChecklistItem.question))
         .join(Producer, col(Producer.id) == col(Finding.producer_id))
         .outerjoin(Product, col(Product.id) == col(Finding.product_id))
         .outerjoin(ChecklistItem, col(ChecklistItem.id) == col(Finding.checklist_item_id))
-        .where(col(Finding.campaign_id) == cid, col(Finding.status) != "dismissed")
+        .where(col(Finding.campaign_id) == cid)
         .order_by(col(Finding.content_area), col(Finding.id))).all()
+    then_findings, then_actions = as_of_day(
+        session, [r[0] for r in now_rows],
+        list(session.scalars(sa.select(CorrectiveAction).join(Finding, col(Finding.id) == col(
+            CorrectiveAction.finding_id)).where(col(Finding.campaign_id) == cid))), day)
+    then = {f.id: f for f in then_findings if f.status != "dismissed"}
+    rows = [(then[r[0].id], *r[1:]) for r in now_rows if r[0].id in then]
     findings = [r[0] for r in rows]
-    actions = list(session.scalars(sa.select(CorrectiveAction).join(Finding, col(Finding.id) == col(
-        CorrectiveAction.finding_id)).where(col(Finding.campaign_id) == cid, col(Finding.status) != "dismissed")
-        .order_by(col(CorrectiveAction.due_date), col(CorrectiveAction.id))))
+    actions = sorted((a for a in then_actions if a.finding_id in then), key=lambda a: (a.due_date, a.id or 0))
     actions_of: dict[int, list[CorrectiveAction]] = defaultdict(list)
     for a in actions:
         actions_of[a.finding_id].append(a)
@@ -932,7 +1071,8 @@ def report(session: Session, c: Campaign, *, number: str | None = None,
 
     # local reports: received (on time or late), missing, as of the report's day
     received = {r.admin_unit_id: r for r in session.scalars(sa.select(LocalReport).where(
-        col(LocalReport.campaign_id) == cid, col(LocalReport.status).in_(("submitted", "accepted"))))}
+        col(LocalReport.campaign_id) == cid, col(LocalReport.status).in_(("submitted", "accepted"))))
+        if r.submitted_at is None or _was_on(r.submitted_at, day)}  # sent by the report's day
     dues = dict(session.execute(sa.select(col(Task.admin_unit_id), col(Task.due_date)).where(
         col(Task.campaign_id) == cid, col(Task.kind) == "local_report")).all())
     report_units = list(dict.fromkeys([*unit_ids, *(u for u in dues if u)]))
@@ -1034,14 +1174,9 @@ def report(session: Session, c: Campaign, *, number: str | None = None,
                 result += "; đề nghị thu hồi GCN"
         else:
             result = "Đạt yêu cầu" if pid in checked else "Chưa kiểm tra"
-        decision = ""
-        if held is not None:
-            decision = (f"{held.decision_number}, " if held.decision_number else "") + short_date(held.decision_date)
         product_rows.append({"no": i, "product": p.name, "producer": p.producer,
-                             "unit": unit_name(p_unit.get(pid), p_day[pid], False),
-                             "stars": f"{held.stars} sao" if held else "", "decision": decision,
-                             "certificate": held.certificate_number if held else "",
-                             "valid_to": short_date(held.valid_to) if held else "", "result": result})
+                             "unit": unit_name(p_unit.get(pid), p_day[pid], False), **_certificate_cells(held),
+                             "result": result})
     sev_rows = []
     for s in SEVERITY_ORDER:
         these = [f for f in findings if f.severity == s]
@@ -1108,7 +1243,12 @@ def report(session: Session, c: Campaign, *, number: str | None = None,
     for a in actions:
         if a.owner_type == "producer" and a.status != "accepted":
             producer_open[owner(a)].append(a)
+    issuer = agency_on(session, c.issuing_agency_id, day)
     ctx.update({
+        # the appendix goes with this report: its number and date (blank until issued), its agency then
+        "ref_number": number or f"{BLANK}/BC-{_notation(issuer)}",
+        "ref_date": short_date(issued_on) if issued_on else f"{BLANK}/{BLANK}/{day.year}",
+        "ref_agency": issuer.name if issuer else "",
         **overview, **assessment, "plan_ref": _plan_ref(session, c), "year": c.year, "areas": areas,
         "units": unit_rows, "products": product_rows, "severities": sev_rows, "actions": action_rows,
         "revoke_ppc": revoke_ppc, "revoke_local": revoke_local,
@@ -1119,5 +1259,276 @@ def report(session: Session, c: Campaign, *, number: str | None = None,
                              for k, v in producer_open.items()],
         "local_governments": "Ủy ban nhân dân các huyện, thành phố" if c.year < 2025 else
                              "Ủy ban nhân dân các xã, phường",
+    })
+    return ctx
+
+
+# ---- QĐ: the decision establishing the team -------------------------------------------------
+
+def decision_date(session: Session, c: Campaign, issued_on: date | None = None) -> date:
+    """The day the decision speaks as of: its own date once issued; before that the day it will be signed, after the
+    plan and at the latest on the first visit (today, when that is earlier), so a 2024 decision printed in 2026 still
+    names the 2024 department and its people's 2024 positions."""
+    if issued_on is not None:
+        return issued_on
+    first = session.scalar(sa.select(sa.func.min(col(Visit.starts_at))).where(col(Visit.campaign_id) == c.id))
+    first_day = local(first).date() if first is not None else None  # type: ignore[union-attr]
+    return max(plan_date(c), min(today(), first_day or plan_date(c)))
+
+
+def _team_subject(title: str) -> str:
+    """'Kiểm tra tình hình thực hiện …' → 'tình hình thực hiện …': what the team inspects, after 'Đoàn kiểm tra'."""
+    rest = re.sub(r"^\s*kiểm tra\s+", "", title, flags=re.IGNORECASE)
+    return rest if rest != title else f"về {_lower_first(title)}"
+
+
+def _office(session: Session, issuer: Agency | None, day: date) -> Agency | None:
+    """The issuer's office (Văn phòng Sở) in force on the day."""
+    if issuer is None:
+        return None
+    for office in session.scalars(sa.select(Agency).where(col(Agency.parent_id) == issuer.id,
+                                                          col(Agency.kind) == "office").order_by(col(Agency.id))):
+        if (office.valid_from is None or office.valid_from <= day) and (office.valid_to is None or office.valid_to >= day):
+            return office
+    return None
+
+
+def decision(session: Session, c: Campaign, *, number: str | None = None,
+             issued_on: date | None = None) -> dict[str, Any]:
+    """The decision establishing the team (QĐ), as of its own date (`decision_date`): the bases (the plan with its
+    number and date; the issuer's functions from the plan's bases when they name them), the members with their
+    positions and agencies of that day and their roles, who proposes it (the drafting unit) and who carries it out
+    (the issuer's office, the members' agencies, the members). The wording is the template's."""
+    on = decision_date(session, c, issued_on)
+    issuer = agency_on(session, c.issuing_agency_id, on)
+    drafting = _drafting_agency(session, c, on)
+    team_subject = _team_subject(c.title)
+    ctx = frame(session, c, "QĐ", issued_on, number, ["Như Điều 3"], type_name="QUYẾT ĐỊNH",
+                subject=f"Thành lập Đoàn kiểm tra {team_subject}",
+                archive_unit=_notation(drafting) if drafting else None, as_of=on)
+    members = _team(session, c.id or 0, on=on)
+    office = _office(session, issuer, on)
+    skip = {issuer.id if issuer else None, office.id if office else None}
+    units = list(dict.fromkeys(m["agency"] for m in members if m["agency"] and m["agency_id"] not in skip))
+    functions = next((_basis(b) for b in c.legal_bases or [] if "chuc nang" in fold(str(b.get("subject", "")))), "")
+    last = session.scalar(sa.select(sa.func.max(col(Visit.ends_at))).where(col(Visit.campaign_id) == c.id))
+    last_day = local(last).date() if last is not None else None  # type: ignore[union-attr]
+    ctx.update({
+        "as_of": on.isoformat(), "year": c.year, "issuer": issuer.name if issuer else "",
+        "issuer_form": agency_form(issuer), "functions_basis": functions,
+        **{f"plan_{k}": v for k, v in _plan_parts(session, c).items()},  # top-level: a template is checked without data
+        "team_subject": team_subject,
+        "proposer": drafting.name if drafting else "", "proposer_kind": drafting.kind if drafting else "",
+        "members": [{k: m[k] for k in ("honorific", "name", "position", "agency", "role", "role_name", "person",
+                                       "line")} for m in members],
+        "last_visit": short_date(last_day), "office": agency_form(office), "units": units,
+    })
+    return ctx
+
+
+# ---- TB kết luận: the conclusion notices --------------------------------------------------------
+
+VISITED = ("in_progress", *DONE)  # a visit that took place (being recorded, or done)
+
+def conclusion_scopes(session: Session, c: Campaign) -> tuple[dict[int, str], dict[int, str]]:
+    """Who gets a conclusion notice: the units inspected (a visit took place there), by their first visit, each named
+    as of that day; the producers with findings (not dismissed), by name."""
+    first_visit = sa.func.min(col(Visit.starts_at))
+    units = {uid: unit_name_on(session, uid, local(first).date(), sentence=False)  # type: ignore[union-attr]
+             for uid, first in session.execute(
+                 sa.select(col(Visit.admin_unit_id), first_visit)
+                 .where(col(Visit.campaign_id) == c.id, col(Visit.status).in_(VISITED))
+                 .group_by(col(Visit.admin_unit_id)).order_by(first_visit, col(Visit.admin_unit_id))).all()}
+    producers = dict(session.execute(
+        sa.select(col(Producer.id), col(Producer.name)).where(col(Producer.id).in_(
+            sa.select(col(Finding.producer_id)).where(col(Finding.campaign_id) == c.id,
+                                                      col(Finding.status) != "dismissed")))
+        .order_by(col(Producer.name), col(Producer.id))).all())
+    return units, producers
+
+
+def _issued_ref(session: Session, c: Campaign, kind: str, before: date) -> dict[str, str] | None:
+    """The latest issued version of the campaign's decision or report dated by `before`, as another document cites
+    it (its number and date); None when there is none."""
+    from ocop.reports.models import IssuedDocument  # the model sits beside; imported here, where it is used
+
+    row = session.execute(sa.select(col(IssuedDocument.number), col(IssuedDocument.document_date)).where(
+        col(IssuedDocument.campaign_id) == c.id, col(IssuedDocument.kind) == kind,
+        col(IssuedDocument.document_date) <= before)
+        .order_by(col(IssuedDocument.version).desc()).limit(1)).first()
+    return {"number": row[0], "date": short_date(row[1])} if row is not None else None
+
+
+def conclusion(session: Session, c: Campaign, *, unit_id: int | None = None, producer_id: int | None = None,
+               number: str | None = None, issued_on: date | None = None) -> dict[str, Any]:
+    """The conclusion notice to one unit inspected, or to one producer with findings, as of its own date (once
+    issued; before, the report's: `report_date`): what was checked (visits, products, content areas), what is good
+    (products without findings, findings resolved, the unit's report), what must be corrected (open findings; actions
+    with their owner and due date; by when to answer), and what follows otherwise: a proposal to revoke the
+    certificate to whoever certified the product (`_certifier`, the report's rule). The wording is the template's."""
+    on = report_date(c, issued_on)
+    cid = c.id or 0
+    producer = session.get(Producer, producer_id) if producer_id is not None else None
+    # the visits that took place in scope, and their days
+    visit_stmt = sa.select(Visit).where(col(Visit.campaign_id) == cid, col(Visit.status).in_(VISITED))
+    if producer is not None:
+        visit_stmt = visit_stmt.where(sa.or_(
+            col(Visit.id).in_(sa.select(col(VisitTarget.visit_id)).where(col(VisitTarget.producer_id) == producer_id)),
+            col(Visit.id).in_(sa.select(col(Finding.visit_id)).where(col(Finding.campaign_id) == cid,
+                                                                     col(Finding.producer_id) == producer_id))))
+    else:
+        visit_stmt = visit_stmt.where(col(Visit.admin_unit_id) == unit_id)
+    visits = list(session.scalars(visit_stmt.order_by(col(Visit.starts_at), col(Visit.id))))
+    visit_by_id = {v.id: v for v in visits}
+
+    def day_of(v: Visit | None) -> date:
+        moment = local(v.starts_at) if v is not None else None
+        return moment.date() if moment is not None else on
+
+    first_day = day_of(visits[0]) if visits else on
+    home_unit = unit_id if producer is None else (visits[0].admin_unit_id if visits else producer.admin_unit_id)
+    unit = unit_on(session, home_unit, first_day)
+    unit_name = unit.name if unit else ""
+    committee = _peoples_committee(session, unit.id if unit else home_unit, on) or (
+        f"Ủy ban nhân dân {in_sentence(unit_name)}" if unit_name else "")
+    addressee = producer.name if producer is not None else committee
+
+    # findings (not dismissed) and their actions
+    f_stmt = (sa.select(Finding, col(Product.name), col(Producer.name), col(ChecklistItem.question))
+              .join(Producer, col(Producer.id) == col(Finding.producer_id))
+              .outerjoin(Product, col(Product.id) == col(Finding.product_id))
+              .outerjoin(ChecklistItem, col(ChecklistItem.id) == col(Finding.checklist_item_id))
+              .where(col(Finding.campaign_id) == cid, col(Finding.status) != "dismissed"))
+    if producer is not None:
+        f_stmt = f_stmt.where(col(Finding.producer_id) == producer_id)
+    else:
+        f_stmt = f_stmt.where(sa.or_(
+            col(Finding.visit_id).in_(sa.select(col(Visit.id)).where(col(Visit.campaign_id) == cid,
+                                                                     col(Visit.admin_unit_id) == unit_id)),
+            sa.and_(col(Finding.visit_id).is_(None), col(Finding.admin_unit_id) == unit_id)))
+    rows = session.execute(f_stmt.order_by(col(Finding.content_area), col(Finding.id))).all()
+    findings = [r[0] for r in rows]
+    actions_of: dict[int, list[CorrectiveAction]] = defaultdict(list)
+    for a in session.scalars(sa.select(CorrectiveAction).where(
+            col(CorrectiveAction.finding_id).in_([f.id for f in findings] or [-1]))
+            .order_by(col(CorrectiveAction.due_date), col(CorrectiveAction.id))):
+        actions_of[a.finding_id].append(a)
+    parts: dict[int, dict[str, Any]] = {}
+    for f, pname, prname, question in rows:
+        state, until = _finding_state(f, actions_of[f.id or 0], on)
+        parts[f.id or 0] = {**_finding_parts(f, pname, prname, question), "state": state, "due": until}
+
+    # the products inspected in scope, with the certificate in force on the day each was inspected
+    targets = session.execute(
+        sa.select(col(VisitTarget.visit_id), col(VisitTarget.product_id), col(Product.name), col(Producer.name))
+        .join(Producer, col(Producer.id) == col(VisitTarget.producer_id))
+        .outerjoin(Product, col(Product.id) == col(VisitTarget.product_id))
+        .where(col(VisitTarget.visit_id).in_(list(visit_by_id) or [-1]),
+               *([col(VisitTarget.producer_id) == producer_id] if producer is not None else []))
+        .order_by(col(VisitTarget.id))).all()
+    product_day: dict[int, date] = {}
+    product_label: dict[int, dict[str, str]] = {}
+    producers_visited: dict[str, list[str]] = {}
+    for t in targets:
+        names = producers_visited.setdefault(t[3], [])
+        if t.product_id:
+            product_day.setdefault(t.product_id, day_of(visit_by_id.get(t.visit_id)))
+            product_label.setdefault(t.product_id, {"product": t[2], "producer": t[3]})
+            if t[2] not in names:
+                names.append(t[2])
+    for f, pname, prname, _ in rows:
+        if f.product_id and pname:
+            product_day.setdefault(f.product_id, day_of(visit_by_id.get(f.visit_id)))
+            product_label.setdefault(f.product_id, {"product": pname, "producer": prname})
+    certs: dict[int, list[Certificate]] = defaultdict(list)
+    for cert in session.scalars(sa.select(Certificate).where(col(Certificate.product_id).in_(list(product_day) or [-1]))
+                                .order_by(col(Certificate.decision_date), col(Certificate.id))):
+        certs[cert.product_id].append(cert)
+
+    with_findings = {f.product_id for f in findings if f.product_id}
+    open_findings = [f for f in findings if f.status not in RESOLVED]
+    good = [product_label[p] for p in product_day if p not in with_findings]
+    resolved = [parts[f.id or 0] for f in findings if f.status in RESOLVED]
+    to_correct = [parts[f.id or 0] for f in open_findings]
+
+    def owner(a: CorrectiveAction, f: Finding) -> str:
+        if a.owner_type == "unit" and a.owner_unit_id:
+            return f"UBND {unit_name_on(session, a.owner_unit_id, day_of(visit_by_id.get(f.visit_id)))}"
+        return parts[f.id or 0]["producer"]
+
+    actions = []
+    for f in open_findings:
+        for a in actions_of[f.id or 0]:
+            if a.status == "accepted":
+                continue
+            remark, text = _remark(a.description)
+            who = "" if any(text.strip().startswith(w) for w in _NAMES_AN_ORG) else owner(a, f)
+            actions.append({"remark": remark, "owner": who, "task": _in_text(text), "due": short_date(a.due_date),
+                            "product": parts[f.id or 0]["product"], "overdue": a.due_date < on,
+                            "responded": a.status == "responded"})
+    pending_dues = [a.due_date for f in open_findings for a in actions_of[f.id or 0] if a.status != "accepted"]
+
+    # what follows otherwise: per product with open findings, who decides on its certificate
+    consequences: list[dict[str, Any]] = []
+    for pid in dict.fromkeys(f.product_id for f in open_findings if f.product_id):
+        day = product_day.get(pid, on)
+        held = _in_force(certs[pid], day) or next((x for x in reversed(certs[pid]) if x.decision_date <= day), None)
+        if held is None:
+            continue  # not certified: nothing to revoke
+        level, authority = _certifier(session, held, home_unit, day)
+        these = [f for f in open_findings if f.product_id == pid]
+        consequences.append({
+            "product": product_label[pid]["product"], "producer": product_label[pid]["producer"],
+            "stars": held.stars, "level": level, "authority": authority,
+            "decision_number": held.decision_number or "", "decision_date": short_date(held.decision_date),
+            "proposed": any(f.escalation == "revocation_proposed" for f in these)})
+
+    # what was checked: the content areas the plan names (for a producer, those its answers and findings touch)
+    titles = {int(a.get("number", 0)): str(a.get("title", "")).rstrip(". ") for a in c.content_areas or []}
+    if producer is not None:
+        touched = set(session.scalars(
+            sa.select(col(ChecklistItem.content_area)).join(ChecklistAnswer, col(ChecklistAnswer.checklist_item_id)
+                                                            == col(ChecklistItem.id))
+            .join(Product, col(Product.id) == col(ChecklistAnswer.product_id))
+            .where(col(ChecklistAnswer.visit_id).in_(list(visit_by_id) or [-1]),
+                   col(Product.producer_id) == producer_id)))
+        touched |= {f.content_area for f in findings if f.content_area}
+        areas = [titles[n] for n in sorted(titles) if n in touched] or [titles[n] for n in sorted(titles)]
+    else:
+        areas = [titles[n] for n in sorted(titles)]
+    local_report = None
+    if producer is None:
+        r = session.scalars(sa.select(LocalReport).where(
+            col(LocalReport.campaign_id) == cid, col(LocalReport.admin_unit_id) == unit_id,
+            col(LocalReport.status).in_(("submitted", "accepted")))).first()
+        local_report = _local_report(r, f"UBND {in_sentence(unit_name)}") if r is not None else None
+
+    drafting = _drafting_agency(session, c, on)
+    issuer = agency_on(session, c.issuing_agency_id, on)
+    if producer is not None:
+        recipients = ["Như trên", f"UBND {in_sentence(unit_name)} (phối hợp)" if unit_name else "", "Lãnh đạo Sở"]
+    else:
+        recipients = ["Như trên", "Lãnh đạo Sở"] + [f"{name} (thực hiện)" for name in dict.fromkeys(
+            parts[f.id or 0]["producer"] for f in open_findings)]
+    where = producer.name if producer is not None else in_sentence(unit_name)
+    ctx = frame(session, c, "TB", issued_on, number, recipients, type_name="THÔNG BÁO",
+                subject=f"Kết luận kiểm tra tình hình thực hiện Chương trình mỗi xã một sản phẩm "
+                        f"{'đối với' if producer is not None else 'tại'} {where}",
+                archive_unit=_notation(drafting) if drafting else None, as_of=on)
+    ctx.update({
+        "producer_scope": producer is not None, "unit": in_sentence(unit_name), "unit_name": unit_name,
+        "producer": producer.name if producer is not None else "", "addressee": addressee,
+        "committee": committee, "issuer": issuer.name if issuer else "", "year": c.year,
+        **{f"plan_{k}": v for k, v in _plan_parts(session, c).items()},  # top-level: checked without data
+        "decision": _issued_ref(session, c, "decision", on),
+        "report": _issued_ref(session, c, "report", on),
+        "period": _day_span(min(v.starts_at for v in visits), max(v.ends_at for v in visits)) if visits else "",
+        "sites": [{"producer": k, "products": ", ".join(v)} for k, v in producers_visited.items()],
+        "working_session": any(v.kind == "working_session" for v in visits) and producer is None,
+        "areas": areas, "good": good, "resolved": resolved, "local_report": local_report,
+        "findings": to_correct, "actions": actions,
+        "respond_by": short_date(max(pending_dues)) if pending_dues else "",
+        "consequences": consequences, "revocation": [x for x in consequences if x["proposed"]],
+        "warnings": [x for x in consequences if not x["proposed"]],
     })
     return ctx

@@ -13,7 +13,7 @@ from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentType
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -25,8 +25,9 @@ from docx.table import Table
 from .render import LANGUAGE, text_width_mm
 
 FONT = "Times New Roman"
-KINDS = ("plan", "notice", "minutes", "report")
+KINDS = ("plan", "notice", "minutes", "report", "decision", "conclusion")
 CONTENT_WIDTH_MM = 165  # 210 - 30 - 15
+LANDSCAPE_WIDTH_MM = 252  # 297 - 30 - 15: an appendix's wide table
 CELL_MARGIN_MM = 1.9  # Word's default left and right cell margins (0.08"), written out so LibreOffice agrees
 # The masthead: the issuing agency's column wide enough for "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG" on one line, the national
 # title's for "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" (12 pt bold, 88 mm); together wider than the text, centred on it.
@@ -316,6 +317,100 @@ def _grid(doc: DocumentType, headers: list[str], cells: list[str], widths: list[
     table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
 
 
+# ---- appendices ------------------------------------------------------------------------------
+
+def _new_section(doc: DocumentType, *, landscape: bool) -> None:
+    """A section break (the next page): A4 upright or turned for a wide table, the same margins, its page numbered
+    in the top margin from its first page (the header of the first section, inherited)."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+    section.different_first_page_header_footer = False
+
+
+def _appendix_head(doc: DocumentType, label: str, titles: list[str], attached: str, width_mm: float) -> None:
+    """'PHỤ LỤC I', its title (in lines), '(Kèm theo Kế hoạch số … ngày … của …)' in italics, a short rule."""
+    _p(doc, label, CENTER, bold=True)
+    for title in titles:
+        _p(doc, title, CENTER, bold=True)
+    _p(doc, attached, CENTER, italic=True)
+    _rule(_p(doc, "", CENTER), SUBJECT_RULE_MM * 0.8, width_mm)
+    _p(doc, "", PLAIN)
+
+
+def _products_appendix(doc: DocumentType, label: str, title: str, attached: str, *, result: bool, none: str) -> None:
+    """The producers and products inspected (DOCUMENTS.md, Appendices): product, producer, the unit as of the visit,
+    and as of the inspection day the stars, the certificate's number, the decision (number and date) and how long it
+    is valid; the report adds the result. On pages of its own, turned (landscape) for the width; `none` says why
+    there is no row. (Always there: a section break inside a condition would take the page numbers with it.)"""
+    _new_section(doc, landscape=True)
+    _appendix_head(doc, label, [title], attached, LANDSCAPE_WIDTH_MM)
+    headers = ["STT", "Sản phẩm", "Chủ thể", "Đơn vị", "Hạng sao", "Số Giấy chứng nhận", "Quyết định công nhận",
+               "Hiệu lực đến"]
+    cells = ["{{ r.no }}", "{{ r.product }}", "{{ r.producer }}", "{{ r.unit }}", "{{ r.stars }}",
+             "{{ r.certificate }}", "{% if r.decision_number %}{{ r.decision_number }} {% endif %}"
+                                    "{% if r.decision_date %}ngày {{ r.decision_date }}{% endif %}", "{{ r.valid_to }}"]
+    widths: list[float] = [12, 40, 48, 30, 18, 34, 38, 32]
+    if result:
+        headers.append("Kết quả kiểm tra")
+        cells.append("{{ r.result }}")
+        widths = [13, 34, 40, 26, 15, 30, 32, 23, 39]
+    _tag(doc, "{%p if products %}")
+    _grid(doc, headers, cells, widths, "r in products")
+    _p(doc, "Hạng sao, Giấy chứng nhận và Quyết định công nhận còn hiệu lực tại ngày kiểm tra; đơn vị hành chính tại "
+            "thời điểm kiểm tra.", SMALL, italic=True)
+    _tag(doc, "{%p else %}")
+    _p(doc, none)
+    _tag(doc, "{%p endif %}")
+
+
+def _outline(doc: DocumentType, label: str, attached: str) -> None:
+    """The outline the local governments answer in their reports (Đề cương báo cáo), carried by the plan: per content
+    area of the plan what to report, the first with the figures the local report asks (ocop.campaigns' local report:
+    products by stars, producers by kind, new applicants, expired certificates, jobs, revenue), then difficulties and
+    recommendations; to whom and by when."""
+    end = "{{ ';' if not loop.last else '.' }}"
+    _appendix_head(doc, label, ["ĐỀ CƯƠNG BÁO CÁO",
+                                "Kết quả thực hiện Chương trình mỗi xã một sản phẩm năm {{ year }}"],
+                   attached, CONTENT_WIDTH_MM)
+    _tag(doc, "{%p if outline_units %}")
+    _p(doc, "Áp dụng đối với: {{ outline_units|join(', ') }}.", italic=True)
+    _tag(doc, "{%p endif %}")
+    _p(doc, "I. KẾT QUẢ THỰC HIỆN THEO NỘI DUNG KIỂM TRA", HEAD1)
+    _tag(doc, "{%p for a in content_areas %}")
+    _p(doc, "{{ a.number }}. {{ a.title }}", HEAD2)
+    _tag(doc, "{%p if loop.first %}")
+    _p(doc, "a) Công tác chỉ đạo, điều hành: các văn bản đã ban hành (kế hoạch, hướng dẫn); cơ quan được giao làm đầu "
+            "mối; nguồn lực bố trí để thực hiện Chương trình; công tác tuyên truyền.")
+    _p(doc, "b) Số liệu đến thời điểm báo cáo:")
+    for line in ("Số sản phẩm OCOP có Giấy chứng nhận còn hiệu lực trên địa bàn, chia theo hạng sao (3 sao, 4 sao, "
+                 "5 sao);",
+                 "Số chủ thể có sản phẩm OCOP, chia theo loại hình (doanh nghiệp, hợp tác xã, tổ hợp tác, hộ sản xuất "
+                 "kinh doanh);",
+                 "Số chủ thể đăng ký tham gia Chương trình mới trong năm;",
+                 "Số sản phẩm có Giấy chứng nhận đã hết hiệu lực; việc đánh giá, công nhận lại;",
+                 "Số lao động có việc làm tại các chủ thể có sản phẩm OCOP;",
+                 "Doanh thu từ các sản phẩm OCOP (triệu đồng)."):
+        _p(doc, "- " + line)
+    _tag(doc, "{%p else %}")
+    _p(doc, "Đánh giá kết quả trên địa bàn: những mặt đạt được, những tồn tại, hạn chế; nêu cụ thể chủ thể, sản phẩm "
+            "và số liệu minh họa.")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p endfor %}")
+    _p(doc, "II. KHÓ KHĂN, VƯỚNG MẮC VÀ NGUYÊN NHÂN", HEAD1)
+    _p(doc, "Nêu những khó khăn, vướng mắc trong quá trình triển khai thực hiện Chương trình trên địa bàn và nguyên "
+            "nhân.")
+    _p(doc, "III. ĐỀ XUẤT, KIẾN NGHỊ", HEAD1)
+    _p(doc, "Đề xuất, kiến nghị với Ủy ban nhân dân tỉnh, {{ issuer }} và các cơ quan liên quan.")
+    _tag(doc, "{%p if report_dues %}")
+    _p(doc, "Báo cáo gửi về {{ issuer }}{% if report_via %} (qua {{ report_via }}){% endif %}, thời hạn:", italic=True)
+    _loop(doc, "d in report_dues", "- {{ d.unit }}: trước ngày {{ d.due }}" + end)
+    _tag(doc, "{%p else %}")
+    _p(doc, "Báo cáo gửi về {{ issuer }}{% if report_via %} (qua {{ report_via }}){% endif %} trước buổi làm việc với "
+            "Đoàn kiểm tra, theo thời hạn tại Thông báo lịch kiểm tra.", italic=True)
+    _tag(doc, "{%p endif %}")
+
+
 # ---- the four documents ---------------------------------------------------------------------
 
 def _plan(doc: DocumentType) -> None:
@@ -355,6 +450,11 @@ def _plan(doc: DocumentType) -> None:
     _tag(doc, "{%p endif %}")
     _p(doc, "", PLAIN)
     _closing(doc)
+    attached = "(Kèm theo Kế hoạch số {{ ref_number }} ngày {{ ref_date }} của {{ ref_agency }})"
+    _products_appendix(doc, "PHỤ LỤC I", "DANH SÁCH CHỦ THỂ, SẢN PHẨM OCOP DỰ KIẾN KIỂM TRA", attached, result=False,
+                       none="Danh sách chủ thể, sản phẩm được kiểm tra sẽ có thông báo cụ thể cùng lịch kiểm tra.")
+    _new_section(doc, landscape=False)  # upright again for the outline
+    _outline(doc, "PHỤ LỤC II", attached)
 
 
 def _notice(doc: DocumentType) -> None:
@@ -540,6 +640,10 @@ def _report(doc: DocumentType) -> None:
     _tag(doc, "{%p if uncertified %}")
     _p(doc, "Tại thời điểm kiểm tra, sản phẩm chưa có Giấy chứng nhận OCOP còn hiệu lực: {{ uncertified }}.")
     _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if products %}")
+    _p(doc, "Danh sách chủ thể, sản phẩm được kiểm tra, hạng sao và Giấy chứng nhận còn hiệu lực tại ngày kiểm tra "
+            "tại Phụ lục kèm theo Báo cáo này.")
+    _tag(doc, "{%p endif %}")
     _tag(doc, "{%p if pending_visits %}")
     _p(doc, "Chưa thực hiện: {% for v in pending_visits %}{% if v.working_session %}buổi làm việc{% else %}buổi "
             "kiểm tra thực tế{% endif %} tại {{ v.place }} ngày {{ v.day }}{{ '; ' if not loop.last else '.' }}"
@@ -587,21 +691,14 @@ def _report(doc: DocumentType) -> None:
     _grid(doc, ["Đơn vị", "Số chủ thể", "Số sản phẩm", "Tồn tại (nhẹ/nặng/nghiêm trọng)", "Yêu cầu khắc phục (đã hoàn thành/tổng)"],
           ["{{ r.unit }}", "{{ r.producers }}", "{{ r.products }}", "{{ r.findings }}", "{{ r.actions }}"],
           [45, 25, 25, 35, 35], "r in units")
-    _p(doc, "{{ areas|length + 2 }}. Danh sách sản phẩm được kiểm tra", HEAD2)
-    _p(doc, "Hạng sao và Giấy chứng nhận còn hiệu lực tại ngày kiểm tra; đơn vị hành chính tại thời điểm kiểm tra.",
-       italic=True)
-    _grid(doc, ["STT", "Sản phẩm", "Chủ thể", "Đơn vị", "Hạng sao", "Quyết định công nhận", "Hiệu lực đến", "Kết quả"],
-          ["{{ r.no }}", "{{ r.product }}", "{{ r.producer }}", "{{ r.unit }}", "{{ r.stars }}", "{{ r.decision }}",
-           "{{ r.valid_to }}", "{{ r.result }}"],
-          [10, 28, 28, 22, 14, 23, 20, 20], "r in products")
-    _p(doc, "{{ areas|length + 3 }}. Tồn tại phát hiện theo mức độ", HEAD2)
+    _p(doc, "{{ areas|length + 2 }}. Tồn tại phát hiện theo mức độ", HEAD2)
     _tag(doc, "{%p if severities %}")
     _grid(doc, ["Mức độ", "Số tồn tại", "Đã khắc phục", "Còn mở"],
           ["{{ r.severity }}", "{{ r.total }}", "{{ r.resolved }}", "{{ r.open }}"], [55, 35, 40, 35], "r in severities")
     _tag(doc, "{%p else %}")
     _p(doc, "Không phát hiện tồn tại.")
     _tag(doc, "{%p endif %}")
-    _p(doc, "{{ areas|length + 4 }}. Yêu cầu khắc phục và tình trạng thực hiện", HEAD2)
+    _p(doc, "{{ areas|length + 3 }}. Yêu cầu khắc phục và tình trạng thực hiện", HEAD2)
     _tag(doc, "{%p if actions %}")
     _grid(doc, ["Tình trạng", "Số yêu cầu"], ["{{ r.state }}", "{{ r.count }}"], [110, 55], "r in actions")
     _tag(doc, "{%p else %}")
@@ -688,10 +785,164 @@ def _report(doc: DocumentType) -> None:
             "{{ year }}./.")
     _p(doc, "", PLAIN)
     _closing(doc)
+    _products_appendix(doc, "PHỤ LỤC", "DANH SÁCH CHỦ THỂ, SẢN PHẨM OCOP ĐƯỢC KIỂM TRA",  # the report's one table
+                       "(Kèm theo Báo cáo số {{ ref_number }} ngày {{ ref_date }} của {{ ref_agency }})", result=True,
+                       none="Đoàn kiểm tra chưa kiểm tra sản phẩm nào.")
+
+
+# ---- QĐ and TB kết luận ---------------------------------------------------------------------
+
+def _lead(doc: DocumentType, head: str, text: str, style: str = BODY) -> None:
+    """A paragraph opening with a bold head ('Điều 1.') and going on in plain text."""
+    p = doc.add_paragraph(style=style)
+    p.add_run(head).bold = True
+    p.add_run(text)
+
+
+def _page_title(doc: DocumentType, lines: list[str]) -> None:
+    """The document's name and its subject lines, centred and bold, with the short rule under them."""
+    _p(doc, "", CENTER)
+    for line in lines:
+        _p(doc, line, CENTER, bold=True, size=14)
+    _rule(_p(doc, "", CENTER), SUBJECT_RULE_MM, CONTENT_WIDTH_MM)
+
+
+def _decision(doc: DocumentType) -> None:
+    """The decision establishing the team (DOCUMENTS.md, QĐ). The wording is here, in the template; the data
+    (context.decision) gives the plan, the members with their positions and agencies, the proposing unit, the office
+    and the units, as of the decision's date. `report_days`: the days the team has to report after the last visit."""
+    end = "{{ ';' if not loop.last else '.' }}"
+    _tag(doc, "{%p set report_days = 10 %}")
+    _masthead(doc)
+    _page_title(doc, ["{{ type_name }}", "Về việc thành lập Đoàn kiểm tra {{ team_subject }}"])
+    _p(doc, "GIÁM ĐỐC {{ agency }}", CENTER, bold=True, size=14)
+    _p(doc, "", PLAIN)
+    # Luật Tổ chức chính quyền địa phương in force on the decision's date
+    _tag(doc, "{%p if (as_of or '') < '2025-03-01' %}")
+    _p(doc, "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số điều "
+            "của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;",
+       italic=True)
+    _tag(doc, "{%p elif as_of < '2025-06-16' %}")
+    _p(doc, "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 02 năm 2025;", italic=True)
+    _tag(doc, "{%p else %}")
+    _p(doc, "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;", italic=True)
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if functions_basis %}")
+    _p(doc, "Căn cứ {{ functions_basis }};", italic=True)
+    _tag(doc, "{%p else %}")
+    _p(doc, "Căn cứ chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của {{ issuer }};", italic=True)
+    _tag(doc, "{%p endif %}")
+    _p(doc, "Căn cứ Kế hoạch số {{ plan_number }} ngày {{ plan_date }} của {{ plan_agency }} về {{ plan_subject }}"
+            "{{ ';' if proposer else '.' }}", italic=True)
+    _tag(doc, "{%p if proposer %}")
+    _p(doc, "Theo đề nghị của {% if proposer_kind == 'sub_department' %}Chi cục trưởng {% elif proposer_kind == "
+            "'office' %}Chánh {% elif proposer_kind == 'division' %}Trưởng {% else %}Thủ trưởng {% endif %}"
+            "{{ proposer }}.", italic=True)
+    _tag(doc, "{%p endif %}")
+    _p(doc, "", PLAIN)
+    _p(doc, "QUYẾT ĐỊNH:", CENTER, bold=True, size=14)
+    _lead(doc, "Điều 1. ", "Thành lập Đoàn kiểm tra {{ team_subject }}, gồm các thành viên có tên sau:")
+    _loop(doc, "m in members", "{{ loop.index }}. {{ m.person }} – {{ m.role_name }}" + end)
+    _lead(doc, "Điều 2. ", "Nhiệm vụ, quyền hạn của Đoàn kiểm tra:")
+    _p(doc, "1. Tổ chức kiểm tra theo nội dung, phương thức, đối tượng và thời gian tại Kế hoạch số {{ plan_number }} "
+            "ngày {{ plan_date }} của {{ plan_agency }}; được yêu cầu các cơ quan, đơn vị, tổ chức, cá nhân được kiểm "
+            "tra cung cấp thông tin, tài liệu, báo cáo có liên quan đến nội dung kiểm tra.")
+    _p(doc, "2. Trưởng đoàn phân công nhiệm vụ cụ thể cho các thành viên; các thành viên thực hiện nhiệm vụ theo sự "
+            "phân công của Trưởng đoàn và chịu trách nhiệm về kết quả công việc được giao.")
+    _p(doc, "3. Trong thời hạn {{ report_days }} ngày kể từ ngày kết thúc đợt kiểm tra cuối cùng{% if last_visit %} "
+            "(dự kiến ngày {{ last_visit }}){% endif %}, Đoàn kiểm tra báo cáo kết quả kiểm tra với Giám đốc "
+            "{{ issuer }}.")
+    _p(doc, "4. Đoàn kiểm tra tự giải thể sau khi hoàn thành nhiệm vụ.")
+    _lead(doc, "Điều 3. ", "Quyết định này có hiệu lực kể từ ngày ký.")
+    _p(doc, "{% if office %}Chánh {{ office }}, {% endif %}Thủ trưởng các cơ quan, đơn vị{% if units %}: "
+            "{{ units|join(', ') }}{% else %} có liên quan{% endif %} và các thành viên có tên tại Điều 1 chịu trách "
+            "nhiệm thi hành Quyết định này./.")
+    _p(doc, "", PLAIN)
+    _closing(doc)
+
+
+def _conclusion(doc: DocumentType) -> None:
+    """The conclusion notice to a unit inspected or to a producer with findings (DOCUMENTS.md, TB kết luận). The
+    wording is here, in the template; the data (context.conclusion) gives what was checked, what is good, the findings
+    still open, the actions with their owners and due dates, and who decides on each certificate otherwise."""
+    end = "{{ ';' if not loop.last else '.' }}"
+    finding = ("{{ f.remark }}{% if f.product %}Sản phẩm {{ f.product }}{% else %}{{ f.producer }}{% endif %}: "
+               "{% if f.observed %}{{ f.observed }}{% if f.requirement %}, chưa đáp ứng yêu cầu “{{ f.requirement }}”"
+               "{% endif %}{% else %}chưa đáp ứng yêu cầu “{{ f.requirement }}”{% endif %} (mức độ: {{ f.severity }})")
+    certificate = ("Sản phẩm {{ x.product }} ({{ x.producer }}, {{ x.stars }} sao{% if x.decision_number %}, "
+                   "Quyết định công nhận số {{ x.decision_number }} ngày {{ x.decision_date }}{% endif %})")
+    _masthead(doc)
+    _page_title(doc, ["{{ type_name }}", "Kết luận kiểm tra tình hình thực hiện Chương trình mỗi xã một sản phẩm "
+                                         "{% if producer_scope %}đối với {{ producer }}{% else %}tại {{ unit }}"
+                                         "{% endif %}"])
+    _p(doc, "Kính gửi: {{ addressee }}.", CENTER, size=14)
+    _p(doc, "", PLAIN)
+    _p(doc, "Thực hiện Kế hoạch số {{ plan_number }} ngày {{ plan_date }} của {{ plan_agency }} về {{ plan_subject }}"
+            "{% if decision %} và Quyết định số {{ decision.number }} ngày {{ decision.date }} về việc thành lập Đoàn "
+            "kiểm tra{% endif %}, {% if period %}{{ period }}, {% endif %}Đoàn kiểm tra đã tiến hành kiểm tra "
+            "{% if producer_scope %}tại {{ producer }}{% else %}trên địa bàn {{ unit }}{% endif %}. Trên cơ sở kết quả "
+            "kiểm tra{% if report %} và Báo cáo số {{ report.number }} ngày {{ report.date }}{% endif %}, {{ issuer }} "
+            "thông báo kết luận kiểm tra như sau:")
+    _p(doc, "1. Nội dung kiểm tra", HEAD2)
+    _loop(doc, "x in areas", "- {{ x }}" + end)
+    _tag(doc, "{%p if sites or working_session %}")
+    _p(doc, "Đoàn kiểm tra{% if sites %} đã kiểm tra thực tế tại: {% for s in sites %}{{ s.producer }}"
+            "{% if s.products %} (sản phẩm {{ s.products }}){% endif %}{{ '; ' if not loop.last else '' }}{% endfor %}"
+            "{% endif %}{% if working_session %}{% if sites %} và{% endif %} đã làm việc với {{ committee }}"
+            "{% endif %}.")
+    _tag(doc, "{%p endif %}")
+    _p(doc, "2. Kết quả đạt được", HEAD2)
+    _tag(doc, "{%p if local_report %}")
+    _p(doc, "- {{ committee }} đã gửi báo cáo kết quả thực hiện Chương trình{% if local_report.received %} ngày "
+            "{{ local_report.received }}{% endif %}{% if local_report.results %}: {{ local_report.results }}"
+            "{% endif %}.")
+    _tag(doc, "{%p endif %}")
+    _loop(doc, "g in good", "- Sản phẩm {{ g.product }} ({{ g.producer }}) đáp ứng các yêu cầu được kiểm tra.")
+    _loop(doc, "f in resolved", "- {{ f.remark }}{% if f.product %}Sản phẩm {{ f.product }}{% else %}{{ f.producer }}"
+                                "{% endif %} đã khắc phục tồn tại “{{ f.observed or f.requirement }}”.")
+    _tag(doc, "{%p if not (local_report or good or resolved) %}")
+    _p(doc, "- {% if producer_scope %}Chủ thể{% else %}{{ committee }}{% endif %} đã phối hợp, cung cấp thông tin, "
+            "tài liệu phục vụ kiểm tra.")
+    _tag(doc, "{%p endif %}")
+    _p(doc, "3. Tồn tại, hạn chế", HEAD2)
+    _tag(doc, "{%p if findings %}")
+    _loop(doc, "f in findings", "- " + finding + end)
+    _tag(doc, "{%p else %}")
+    _p(doc, "- Không còn tồn tại, hạn chế phải khắc phục.")
+    _tag(doc, "{%p endif %}")
+    _p(doc, "4. Yêu cầu khắc phục", HEAD2)
+    _tag(doc, "{%p if findings %}")
+    _p(doc, "Đề nghị {{ addressee }} tổ chức khắc phục dứt điểm các tồn tại nêu trên{% if actions %}, cụ thể:"
+            "{% else %}.{% endif %}")
+    _loop(doc, "a in actions", "- {{ a.remark }}{% if a.owner %}{{ a.owner }}: {% endif %}{{ a.task }}"
+                               "{% if a.product %} (sản phẩm {{ a.product }}){% endif %}; thời hạn hoàn thành trước "
+                               "ngày {{ a.due }}{% if a.overdue %} (đã quá hạn){% endif %}" + end)
+    _p(doc, "Kết quả khắc phục (kèm hồ sơ, hình ảnh minh chứng) gửi về {{ issuer }}{% if respond_by %} trước ngày "
+            "{{ respond_by }}{% else %} ngay khi hoàn thành{% endif %}.")
+    _tag(doc, "{%p else %}")
+    _p(doc, "Đề nghị {{ addressee }} tiếp tục duy trì chất lượng sản phẩm và sử dụng nhãn hiệu chứng nhận sản phẩm "
+            "OCOP đúng quy định.")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if not producer_scope %}")
+    _p(doc, "{{ committee }} chỉ đạo các phòng, ban chuyên môn đôn đốc, hướng dẫn các chủ thể trên địa bàn khắc phục "
+            "tồn tại, duy trì chất lượng sản phẩm và sử dụng nhãn hiệu chứng nhận sản phẩm OCOP đúng quy định.")
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p if consequences %}")
+    _p(doc, "5. Xử lý trường hợp không khắc phục", HEAD2)
+    _loop(doc, "x in revocation", "- " + certificate + ": {{ issuer }} đã đề nghị {{ x.authority }} xem xét thu hồi "
+                                                      "Giấy chứng nhận sản phẩm OCOP" + end)
+    _loop(doc, "x in warnings", "- " + certificate + ": quá thời hạn nêu trên mà không khắc phục, {{ issuer }} sẽ "
+                                                    "đề nghị {{ x.authority }} thu hồi Giấy chứng nhận sản phẩm OCOP "
+                                                    "theo quy định" + end)
+    _tag(doc, "{%p endif %}")
+    _p(doc, "{{ issuer }} thông báo để {{ addressee }} biết, thực hiện./.")
+    _p(doc, "", PLAIN)
+    _closing(doc)
 
 
 _BUILDERS: dict[str, Callable[[DocumentType], None]] = {
-    "plan": _plan, "notice": _notice, "minutes": _minutes, "report": _report}
+    "plan": _plan, "notice": _notice, "minutes": _minutes, "report": _report, "decision": _decision,
+    "conclusion": _conclusion}
 
 
 @lru_cache(maxsize=8)

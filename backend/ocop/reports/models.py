@@ -7,7 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from ocop.core.db import pk_column, ts_column
 
-TEMPLATE_KINDS = ("plan", "notice", "minutes", "report")
+TEMPLATE_KINDS = ("plan", "notice", "minutes", "report", "decision", "conclusion")
 
 
 class DocumentTemplate(SQLModel, table=True):
@@ -57,22 +57,28 @@ class VisitMinutes(SQLModel, table=True):
     pending_content: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary, nullable=True))
 
 
-ISSUED_KINDS = ("plan", "notice", "report")  # later: the decision (QĐ) and the conclusion notices (TB kết luận)
+ISSUED_KINDS = ("plan", "decision", "notice", "report", "conclusion")
+UNSCOPED = "scope_unit_id IS NULL AND scope_producer_id IS NULL"
 
 
 class IssuedDocument(SQLModel, table=True):
-    """One issued version of a campaign's document (KH, TB per unit, BC): the exact .docx as it was issued with the
-    number and date the clerk took from the agency's register, kept in storage under `storage_key` and served as
-    issued; a correction is a new version (with its reason in `note`), the earlier ones stay readable. The PDF is
+    """One issued version of a campaign's document (KH, QĐ, TB per unit, BC, TB kết luận per unit or per producer):
+    the exact .docx as it was issued with the number and date the clerk took from the agency's register, kept in
+    storage under `storage_key` and served as issued; a correction is a new version (with its reason in `note`), the earlier ones stay readable. The PDF is
     made once from that .docx (LibreOffice) and kept under `pdf_storage_key`. When storage cannot take the .docx at
     issue, its bytes wait in `pending_content` (as the minutes' do) until the first download writes them."""
 
     __tablename__ = "issued_document"
     __table_args__ = (
         sa.UniqueConstraint("campaign_id", "kind", "scope_unit_id", "version"),
-        # a NULL scope is not equal to another in a unique constraint: the unscoped kinds get their own index
+        # a NULL scope is not equal to another in a unique constraint: the unscoped kinds (the plan, the decision, the
+        # report) get their own index, and so do the producers' conclusion notices (their unit scope is NULL)
         sa.Index("ux_issued_document_unscoped", "campaign_id", "kind", "version", unique=True,
-                 postgresql_where=sa.text("scope_unit_id IS NULL"), sqlite_where=sa.text("scope_unit_id IS NULL")),
+                 postgresql_where=sa.text(UNSCOPED), sqlite_where=sa.text(UNSCOPED)),
+        sa.Index("ux_issued_document_producer", "campaign_id", "kind", "scope_producer_id", "version", unique=True,
+                 postgresql_where=sa.text("scope_producer_id IS NOT NULL"),
+                 sqlite_where=sa.text("scope_producer_id IS NOT NULL")),
+        sa.CheckConstraint("scope_unit_id IS NULL OR scope_producer_id IS NULL", name="one_scope"),
         sa.CheckConstraint(f"kind IN {ISSUED_KINDS!r}", name="kind"),
         sa.CheckConstraint("version >= 1", name="version_positive"),
         sa.Index("ix_issued_document_number", "number"),
@@ -83,7 +89,9 @@ class IssuedDocument(SQLModel, table=True):
                                                  nullable=False))
     kind: str = Field(sa_column=sa.Column(sa.String(20), nullable=False))
     scope_unit_id: int | None = Field(default=None, sa_column=sa.Column(
-        sa.BigInteger, sa.ForeignKey("admin_unit.id"), nullable=True))  # the unit notified (TB); NULL otherwise
+        sa.BigInteger, sa.ForeignKey("admin_unit.id"), nullable=True))  # the unit notified (TB, TB kết luận)
+    scope_producer_id: int | None = Field(default=None, sa_column=sa.Column(
+        sa.BigInteger, sa.ForeignKey("producer.id"), nullable=True))  # the producer a conclusion notice is sent to
     version: int = Field(sa_column=sa.Column(sa.Integer, nullable=False))
     number: str = Field(sa_column=sa.Column(sa.String(60), nullable=False))
     document_date: date = Field(sa_column=sa.Column(sa.Date, nullable=False))

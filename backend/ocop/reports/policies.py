@@ -4,9 +4,13 @@
 - minutes (BB): whoever sees the visit (its unit's officers and the visited producers included: they sign it).
 - report (BC): the province-wide staff who see the campaign (not local officers or producers: it covers every
   unit).
+- decision establishing the team (QĐ): the same staff, drafts and issued versions alike.
+- conclusion notices (TB kết luận, once the campaign reports): drafts for the same staff; an issued one also for whom
+  it is addressed to (the local officers of its unit, the members of its producer); others get 404.
 - templates: administrators manage them; coordinators and leaders read them and preview.
-- issuing a notice or the report (with the register's number and date): the campaign's runners (administrators,
-  coordinators, leaders); the issued versions are read by whoever may read that document.
+- issuing the decision, a notice, the report or a conclusion notice (with the register's number and date): the
+  campaign's runners (administrators, coordinators, leaders); the issued versions are read by whoever may read that
+  document.
 """
 from __future__ import annotations
 

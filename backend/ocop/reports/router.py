@@ -30,6 +30,8 @@ FILE: dict[int | str, dict[str, Any]] = {200: {"content": {**DOCX, "application/
 D, T = "documents", "document-templates"
 
 
+ProducerId = Annotated[int | None, Query(description="A conclusion notice addressed to this producer (instead of "
+                                                    "unit_id)")]
 Version = Annotated[int | None, Query(ge=1, description="An issued version (default: the latest; 404 when there is "
                                                         "no such version)")]
 
@@ -43,27 +45,32 @@ def _file(r: service.Rendered) -> Response:
 
 @router.get("/campaigns/{campaign_id}/documents", tags=[D], operation_id="documents-list", response_model=DocumentList)
 def list_documents(campaign_id: int, session: SessionDep, caller: CurrentCaller) -> DocumentList:
-    """The documents this campaign can produce for the caller: plan, notices, report, minutes of approved visits."""
+    """The documents this campaign can produce for the caller: plan, decision, notices, report, conclusion notices,
+    minutes of approved visits; and every issued version the caller may read."""
     return service.list_documents(session, caller, campaign_id)
 
 
 @router.get("/campaigns/{campaign_id}/documents/{kind}.docx", tags=[D], operation_id="documents-campaign-docx",
             response_class=Response, responses=FILE)
 def campaign_docx(campaign_id: int, kind: CampaignDocumentKind, session: SessionDep, caller: CurrentCaller,
-                  unit_id: int | None = None, version: Version = None) -> Response:
-    """The plan (KH), the notices (TB: one unit with ?unit_id=, otherwise one per unit in one file) or the results
-    report (BC) as a Word document in the Decree 30 format. Once issued, the exact file of the latest issued version
-    (or ?version=N), ETag its sha256; before, the draft from the live data with a blank number and date."""
-    return _file(service.campaign_document(session, caller, campaign_id, kind, unit_id, "docx", version=version))
+                  unit_id: int | None = None, producer_id: ProducerId = None, version: Version = None) -> Response:
+    """The plan (KH), the decision establishing the team (QĐ), the notices (TB: one unit with ?unit_id=, otherwise
+    one per unit in one file), the results report (BC) or a conclusion notice (TB kết luận: exactly one of ?unit_id=
+    or ?producer_id=, 422 otherwise; 409 `campaign_not_reporting` before the campaign reports) as a Word document in
+    the Decree 30 format. Once issued, the exact file of the latest issued version (or ?version=N), ETag its sha256;
+    before, the draft from the live data with a blank number and date."""
+    return _file(service.campaign_document(session, caller, campaign_id, kind, unit_id, "docx", version=version,
+                                           producer_id=producer_id))
 
 
 @router.get("/campaigns/{campaign_id}/documents/{kind}.pdf", tags=[D], operation_id="documents-campaign-pdf",
             response_class=Response, responses=FILE)
 def campaign_pdf(campaign_id: int, kind: CampaignDocumentKind, session: SessionDep, caller: CurrentCaller,
-                 unit_id: int | None = None, version: Version = None) -> Response:
+                 unit_id: int | None = None, producer_id: ProducerId = None, version: Version = None) -> Response:
     """The same as PDF, converted by LibreOffice (an issued version's once, then kept); 409 `pdf_unavailable` when
     the server has none."""
-    return _file(service.campaign_document(session, caller, campaign_id, kind, unit_id, "pdf", version=version))
+    return _file(service.campaign_document(session, caller, campaign_id, kind, unit_id, "pdf", version=version,
+                                           producer_id=producer_id))
 
 
 @router.post("/campaigns/{campaign_id}/documents/{kind}/issue", tags=[D], operation_id="documents-issue",
@@ -71,8 +78,9 @@ def campaign_pdf(campaign_id: int, kind: CampaignDocumentKind, session: SessionD
              dependencies=[requires(policies.require_issue)])
 def issue_document(campaign_id: int, kind: CampaignDocumentKind, data: IssueRequest, session: SessionDep,
                    caller: CurrentCaller, response: Response) -> IssuedVersionRead:
-    """Issue a unit's notice (TB, unit_id) or the results report (BC) with the number and date the clerk takes
-    from the agency's register: rendered as of them and kept as issued. Issuing again is a correction: a new
+    """Issue the decision establishing the team (QĐ), a unit's notice (TB, unit_id), the results report (BC) or a
+    conclusion notice (TB kết luận: unit_id or producer_id; once the campaign reports) with the number and date the
+    clerk takes from the agency's register: rendered as of them and kept as issued. Issuing again is a correction: a new
     version (note: its reason), the earlier ones still served with ?version=. The plan is issued by its campaign's
     transition to `issued` (and again by an amendment): 422 for `plan` here."""
     d = service.issue_document(session, caller, campaign_id, kind, data)
@@ -120,11 +128,12 @@ def default_template(kind: TemplateKind, caller: CurrentCaller) -> Response:
 def preview(session: SessionDep, caller: CurrentCaller, kind: Annotated[TemplateKind, Form()],
             campaign_id: Annotated[int, Form()], visit_id: Annotated[int | None, Form()] = None,
             unit_id: Annotated[int | None, Form()] = None, template_id: Annotated[int | None, Form()] = None,
-            file: UploadFile | None = None) -> Response:
-    """A template filled with a campaign's data (a visit's for minutes) without keeping anything: the file sent
-    now, a stored version (template_id), or the one in use."""
+            producer_id: Annotated[int | None, Form()] = None, file: UploadFile | None = None) -> Response:
+    """A template filled with a campaign's data (a visit's for minutes; a unit's or a producer's for a conclusion
+    notice) without keeping anything: the file sent now, a stored version (template_id), or the one in use."""
     return _file(service.preview(session, caller, kind, campaign_id=campaign_id, visit_id=visit_id, unit_id=unit_id,
-                                 template_id=template_id, upload=file.file if file else None))
+                                 producer_id=producer_id, template_id=template_id,
+                                 upload=file.file if file else None))
 
 
 @router.post("/document-templates/{kind}", tags=[T], operation_id="templates-upload", response_model=TemplateRead,

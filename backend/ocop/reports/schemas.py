@@ -10,8 +10,8 @@ from ocop.campaigns.schemas import DocumentNumber
 from ocop.core.pagination import Page
 from ocop.core.schemas import Strict
 
-TemplateKind = Literal["plan", "notice", "minutes", "report"]
-CampaignDocumentKind = Literal["plan", "notice", "report"]
+TemplateKind = Literal["plan", "notice", "minutes", "report", "decision", "conclusion"]
+CampaignDocumentKind = Literal["plan", "decision", "notice", "report", "conclusion"]
 DocumentFormat = Literal["docx", "pdf"]
 
 
@@ -47,9 +47,10 @@ class TemplateKinds(BaseModel):
 class DocumentInfo(BaseModel):
     """A document the campaign can produce now, for the SPA's documents tab."""
 
-    kind: Literal["plan", "notice", "report", "minutes"]
+    kind: Literal["plan", "decision", "notice", "report", "conclusion", "minutes"]
     title: str
     unit_id: int | None = None
+    producer_id: int | None = Field(default=None, description="The producer a conclusion notice is addressed to")
     visit_id: int | None = None
     path: str
     frozen_at: datetime | None = None
@@ -58,9 +59,13 @@ class DocumentInfo(BaseModel):
 
 
 class IssueRequest(Strict):
-    """Issue a notice (one unit's) or the report with the number and date the clerk takes from the register."""
+    """Issue the decision establishing the team, a notice (one unit's), the report or a conclusion notice (one unit's
+    or one producer's) with the number and date the clerk takes from the register."""
 
-    unit_id: int | None = Field(default=None, description="The unit notified (a notice); none for the report")
+    unit_id: int | None = Field(default=None, description="The unit notified (a notice, a unit's conclusion notice); "
+                                                          "none for the decision and the report")
+    producer_id: int | None = Field(default=None, description="The producer a conclusion notice is addressed to "
+                                                              "(instead of unit_id)")
     number: DocumentNumber = Field(description="From the agency's register, e.g. 05/TB-SNN (a leading zero is added "
                                                "below 10)")
     date: dt.date = Field(description="The document's date in the register")
@@ -75,6 +80,8 @@ class IssuedVersionRead(BaseModel):
     kind: CampaignDocumentKind
     unit_id: int | None
     unit_name: str | None = None
+    producer_id: int | None = None
+    producer_name: str | None = None
     version: int
     number: str
     date: dt.date
@@ -90,7 +97,7 @@ class IssuedVersionRead(BaseModel):
 class DocumentList(BaseModel):
     items: list[DocumentInfo]
     issued: list[IssuedVersionRead] = Field(default_factory=list, description="Every issued version the caller may "
-                                                                              "read, by kind, unit and version")
+                                                                              "read, by kind, unit or producer and version")
     pdf_available: bool
 
 

@@ -1,7 +1,9 @@
-"""The documents a campaign produces (KH, TB, BB, BC) as Word or PDF, the templates behind them, the minutes
-frozen when a visit is approved, and the issued versions of the plan, the notices and the report.
+"""The documents a campaign produces (KH, QĐ, TB, BB, BC, TB kết luận) as Word or PDF, the templates behind them,
+the minutes frozen when a visit is approved, and the issued versions of the plan, the decision establishing the team,
+the notices, the report and the conclusion notices (one per unit inspected or producer with findings, once the
+campaign reports).
 
-A plan, notice or report is a draft (rendered from the live data, its number and day blank) until it is issued with
+A plan, decision, notice, report or conclusion notice is a draft (rendered from the live data, its number and day blank) until it is issued with
 the number and date the clerk takes from the agency's register: then the exact .docx is rendered once, as of that
 number and date, kept, and served byte for byte ever after (ETag: its sha256); issuing again is a correction, a new
 version, the earlier ones still readable (`?version=N`). The plan is issued by its campaign's transition (and again
@@ -36,6 +38,7 @@ from ocop.core.outbox import OutboxEvent
 from ocop.core.pagination import PageParams, keyset_page
 from ocop.core.text import fold
 from ocop.org.models import AdminUnit, User
+from ocop.registry.models import Producer, ProducerMember
 
 from . import context, defaults, policies, render
 from .models import DocumentTemplate, IssuedDocument, VisitMinutes
@@ -51,10 +54,13 @@ from .schemas import (
 )
 
 TITLES = {"plan": "Kế hoạch kiểm tra", "notice": "Thông báo lịch kiểm tra", "report": "Báo cáo kết quả kiểm tra",
-          "minutes": "Biên bản kiểm tra"}
+          "minutes": "Biên bản kiểm tra", "decision": "Quyết định thành lập Đoàn kiểm tra",
+          "conclusion": "Thông báo kết luận kiểm tra"}
 log = logging.getLogger("ocop.reports")
-STEMS = {"plan": "ke-hoach", "notice": "thong-bao", "report": "bao-cao-ket-qua", "minutes": "bien-ban"}
-TYPE_CODES = {"notice": "TB", "report": "BC"}  # the plan's is its campaign's doc_type (KH)
+STEMS = {"plan": "ke-hoach", "notice": "thong-bao", "report": "bao-cao-ket-qua", "minutes": "bien-ban",
+         "decision": "quyet-dinh", "conclusion": "thong-bao-ket-luan"}
+TYPE_CODES = {"decision": "QĐ", "notice": "TB", "report": "BC", "conclusion": "TB"}  # the plan's: its doc_type (KH)
+CONCLUDING = ("reporting", "closed")  # the campaign statuses in which conclusion notices are drafted and issued
 
 
 class Rendered:
@@ -222,7 +228,8 @@ def use_default(session: Session, caller: Caller, kind: str) -> TemplateKindRead
 
 
 def preview(session: Session, caller: Caller, kind: str, *, campaign_id: int, visit_id: int | None = None,
-            unit_id: int | None = None, template_id: int | None = None, upload: BinaryIO | None = None) -> Rendered:
+            unit_id: int | None = None, template_id: int | None = None, upload: BinaryIO | None = None,
+            producer_id: int | None = None) -> Rendered:
     """A template (uploaded now, or a stored version) filled with a real campaign's data; nothing is kept."""
     policies.require_template_read(caller)
     template: bytes | None
@@ -243,7 +250,8 @@ def preview(session: Session, caller: Caller, kind: str, *, campaign_id: int, vi
         c = session.get(Campaign, v.campaign_id)
         data = _fill(session, kind, context.minutes(session, c, v), template)[0]  # type: ignore[arg-type]
     else:
-        data = campaign_document(session, caller, campaign_id, kind, unit_id, "docx", template=template).data
+        data = campaign_document(session, caller, campaign_id, kind, unit_id, "docx", template=template,
+                                 producer_id=producer_id).data
     return Rendered(data, f"xem-truoc-{STEMS[kind]}.docx", render.DOCX_TYPE)
 
 
@@ -251,23 +259,30 @@ def preview(session: Session, caller: Caller, kind: str, *, campaign_id: int, vi
 
 def _check_reader(session: Session, caller: Caller, kind: str, unit_id: int | None) -> None:
     """Who reads which document, drafts and issued versions alike: notices not for producers (and a local officer
-    only their units'), the report for the province-wide staff."""
+    only their units'), the decision, the report and the conclusion notices for the province-wide staff (and each
+    issued conclusion notice for whom it is addressed to: `_addressed`)."""
     if kind == "notice":
         if not campaign_policies.sees_internal_parts(caller):
             raise NotFound("No notices here.", code="not_found")
         if unit_id is not None and not session.scalar(sa.select(
                 campaign_policies.unit_part_filter(caller, sa.literal(unit_id, sa.BigInteger)))):
             raise NotFound(f"Unit {unit_id} is not part of this campaign.", code="unit_not_in_campaign")  # not theirs
-    elif kind == "report":
+    elif kind in ("report", "decision", "conclusion"):  # a conclusion's addressees: see _conclusion_document
         policies.require_report(caller)
     elif kind != "plan":
         raise NotFound(f"No document kind '{kind}'.", code="document_kind_not_found")
 
 
 def _live(session: Session, caller: Caller, c: Campaign, kind: str, unit_id: int | None,
-          issued: tuple[str, date] | None = None) -> tuple[dict[str, Any], str]:
+          issued: tuple[str, date] | None = None, producer_id: int | None = None) -> tuple[dict[str, Any], str]:
     """The document's data as it stands now (as of the number and date it is being issued with, when `issued`),
     and the file name's stem."""
+    number, day = issued if issued is not None else (None, None)
+    if kind == "decision":
+        return context.decision(session, c, number=number, issued_on=day), f"{STEMS[kind]}-{c.year}-{c.id}"
+    if kind == "conclusion":
+        ctx = context.conclusion(session, c, unit_id=unit_id, producer_id=producer_id, number=number, issued_on=day)
+        return ctx, f"{STEMS[kind]}-{c.id}-{_slug(ctx['addressee'])}"
     if kind == "plan":
         return context.plan(session, c), f"{STEMS[kind]}-{(c.document_number or f'du-thao-{c.id}').replace('/', '-')}"
     if kind == "notice":
@@ -277,15 +292,20 @@ def _live(session: Session, caller: Caller, c: Campaign, kind: str, unit_id: int
         stem = f"{STEMS[kind]}-{c.id}" + (f"-{_slug(items[0].admin_unit_name)}" if unit_id else "")
         as_issued = {unit_id: issued} if issued is not None and unit_id is not None else None
         return context.notices(session, c, items, issued=as_issued), stem  # type: ignore[arg-type]
-    return context.report(session, c), f"{STEMS[kind]}-{c.year}-{c.id}"
+    return context.report(session, c, number=number, issued_on=day), f"{STEMS[kind]}-{c.year}-{c.id}"
 
 
 def campaign_document(session: Session, caller: Caller, campaign_id: int, kind: str, unit_id: int | None,
-                      fmt: str, template: bytes | None = None, version: int | None = None) -> Rendered:
-    """The plan, a unit's notice or the report as issued (its latest version, or `version`), else the draft from
-    the live data; the notices of every unit in one file are always the working draft. A template given (preview)
-    renders the draft."""
+                      fmt: str, template: bytes | None = None, version: int | None = None,
+                      producer_id: int | None = None) -> Rendered:
+    """The plan, the decision, a unit's notice, the report or a conclusion notice as issued (its latest version, or
+    `version`), else the draft from the live data; the notices of every unit in one file are always the working
+    draft. A template given (preview) renders the draft."""
     c = campaigns.visible_campaign(session, caller, campaign_id)
+    if kind == "conclusion":
+        return _conclusion_document(session, caller, c, unit_id, producer_id, fmt, template, version)
+    if producer_id is not None:
+        raise _query_error("producer_id", "Only a conclusion notice is addressed to a producer.")
     _check_reader(session, caller, kind, unit_id)
     if kind == "notice" and unit_id is None and version is not None:
         raise Unprocessable("An issued notice is one unit's: give unit_id with version.", code="validation_error",
@@ -302,6 +322,66 @@ def campaign_document(session: Session, caller: Caller, campaign_id: int, kind: 
     return _output(data, stem, fmt)
 
 
+def _query_error(field: str, msg: str) -> Unprocessable:
+    return Unprocessable(msg, errors=[{"loc": ["query", field], "msg": msg, "type": "value_error"}])
+
+
+def _addressed(session: Session, caller: Caller, unit_id: int | None, producer_id: int | None) -> bool:
+    """Whether a conclusion notice is addressed to the caller: a local officer's (or a unit-bound API client's) to
+    one of their units, a producer's to their own producer."""
+    if unit_id is not None and (campaign_policies.is_local(caller)
+                                or (caller.kind == "client" and caller.scope_unit_id is not None)):
+        return bool(session.scalar(sa.select(
+            campaign_policies.unit_part_filter(caller, sa.literal(unit_id, sa.BigInteger)))))
+    if producer_id is not None and campaign_policies.is_producer(caller):
+        return session.scalar(sa.select(col(ProducerMember.producer_id)).where(
+            col(ProducerMember.user_id) == caller.id, col(ProducerMember.producer_id) == producer_id)) is not None
+    return False
+
+
+def _one_scope(unit_id: int | None, producer_id: int | None, where: str) -> None:
+    if (unit_id is None) == (producer_id is None):
+        msg = "A conclusion notice is one unit's or one producer's: give unit_id or producer_id (exactly one)."
+        raise Unprocessable(msg, errors=[{"loc": [where, "unit_id" if unit_id is None else "producer_id"], "msg": msg,
+                                          "type": "value_error"}])
+
+
+def _require_concluding(c: Campaign) -> None:
+    if c.status not in CONCLUDING:
+        raise Conflict("Conclusion notices follow the results report: they are drafted and issued once the campaign "
+                       "is reporting.", code="campaign_not_reporting", current_status=c.status)
+
+
+def _check_conclusion_scope(session: Session, c: Campaign, unit_id: int | None, producer_id: int | None) -> None:
+    """A conclusion notice goes to a unit that was inspected, or to a producer with findings."""
+    units, producers = context.conclusion_scopes(session, c)
+    if (unit_id is not None and unit_id not in units) or (producer_id is not None and producer_id not in producers):
+        what = f"unit {unit_id} was not inspected" if unit_id is not None else f"producer {producer_id} has no findings"
+        raise NotFound(f"No conclusion notice here: {what} in this campaign.", code="conclusion_not_found")
+
+
+def _conclusion_document(session: Session, caller: Caller, c: Campaign, unit_id: int | None,
+                         producer_id: int | None, fmt: str, template: bytes | None, version: int | None) -> Rendered:
+    """A conclusion notice (one unit's or one producer's): the issued version for the department's staff and for
+    whom it is addressed to; the draft (once the campaign reports) for the staff only."""
+    _one_scope(unit_id, producer_id, "query")
+    staff = policies.may_report(caller)
+    if not staff and not _addressed(session, caller, unit_id, producer_id):
+        raise NotFound("No conclusion notice addressed to you here.", code="conclusion_not_found")
+    if template is None:
+        doc = _issued(session, c.id or 0, "conclusion", unit_id, version, producer_id)
+        if doc is not None:
+            return _serve_issued(session, caller, c, doc, fmt)
+    if not staff:  # the addressee reads what was issued to them, never a draft
+        raise NotFound("No conclusion notice has been issued to you yet.", code="conclusion_not_found")
+    if version is not None:
+        raise NotFound(f"This conclusion notice has no issued version {version}.", code="document_version_not_found")
+    _require_concluding(c)
+    _check_conclusion_scope(session, c, unit_id, producer_id)
+    ctx, stem = _live(session, caller, c, "conclusion", unit_id, producer_id=producer_id)
+    return _output(_fill(session, "conclusion", ctx, template)[0], stem, fmt)
+
+
 def word_document(session: Session, caller: Caller, campaign_id: int, kind: str, unit_id: int | None = None) -> bytes:
     """The DOCX for the e-office package: as issued when it is."""
     return campaign_document(session, caller, campaign_id, kind, unit_id, "docx").data
@@ -309,26 +389,30 @@ def word_document(session: Session, caller: Caller, campaign_id: int, kind: str,
 
 # ---- issued versions --------------------------------------------------------------------------
 
-def _scope(campaign_id: int, kind: str, unit_id: int | None) -> sa.ColumnElement[bool]:
-    unit = col(IssuedDocument.scope_unit_id)
+def _scope(campaign_id: int, kind: str, unit_id: int | None, producer_id: int | None = None
+           ) -> sa.ColumnElement[bool]:
+    unit, producer = col(IssuedDocument.scope_unit_id), col(IssuedDocument.scope_producer_id)
     return sa.and_(col(IssuedDocument.campaign_id) == campaign_id, col(IssuedDocument.kind) == kind,
-                   unit.is_(None) if unit_id is None else unit == unit_id)
+                   unit.is_(None) if unit_id is None else unit == unit_id,
+                   producer.is_(None) if producer_id is None else producer == producer_id)
 
 
 def _issued(session: Session, campaign_id: int, kind: str, unit_id: int | None,
-            version: int | None = None) -> IssuedDocument | None:
+            version: int | None = None, producer_id: int | None = None) -> IssuedDocument | None:
     """The latest issued version of a document (or the one asked for); None while it is a draft."""
-    stmt = sa.select(IssuedDocument).where(_scope(campaign_id, kind, unit_id))
+    stmt = sa.select(IssuedDocument).where(_scope(campaign_id, kind, unit_id, producer_id))
     if version is not None:
         stmt = stmt.where(col(IssuedDocument.version) == version)
     return session.scalars(stmt.order_by(col(IssuedDocument.version).desc()).limit(1)).first()
 
 
-def issued_version(session: Session, campaign_id: int, kind: str, unit_id: int | None = None
-                   ) -> IssuedDocument | None:
+def issued_version(session: Session, campaign_id: int, kind: str, unit_id: int | None = None,
+                   producer_id: int | None = None) -> IssuedDocument | None:
     """For other domains (the e-office export): the latest issued version of a document, None for a draft. The
     caller has checked that the document may be read."""
-    return _issued(session, campaign_id, kind, unit_id if kind == "notice" else None)
+    scoped = kind in ("notice", "conclusion")
+    return _issued(session, campaign_id, kind, unit_id if scoped else None,
+                   producer_id=producer_id if kind == "conclusion" else None)
 
 
 def _type_code(number: str) -> str:
@@ -348,9 +432,10 @@ def _stamp(session: Session, c: Campaign, ctx: dict[str, Any], number: str, day:
 
 
 def _render_issued(session: Session, caller: Caller, c: Campaign, kind: str, unit_id: int | None, number: str,
-                   day: date, template: bytes | None = None) -> tuple[bytes, int | None]:
+                   day: date, template: bytes | None = None, producer_id: int | None = None
+                   ) -> tuple[bytes, int | None]:
     """The document as of its number and date (the template in use, or the one given)."""
-    ctx = _live(session, caller, c, kind, unit_id, (number, day))[0]
+    ctx = _live(session, caller, c, kind, unit_id, (number, day), producer_id=producer_id)[0]
     _stamp(session, c, ctx, number, day)
     try:
         return _fill(session, kind, ctx, template)
@@ -363,13 +448,15 @@ def _lock(session: Session, c: Campaign) -> None:
     session.execute(sa.select(col(Campaign.id)).where(col(Campaign.id) == c.id).with_for_update())
 
 
-def _check_free(session: Session, c: Campaign, kind: str, unit_id: int | None, number: str, day: date) -> None:
+def _check_free(session: Session, c: Campaign, kind: str, unit_id: int | None, number: str, day: date,
+                producer_id: int | None = None) -> None:
     """A register number belongs to one document of the agency in its year (a correction keeps its own)."""
     taken = session.scalar(
         sa.select(col(IssuedDocument.id)).join(Campaign, col(Campaign.id) == col(IssuedDocument.campaign_id))
         .where(col(IssuedDocument.number) == number, col(Campaign.issuing_agency_id) == c.issuing_agency_id,
                col(IssuedDocument.document_date) >= date(day.year, 1, 1),
-               col(IssuedDocument.document_date) < date(day.year + 1, 1, 1), sa.not_(_scope(c.id or 0, kind, unit_id)))
+               col(IssuedDocument.document_date) < date(day.year + 1, 1, 1),
+               sa.not_(_scope(c.id or 0, kind, unit_id, producer_id)))
         .limit(1))
     if taken:
         raise Conflict(f"The number {number} is already used by another document of this agency in {day.year}.",
@@ -377,18 +464,20 @@ def _check_free(session: Session, c: Campaign, kind: str, unit_id: int | None, n
 
 
 def _facts(doc: IssuedDocument) -> dict[str, Any]:
-    return {"campaign_id": doc.campaign_id, "kind": doc.kind, "unit_id": doc.scope_unit_id, "version": doc.version,
+    return {"campaign_id": doc.campaign_id, "kind": doc.kind, "unit_id": doc.scope_unit_id,
+            "producer_id": doc.scope_producer_id, "version": doc.version,
             "number": doc.number, "date": doc.document_date.isoformat(), "sha256": doc.sha256, "size": doc.size,
             "template_id": doc.template_id, "note": doc.note}
 
 
 def _store_issued(session: Session, actor: Caller | None, c: Campaign, kind: str, unit_id: int | None, number: str,
-                  day: date, data: bytes, template_id: int | None, note: str | None) -> IssuedDocument:
+                  day: date, data: bytes, template_id: int | None, note: str | None,
+                  producer_id: int | None = None) -> IssuedDocument:
     """Keep the issued bytes as the next version (storage; the database while storage is away), audited and
     announced (outbox `document.issued`) in the caller's transaction."""
     _lock(session, c)
     version = (session.scalar(sa.select(sa.func.max(col(IssuedDocument.version)))
-                              .where(_scope(c.id or 0, kind, unit_id))) or 0) + 1
+                              .where(_scope(c.id or 0, kind, unit_id, producer_id))) or 0) + 1
     key, digest = storage.new_key(), hashlib.sha256(data).hexdigest()
     try:
         storage.write_bytes(key, data)
@@ -397,7 +486,8 @@ def _store_issued(session: Session, actor: Caller | None, c: Campaign, kind: str
         log.warning("issued document kept in the database until storage is writable",
                     extra={"campaign_id": c.id, "kind": kind})
         pending = data
-    doc = IssuedDocument(campaign_id=c.id or 0, kind=kind, scope_unit_id=unit_id, version=version, number=number,
+    doc = IssuedDocument(campaign_id=c.id or 0, kind=kind, scope_unit_id=unit_id, scope_producer_id=producer_id,
+                         version=version, number=number,
                          document_date=day, storage_key=key, size=len(data), sha256=digest, template_id=template_id,
                          issued_by=actor.id if actor is not None and actor.kind == "user" else None,
                          issued_at=utcnow(), note=note, pending_content=pending)
@@ -430,7 +520,7 @@ def _issued_bytes(session: Session, caller: Caller, c: Campaign, doc: IssuedDocu
     log.warning("issued document file missing: rendered again as of its number and date",
                 extra={"issued_document_id": doc.id, "campaign_id": c.id})
     data = _render_issued(session, caller, c, doc.kind, doc.scope_unit_id, doc.number, doc.document_date,
-                          _issued_template(session, doc.kind, doc.template_id))[0]
+                          _issued_template(session, doc.kind, doc.template_id), producer_id=doc.scope_producer_id)[0]
     try:
         storage.write_bytes(doc.storage_key, data)
     except OSError:
@@ -462,12 +552,15 @@ def _serve_issued(session: Session, caller: Caller, c: Campaign, doc: IssuedDocu
 
 
 def _issued_path(doc: IssuedDocument) -> str:
-    query = (f"unit_id={doc.scope_unit_id}&" if doc.scope_unit_id is not None else "") + f"version={doc.version}"
+    query = (f"unit_id={doc.scope_unit_id}&" if doc.scope_unit_id is not None else "") + (
+        f"producer_id={doc.scope_producer_id}&" if doc.scope_producer_id is not None else "") + f"version={doc.version}"
     return f"/api/v1/campaigns/{doc.campaign_id}/documents/{doc.kind}.docx?{query}"
 
 
-def _issued_read(doc: IssuedDocument, unit_name: str | None, by_name: str | None) -> IssuedVersionRead:
+def _issued_read(doc: IssuedDocument, unit_name: str | None, by_name: str | None,
+                 producer_name: str | None = None) -> IssuedVersionRead:
     return IssuedVersionRead(id=doc.id or 0, kind=doc.kind, unit_id=doc.scope_unit_id, unit_name=unit_name,  # type: ignore[arg-type]
+                             producer_id=doc.scope_producer_id, producer_name=producer_name,
                              version=doc.version, number=doc.number, date=doc.document_date, issued_at=doc.issued_at,
                              issued_by=doc.issued_by, issued_by_name=by_name, sha256=doc.sha256, size=doc.size,
                              note=doc.note, path=_issued_path(doc))
@@ -475,36 +568,48 @@ def _issued_read(doc: IssuedDocument, unit_name: str | None, by_name: str | None
 
 def issue_document(session: Session, caller: Caller, campaign_id: int, kind: str, data: IssueRequest
                    ) -> IssuedVersionRead:
-    """Issue a unit's notice or the report with the register's number and date: rendered as of them and kept;
-    issuing again is a correction (a new version, its reason required)."""
+    """Issue the decision, a unit's notice, the report or a conclusion notice (a unit's or a producer's) with the
+    register's number and date: rendered as of them and kept; issuing again is a correction (a new version, its
+    reason required)."""
     c = campaigns.visible_campaign(session, caller, campaign_id)
     policies.require_issue(caller)
     if kind not in TYPE_CODES:
         msg = "The plan is issued by its campaign's transition to 'issued', and again by an amendment."
         raise Unprocessable(msg, errors=[{"loc": ["path", "kind"], "msg": msg, "type": "value_error"}])
     if c.status not in campaign_policies.PUBLISHED:
-        raise Conflict("Notices and the report are issued once the plan is issued.", code="campaign_not_issued",
+        raise Conflict("The campaign's documents are issued once the plan is issued.", code="campaign_not_issued",
                        current_status=c.status)
-    if kind == "notice" and data.unit_id is None:
+    unit_id, producer_id = data.unit_id, data.producer_id
+    if kind == "conclusion":
+        _require_concluding(c)
+        _one_scope(unit_id, producer_id, "body")
+    elif producer_id is not None:
+        raise field_error("producer_id", "Only a conclusion notice is addressed to a producer.")
+    if kind == "notice" and unit_id is None:
         raise field_error("unit_id", "A notice is one unit's: give the unit notified (unit_id).")
-    if kind != "notice" and data.unit_id is not None:
-        raise field_error("unit_id", "The report covers the whole campaign: send no unit_id.")
+    if kind in ("report", "decision") and unit_id is not None:
+        raise field_error("unit_id", f"The {'report' if kind == 'report' else 'decision'} covers the whole campaign: "
+                                     "send no unit_id.")
     if _type_code(data.number) != TYPE_CODES[kind]:
         code = TYPE_CODES[kind]
         raise field_error("number", f"This document's number carries its type code: …/{code}-… (e.g. 01/{code}-SNN).")
-    _check_reader(session, caller, kind, data.unit_id)
+    _check_reader(session, caller, kind, unit_id)
     _lock(session, c)
-    previous = _issued(session, c.id or 0, kind, data.unit_id)
+    previous = _issued(session, c.id or 0, kind, unit_id, producer_id=producer_id)
+    if kind == "conclusion" and previous is None:  # a correction may follow a finding dismissed since
+        _check_conclusion_scope(session, c, unit_id, producer_id)
     if previous is not None and not data.note:
         raise field_error("note", f"Version {previous.version} ({previous.number}) is issued already: issuing again "
                                   "is a correction; give its reason (note).")
-    _check_free(session, c, kind, data.unit_id, data.number, data.date)
-    content, template_id = _render_issued(session, caller, c, kind, data.unit_id, data.number, data.date)
-    doc = _store_issued(session, caller, c, kind, data.unit_id, data.number, data.date, content, template_id,
-                        data.note)
+    _check_free(session, c, kind, unit_id, data.number, data.date, producer_id)
+    content, template_id = _render_issued(session, caller, c, kind, unit_id, data.number, data.date,
+                                          producer_id=producer_id)
+    doc = _store_issued(session, caller, c, kind, unit_id, data.number, data.date, content, template_id,
+                        data.note, producer_id=producer_id)
     session.commit()
     unit = session.get(AdminUnit, doc.scope_unit_id) if doc.scope_unit_id is not None else None
-    return _issued_read(doc, unit.name if unit else None, caller.name)
+    producer = session.get(Producer, doc.scope_producer_id) if doc.scope_producer_id is not None else None
+    return _issued_read(doc, unit.name if unit else None, caller.name, producer.name if producer else None)
 
 
 def _issue_plan(session: Session, campaign_id: int, note: str | None) -> None:
@@ -605,7 +710,10 @@ def list_documents(session: Session, caller: Caller, campaign_id: int) -> Docume
     policies.require_user(caller)
     c = campaigns.visible_campaign(session, caller, campaign_id)
     base = f"/api/v1/campaigns/{c.id}/documents"
+    staff = policies.may_report(caller)
     items = [DocumentInfo(kind="plan", title=f"{TITLES['plan']}: {c.title}", path=f"{base}/plan")]
+    if staff:
+        items.append(DocumentInfo(kind="decision", title=TITLES["decision"], path=f"{base}/decision"))
     notice_units: list[tuple[int, str]] = []
     if campaign_policies.sees_internal_parts(caller):
         notice_units = [tuple(r) for r in session.execute(  # type: ignore[misc]
@@ -617,12 +725,14 @@ def list_documents(session: Session, caller: Caller, campaign_id: int) -> Docume
             items.append(DocumentInfo(kind="notice", title=f"{TITLES['notice']} (mọi đơn vị)", path=f"{base}/notice"))
         items += [DocumentInfo(kind="notice", title=f"{TITLES['notice']} tại {name}", unit_id=uid,
                                path=f"{base}/notice?unit_id={uid}") for uid, name in notice_units]
-    if policies.may_report(caller):
+    if staff:
         items.append(DocumentInfo(kind="report", title=TITLES["report"], path=f"{base}/report"))
     issued = _issued_list(session, caller, c.id or 0)
-    latest: dict[tuple[str, int | None], IssuedVersionRead] = {(d.kind, d.unit_id): d for d in issued}  # the last stays
+    items += _conclusion_items(session, c, staff, issued, base)
+    latest: dict[tuple[str, int | None, int | None], IssuedVersionRead] = {
+        (d.kind, d.unit_id, d.producer_id): d for d in issued}  # by version: the last stays
     for info in items:
-        if (d := latest.get((info.kind, info.unit_id))) is not None:
+        if (d := latest.get((info.kind, info.unit_id, info.producer_id))) is not None:
             info.number, info.version = d.number, d.version
     approved = session.execute(
         sa.select(Visit, col(AdminUnit.name), col(VisitMinutes.created_at))
@@ -636,6 +746,28 @@ def list_documents(session: Session, caller: Caller, campaign_id: int) -> Docume
     return DocumentList(items=items, issued=issued, pdf_available=render.soffice() is not None)
 
 
+def _conclusion_items(session: Session, c: Campaign, staff: bool, issued: list[IssuedVersionRead], base: str
+                      ) -> list[DocumentInfo]:
+    """One conclusion notice per unit inspected and per producer with findings, for the department's staff once the
+    campaign reports; and those issued (the only ones an addressee sees: `issued` holds what the caller may read)."""
+    units: dict[int, str] = {}
+    producers: dict[int, str] = {}
+    if staff and c.status in CONCLUDING:
+        scoped_units, scoped_producers = context.conclusion_scopes(session, c)
+        units.update(scoped_units)
+        producers.update(scoped_producers)
+    for d in issued:
+        if d.kind == "conclusion" and d.unit_id is not None:
+            units.setdefault(d.unit_id, d.unit_name or "")
+        elif d.kind == "conclusion" and d.producer_id is not None:
+            producers.setdefault(d.producer_id, d.producer_name or "")
+    title = TITLES["conclusion"]
+    return [DocumentInfo(kind="conclusion", title=f"{title} tại {context.in_sentence(name)}", unit_id=uid,
+                         path=f"{base}/conclusion?unit_id={uid}") for uid, name in units.items()] + [
+        DocumentInfo(kind="conclusion", title=f"{title} gửi {name}", producer_id=pid,
+                     path=f"{base}/conclusion?producer_id={pid}") for pid, name in producers.items()]
+
+
 def _issued_list(session: Session, caller: Caller, campaign_id: int) -> list[IssuedVersionRead]:
     """Every issued version of the campaign's documents the caller may read (as `_check_reader` says)."""
     kind = col(IssuedDocument.kind)
@@ -644,15 +776,23 @@ def _issued_list(session: Session, caller: Caller, campaign_id: int) -> list[Iss
         readable.append(sa.and_(kind == "notice",
                                 campaign_policies.unit_part_filter(caller, col(IssuedDocument.scope_unit_id))))
     if policies.may_report(caller):
-        readable.append(kind == "report")
+        readable.append(kind.in_(("decision", "report", "conclusion")))
+    elif campaign_policies.is_producer(caller):  # the conclusion notices addressed to their producers
+        readable.append(sa.and_(kind == "conclusion", col(IssuedDocument.scope_producer_id).in_(
+            sa.select(col(ProducerMember.producer_id)).where(col(ProducerMember.user_id) == caller.id))))
+    elif campaign_policies.is_local(caller) or caller.kind == "client":  # … and to their units
+        readable.append(sa.and_(kind == "conclusion", col(IssuedDocument.scope_unit_id).is_not(None),
+                                campaign_policies.unit_part_filter(caller, col(IssuedDocument.scope_unit_id))))
     rows = session.execute(
-        sa.select(IssuedDocument, col(AdminUnit.name), col(User.full_name))
+        sa.select(IssuedDocument, col(AdminUnit.name), col(User.full_name), col(Producer.name))
         .outerjoin(AdminUnit, col(AdminUnit.id) == col(IssuedDocument.scope_unit_id))
+        .outerjoin(Producer, col(Producer.id) == col(IssuedDocument.scope_producer_id))
         .outerjoin(User, col(User.id) == col(IssuedDocument.issued_by))
         .where(col(IssuedDocument.campaign_id) == campaign_id, sa.or_(*readable))
         .options(defer(IssuedDocument.pending_content))  # type: ignore[arg-type]
-        .order_by(kind, col(AdminUnit.name), col(IssuedDocument.scope_unit_id), col(IssuedDocument.version))).all()
-    return [_issued_read(d, unit_name, by_name) for d, unit_name, by_name in rows]
+        .order_by(kind, col(AdminUnit.name), col(IssuedDocument.scope_unit_id), col(Producer.name),
+                  col(IssuedDocument.scope_producer_id), col(IssuedDocument.version))).all()
+    return [_issued_read(d, unit_name, by_name, producer_name) for d, unit_name, by_name, producer_name in rows]
 
 
 # ---- minutes freeze when the visit is approved ------------------------------------------------

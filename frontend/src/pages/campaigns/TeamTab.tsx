@@ -30,7 +30,18 @@ import { addMember, removeMember, updateMember, useRefreshCampaign, useTeam, use
 import { ConfirmButton, FormActions, Section, WarningsAlert } from './parts';
 
 const ROLE_COLORS: Record<TeamRole, string> = { head: 'red', deputy: 'orange', member: 'blue', secretary: 'grape' };
-const MEMBER_FIELDS = ['user_id', 'full_name', 'agency_id', 'title', 'phone', 'role'] as const;
+const MEMBER_FIELDS = ['user_id', 'full_name', 'agency_id', 'title', 'phone', 'role', 'honorific'] as const;
+
+type Honorific = NonNullable<TeamMember['honorific']>;
+/** How the documents address a member ("Ông Lý Việt Hưng"); none: the name alone. */
+const HONORIFICS: readonly Honorific[] = ['Ông', 'Bà'];
+const NO_HONORIFIC = 'none';
+const honorificChoices = (none: string) => [
+  { value: NO_HONORIFIC, label: none },
+  ...HONORIFICS.map((h) => ({ value: h, label: h })),
+];
+const toHonorific = (v: string | null): Honorific | null =>
+  HONORIFICS.includes(v as Honorific) ? (v as Honorific) : null;
 
 function MemberFormModal({ campaign, opened, onClose }: { campaign: Campaign; opened: boolean; onClose: () => void }) {
   const { t } = useTranslation();
@@ -42,6 +53,7 @@ function MemberFormModal({ campaign, opened, onClose }: { campaign: Campaign; op
   const [title, setTitle] = useState('');
   const [phone, setPhone] = useState('');
   const [role, setRole] = useState<TeamRole>('member');
+  const [honorific, setHonorific] = useState<Honorific | null>(null);
   const [invited, setInvited] = useState(false);
   const [missing, setMissing] = useState(false);
   const server = useServerErrors(MEMBER_FIELDS);
@@ -56,6 +68,7 @@ function MemberFormModal({ campaign, opened, onClose }: { campaign: Campaign; op
       setTitle('');
       setPhone('');
       setRole('member');
+      setHonorific(null);
       setInvited(false);
       setMissing(false);
       reset();
@@ -66,8 +79,9 @@ function MemberFormModal({ campaign, opened, onClose }: { campaign: Campaign; op
     mutationFn: () => {
       const body: TeamMemberCreate =
         mode === 'user'
-          ? { user_id: userId, role, invited_as_needed: invited, position: 0 }
+          ? { user_id: userId, honorific, role, invited_as_needed: invited, position: 0 }
           : {
+              honorific,
               full_name: fullName.trim(),
               agency_id: agencyId,
               title: blankToNull(title),
@@ -159,16 +173,33 @@ function MemberFormModal({ campaign, opened, onClose }: { campaign: Campaign; op
             />
           </SimpleGrid>
         )}
-        <Select
-          label={t('campaigns.fields.teamRole')}
-          data={TEAM_ROLES.map((r) => ({ value: r, label: enumLabel(t, 'campaigns.teamRoles', r) }))}
-          value={role}
-          onChange={(v) => v && setRole(v as TeamRole)}
-          allowDeselect={false}
-          error={server.fieldErrors.role}
-          comboboxProps={{ withinPortal: true }}
-          data-testid="member-role"
-        />
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <Stack gap={4}>
+            <Text size="sm" fw={500} id="member-honorific-label">
+              {t('campaigns.team.honorific')}
+            </Text>
+            <SegmentedControl
+              aria-labelledby="member-honorific-label"
+              value={honorific ?? NO_HONORIFIC}
+              onChange={(v) => setHonorific(toHonorific(v))}
+              data={honorificChoices(t('campaigns.team.honorificNone'))}
+              data-testid="member-honorific"
+            />
+            <Text size="xs" c={server.fieldErrors.honorific ? 'red' : 'dimmed'}>
+              {server.fieldErrors.honorific ?? t('campaigns.team.honorificHint')}
+            </Text>
+          </Stack>
+          <Select
+            label={t('campaigns.fields.teamRole')}
+            data={TEAM_ROLES.map((r) => ({ value: r, label: enumLabel(t, 'campaigns.teamRoles', r) }))}
+            value={role}
+            onChange={(v) => v && setRole(v as TeamRole)}
+            allowDeselect={false}
+            error={server.fieldErrors.role}
+            comboboxProps={{ withinPortal: true }}
+            data-testid="member-role"
+          />
+        </SimpleGrid>
         <Checkbox
           label={t('campaigns.fields.invitedAsNeeded')}
           checked={invited}
@@ -202,7 +233,7 @@ export function TeamTab({ campaign, access }: { campaign: Campaign; access: Camp
       changes,
     }: {
       member: TeamMember;
-      changes: { role?: TeamRole; invited_as_needed?: boolean };
+      changes: { role?: TeamRole; invited_as_needed?: boolean; honorific?: Honorific | null };
     }) => updateMember(campaign.id, member, changes),
     onSuccess: () => refresh(),
     onError: (err) => {
@@ -253,11 +284,12 @@ export function TeamTab({ campaign, access }: { campaign: Campaign; access: Camp
             {t('campaigns.team.empty')}
           </Text>
         ) : (
-          <Table.ScrollContainer minWidth={760}>
+          <Table.ScrollContainer minWidth={860}>
             <Table verticalSpacing="xs" fz="sm" data-testid="team-table">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('campaigns.team.fullName')}</Table.Th>
+                  {editable && <Table.Th>{t('campaigns.team.honorific')}</Table.Th>}
                   <Table.Th>{t('campaigns.team.agency')}</Table.Th>
                   <Table.Th>{t('campaigns.fields.teamRole')}</Table.Th>
                   <Table.Th>{t('campaigns.fields.invitedAsNeeded')}</Table.Th>
@@ -275,8 +307,8 @@ export function TeamTab({ campaign, access }: { campaign: Campaign; access: Camp
                     <Table.Tr key={m.id} data-testid="member-row" data-role={m.role}>
                       <Table.Td>
                         <Group gap={6}>
-                          <Text size="sm" fw={500}>
-                            {m.full_name}
+                          <Text size="sm" fw={500} data-testid="member-name">
+                            {m.honorific ? `${m.honorific} ${m.full_name}` : m.full_name}
                           </Text>
                           {m.user_id == null && (
                             <Badge size="xs" variant="outline" color="gray">
@@ -295,6 +327,24 @@ export function TeamTab({ campaign, access }: { campaign: Campaign; access: Camp
                           {[m.title, m.phone].filter(Boolean).join(' · ')}
                         </Text>
                       </Table.Td>
+                      {editable && (
+                        <Table.Td>
+                          <Select
+                            size="xs"
+                            w={110}
+                            aria-label={t('campaigns.team.honorific')}
+                            data={honorificChoices(t('campaigns.team.honorificNone'))}
+                            value={m.honorific ?? NO_HONORIFIC}
+                            onChange={(v) => {
+                              const next = toHonorific(v);
+                              if (v && next !== (m.honorific ?? null)) update.mutate({ member: m, changes: { honorific: next } });
+                            }}
+                            allowDeselect={false}
+                            comboboxProps={{ withinPortal: true }}
+                            data-testid="member-honorific-select"
+                          />
+                        </Table.Td>
+                      )}
                       <Table.Td>{m.agency_name ?? t('common.none')}</Table.Td>
                       <Table.Td>
                         {editable ? (

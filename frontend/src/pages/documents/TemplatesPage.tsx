@@ -186,7 +186,7 @@ function PreviewPanel({ kind, versions, pending, source, onSource, trigger }: Pr
   const units = useQuery({
     queryKey: campaignKeys.part(campaignId ?? 0, 'units'),
     queryFn: () => listUnits(campaignId!),
-    enabled: campaignId != null && kind === 'notice',
+    enabled: campaignId != null && (kind === 'notice' || kind === 'conclusion'),
   });
   const preview = useMutation({ mutationFn: previewTemplate });
 
@@ -268,14 +268,14 @@ function PreviewPanel({ kind, versions, pending, source, onSource, trigger }: Pr
             data-testid="preview-visit"
           />
         )}
-        {kind === 'notice' && (
+        {(kind === 'notice' || kind === 'conclusion') && (
           <Select
             label={t('templates.preview.unit')}
-            placeholder={t('templates.preview.allUnits')}
+            placeholder={kind === 'notice' ? t('templates.preview.allUnits') : undefined}
             data={(units.data ?? []).map((u) => ({ value: String(u.admin_unit_id), label: u.name }))}
             value={unitId != null ? String(unitId) : null}
             onChange={(v) => setUnitId(v ? Number(v) : null)}
-            clearable
+            clearable={kind === 'notice'}
             w={{ base: '100%', sm: 260 }}
             data-testid="preview-unit"
           />

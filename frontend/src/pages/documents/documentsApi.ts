@@ -1,6 +1,7 @@
 // The documents a campaign produces and the document templates: every call in one place.
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
+import type { paths } from '../../api/schema';
 import { unwrap } from '../../api/problem';
 import { filenameFromDisposition, type DownloadedFile } from '../../lib/download';
 import type { CursorPage } from '../../lib/useCursorList';
@@ -9,9 +10,13 @@ import {
   fileUrl,
   isApiPath,
   previewFields,
+  versionFileUrl,
+  versionFilename,
   type DocumentInfo,
   type DocumentList,
   type FileFormat,
+  type IssuedVersion,
+  type IssueRequest,
   type PreviewRequest,
   type TemplateKind,
   type TemplateKindRead,
@@ -55,6 +60,25 @@ export async function fetchDocument(item: DocumentInfo, format: FileFormat): Pro
   if (!isApiPath(item.path)) throw new Error(`Not an API path: ${item.path}`);
   const result = await getBlob(fileUrl(item.path, format), { parseAs: 'blob' });
   return downloaded(result, fallbackFilename(item, format));
+}
+
+/** One issued version's file, byte for byte as issued (its path names the version). */
+export async function fetchVersion(v: IssuedVersion, format: FileFormat): Promise<DownloadedFile> {
+  if (!isApiPath(v.path)) throw new Error(`Not an API path: ${v.path}`);
+  const result = await getBlob(versionFileUrl(v.path, format), { parseAs: 'blob' });
+  return downloaded(result, versionFilename(v, format));
+}
+
+export type IssueKind = paths['/api/v1/campaigns/{campaign_id}/documents/{kind}/issue']['post']['parameters']['path']['kind'];
+
+/** Issue a document with the register's number and date (again: a correction, its reason in `note`). */
+export async function issueDocument(campaignId: number, kind: IssueKind, body: IssueRequest): Promise<IssuedVersion> {
+  return unwrap(
+    await api.POST('/api/v1/campaigns/{campaign_id}/documents/{kind}/issue', {
+      params: { path: { campaign_id: campaignId, kind } },
+      body,
+    }),
+  );
 }
 
 // ---- templates -------------------------------------------------------------------------------

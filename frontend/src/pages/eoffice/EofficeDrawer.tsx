@@ -7,7 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext';
-import { useErrorMessage } from '../../components/ErrorAlert';
+import { ErrorAlert, useErrorMessage } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
 import { PageLoader } from '../../components/States';
 import { saveBlob } from '../../lib/download';
@@ -17,7 +17,6 @@ import { fileSize } from '../documents/model';
 import { downloadAttachment, getCampaignSummary, useEofficeDocument } from './eofficeApi';
 import {
   documentNumber,
-  eofficeErrorKey,
   headerFields,
   routingActions,
   senderAgency,
@@ -26,7 +25,7 @@ import {
   type EofficeAttachment,
   type EofficeDetail,
 } from './model';
-import { EofficeErrorAlert, KindBadge, StateBadge } from './parts';
+import { KindBadge, StateBadge } from './parts';
 import { RouteActions } from './RouteActions';
 
 function CampaignLink({ id }: { id: number }) {
@@ -62,12 +61,7 @@ function Attachments({ doc }: { doc: EofficeDetail }) {
       const file = await downloadAttachment(doc.id, att);
       saveBlob(file.blob, file.filename);
     } catch (err) {
-      const key = eofficeErrorKey(err);
-      notifications.show({
-        color: 'red',
-        title: t('eoffice.detail.downloadFailed'),
-        message: key ? t(key) : errorMessage(err),
-      });
+      notifications.show({ color: 'red', title: t('eoffice.detail.downloadFailed'), message: errorMessage(err) });
     } finally {
       setBusy(null);
     }
@@ -110,7 +104,7 @@ function Details({ id }: { id: number }) {
   if (query.isError) {
     return (
       <Stack>
-        <EofficeErrorAlert error={query.error} />
+        <ErrorAlert error={query.error} />
         <Group>
           <Button size="xs" variant="outline" onClick={() => void query.refetch()}>
             {t('common.retry')}

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/problem';
 import type { Agency } from '../../api/types';
 import { EntitySelect } from '../../components/EntitySelect';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { useServerErrors } from '../../lib/forms';
 import { FormActions } from '../campaigns/parts';
 import { eofficeKeys, routeEofficeDocument } from './eofficeApi';
@@ -20,7 +21,7 @@ import {
   type RouteAction,
   type RouteForm,
 } from './model';
-import { CampaignSelect, EofficeErrorAlert } from './parts';
+import { CampaignSelect } from './parts';
 
 const BUTTON_COLORS: Record<RouteAction, string> = {
   create_plan: 'green',
@@ -100,7 +101,7 @@ function RouteDialog({ doc, action, sender, agencies, onClose }: DialogProps) {
         <Text size="sm" c="dimmed">
           {t(`eoffice.route.hints.${action}`, { code: doc.sender_code, agency: sender?.name ?? '' })}
         </Text>
-        <EofficeErrorAlert error={server.error} details={server.general} />
+        <ErrorAlert error={server.error} details={server.general} />
         {action === 'attach' && (
           <CampaignSelect
             label={t('eoffice.route.campaign')}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../api/problem';
+import { ApiError, describeError } from '../../api/problem';
 import vi from '../../i18n/vi.json';
 import en from '../../i18n/en.json';
 import {
@@ -7,8 +7,6 @@ import {
   canReadEoffice,
   canRouteEoffice,
   documentNumber,
-  EOFFICE_CODES,
-  eofficeErrorKey,
   EMPTY_ROUTE_FORM,
   headerFields,
   KINDS,
@@ -322,15 +320,30 @@ describe('routing actions', () => {
   });
 });
 
-describe('errors', () => {
-  const problem = (status: number, code: string) => new ApiError(status, { status, code, detail: 'x' });
+/** The e-office's own problem codes (backend/ocop/integrations/eoffice). */
+const EOFFICE_CODES = [
+  'eoffice_not_waiting',
+  'eoffice_code_taken',
+  'eoffice_no_package',
+  'eoffice_document_not_found',
+  'eoffice_attachment_not_found',
+  'edxml_number_taken',
+  'edxml_invalid',
+] as const;
 
-  it('knows the e-office’s own codes and leaves the rest to the general helpers', () => {
-    expect(eofficeErrorKey(problem(409, 'eoffice_not_waiting'))).toBe('errors.eoffice_not_waiting');
-    expect(eofficeErrorKey(problem(409, 'eoffice_code_taken'))).toBe('errors.eoffice_code_taken');
-    expect(eofficeErrorKey(problem(403, 'forbidden_role'))).toBeNull();
-    expect(eofficeErrorKey(new Error('x'))).toBeNull();
-    expect(eofficeErrorKey(new ApiError(500, null))).toBeNull();
+describe('errors', () => {
+  const problem = (status: number, code: string) =>
+    new ApiError(status, { status, code, detail: 'The server’s English detail' });
+
+  it('says the e-office’s refusals in the app’s words through the general describeError', () => {
+    for (const code of EOFFICE_CODES) {
+      const status = code.endsWith('not_found') ? 404 : code === 'edxml_invalid' ? 422 : 409;
+      const m = describeError(problem(status, code));
+      expect(m, code).toEqual({ key: `errors.${code}` });
+      expect(m.text, code).toBeUndefined(); // never the server's English detail
+    }
+    expect(describeError(problem(403, 'forbidden_role'))).toEqual({ key: 'errors.forbidden_role' });
+    expect(describeError(new ApiError(500, null))).toEqual({ key: 'errors.server', values: { status: 500 } });
   });
 });
 

@@ -1,7 +1,6 @@
 // Pure logic of the e-office inbox and outbox (unit-tested in model.test.ts): who reads and who routes,
 // the states and kinds, the list's view in the address, the header fields of a package, why a package waits,
 // which routing actions apply, and the body of a routing request.
-import { ApiError } from '../../api/problem';
 import type { components, paths } from '../../api/schema';
 
 type JsonOf<T> = T extends { content: { 'application/json': infer B } } ? B : never;
@@ -278,25 +277,6 @@ export function routeRequest(action: RouteAction, form: RouteForm, senderMapped:
 export function replacedCode(agency: Pick<AgencyLike, 'eoffice_code'> | null | undefined, senderCode: string) {
   const current = agency?.eoffice_code?.trim();
   return current && current !== senderCode ? current : null;
-}
-
-// ---- errors ---------------------------------------------------------------------------------------------
-
-/** The e-office's own problem codes, each with its text at `errors.<code>`. */
-export const EOFFICE_CODES = [
-  'eoffice_not_waiting',
-  'eoffice_code_taken',
-  'eoffice_no_package',
-  'eoffice_document_not_found',
-  'eoffice_attachment_not_found',
-  'edxml_number_taken',
-  'edxml_invalid',
-] as const;
-
-/** The i18n key of an e-office error the general helpers do not know, or null (then they describe it). */
-export function eofficeErrorKey(error: unknown): string | null {
-  if (!(error instanceof ApiError) || !error.code) return null;
-  return (EOFFICE_CODES as readonly string[]).includes(error.code) ? `errors.${error.code}` : null;
 }
 
 /** The name to save an attachment under when the response has no Content-Disposition. */

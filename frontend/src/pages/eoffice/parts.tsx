@@ -1,12 +1,11 @@
 import { useMemo, useState } from 'react';
-import { Alert, Badge, List, Loader, Select } from '@mantine/core';
+import { Badge, Loader, Select } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { ErrorAlert } from '../../components/ErrorAlert';
 import { enumLabel } from '../registry/labels';
 import { getCampaignSummary, searchCampaigns } from './eofficeApi';
-import { eofficeErrorKey, stateColor } from './model';
+import { stateColor } from './model';
 
 export function StateBadge({ state, size = 'sm' }: { state: string; size?: 'xs' | 'sm' | 'md' | 'lg' }) {
   const { t } = useTranslation();
@@ -23,25 +22,6 @@ export function KindBadge({ kind }: { kind: string }) {
     <Badge color="gray" variant="outline" size="sm" data-testid="eoffice-kind" data-kind={kind}>
       {enumLabel(t, 'eoffice.kinds', kind)}
     </Badge>
-  );
-}
-
-/** The API's refusal: the e-office's own codes in the app's words, anything else as the app describes it. */
-export function EofficeErrorAlert({ error, details }: { error: unknown; details?: string[] }) {
-  const { t } = useTranslation();
-  const key = eofficeErrorKey(error);
-  if (!key) return <ErrorAlert error={error} details={details} />;
-  return (
-    <Alert color="red" variant="light" role="alert" data-testid="error-alert" data-code={key.slice('errors.'.length)}>
-      {t(key)}
-      {details && details.length > 0 && (
-        <List size="sm" mt={4}>
-          {details.map((d) => (
-            <List.Item key={d}>{d}</List.Item>
-          ))}
-        </List>
-      )}
-    </Alert>
   );
 }
 
