@@ -39,8 +39,14 @@ $(NODE_STAMP): frontend/package.json frontend/package-lock.json
 
 node: $(NODE_STAMP)
 
-spa: $(NODE_STAMP)
+# built again only when a source changed (the second `make test` of CI reuses the first one's build)
+SPA_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
+	frontend/vite.config.ts frontend/tsconfig.json frontend/tsconfig.app.json frontend/tsconfig.node.json
+frontend/dist/index.html: $(NODE_STAMP) $(SPA_SOURCES)
 	cd frontend && npm run build --silent
+	touch $@
+
+spa: frontend/dist/index.html
 
 run: venv spa
 	mkdir -p var
@@ -81,9 +87,12 @@ bench: $(BENCH_STAMP)
 
 test: test-backend test-frontend e2e
 
+# the suite in TEST_WORKERS processes (pytest-xdist; each its own database), then the few tests that must run alone
+TEST_WORKERS ?= 2
 test-backend: venv
 	$(BIN)/bandit -q -c pyproject.toml -r backend
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not serial"
+	$(BIN)/pytest -m serial
 
 test-frontend: venv node check-client spa
 	cd frontend && npm run test:unit --silent && npm run check:bundle --silent

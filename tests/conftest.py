@@ -44,15 +44,36 @@ def migrate_and_seed(url: str) -> None:
     engine.dispose()
 
 
+def _recreate(admin_url: str, name: str, *, create: bool = True) -> None:
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if create:
+            c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> str:
-    if PG_URL:
-        url = pg_url(PG_URL)
+def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not PG_URL:
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        migrate_and_seed(f"sqlite:///{path}")
+        yield str(path)
+        return
+    url = pg_url(PG_URL)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
         migrate_and_seed(url)
-        return url
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    migrate_and_seed(f"sqlite:///{path}")
-    return str(path)
+        yield url
+        return
+    # with pytest-xdist each worker process has a database of its own beside the one named, dropped at its end
+    base = sa.make_url(url)
+    name = f"{base.database}_{worker}"
+    _recreate(url, name)
+    own = base.set(database=name).render_as_string(hide_password=False)
+    migrate_and_seed(own)
+    yield own
+    _recreate(url, name, create=False)
 
 
 SessionFactory = Callable[[], Session]

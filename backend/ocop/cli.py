@@ -139,7 +139,10 @@ def serve(
     uvicorn.run("ocop.main:create_app", factory=True, host=host, port=port, workers=None if reload else n,
                 reload=reload, proxy_headers=True, log_config=None, access_log=False,
                 # X-Forwarded-* believed only from OCOP_TRUSTED_PROXIES (uvicorn's default trusts 127.0.0.1)
-                forwarded_allow_ips=get_settings().trusted_proxies)
+                forwarded_allow_ips=get_settings().trusted_proxies,
+                # idle connections kept 75 s (nginx's default) rather than uvicorn's 5 s: a client that reuses a
+                # connection the server has just closed gets a reset, and a slow link pays a new handshake each time
+                timeout_keep_alive=75)
 
 
 @app.command("daily")

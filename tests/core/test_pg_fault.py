@@ -35,6 +35,7 @@ from sqlmodel import col
 from tests.conftest import DEMO_PASSWORD, PG_URL, migrate_and_seed
 from tests.servers import LiveServer, free_port, live_server
 
+pytestmark = pytest.mark.serial  # stops a cluster of its own under load: alone, after the parallel run
 on_postgresql = pytest.mark.skipif(not PG_URL.startswith(("postgresql:", "postgres:", "postgresql+")),
                                    reason="a PostgreSQL fault test: runs when TEST_DATABASE_URL names PostgreSQL")
 
